@@ -1,0 +1,92 @@
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generator.Diagnostics;
+
+/// <summary>Every diagnostic RnnGen reports. Each id has a page under docs/diagnostics with a wrong and a fixed example.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "RnnGen";
+    // Relative to the repository root: the package ships no web site.
+    private const string HelpRoot = "docs/diagnostics/";
+
+    /// <summary>Largest model RnnGen generates: 2^28 parameters, 1 GiB of float32.</summary>
+    public const long MaxParameterCount = 1L << 28;
+
+    public static readonly DiagnosticDescriptor NotPartial = Error(
+        "RNNG001",
+        "Model type must be partial",
+        "'{0}' must be declared 'partial' so RnnGen can add the generated members: write 'partial class {0}'");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error(
+        "RNNG002",
+        "Model has no layers",
+        "Model '{0}' declares no layers: add at least one layer attribute after [RnnModel], e.g. [Lstm(128)]");
+
+    public static readonly DiagnosticDescriptor SizeNotPositive = Error(
+        "RNNG003",
+        "Layer size must be positive",
+        "[{0}]: {1} is {2}, but it must be at least 1");
+
+    public static readonly DiagnosticDescriptor InputSizeMissing = Error(
+        "RNNG004",
+        "Input size missing",
+        "Model '{0}' does not say how many features each time step has: write [RnnModel(InputSize = n)], or start with an [Embedding(vocabulary, dimension)] layer for token ids");
+
+    public static readonly DiagnosticDescriptor EmbeddingNotFirst = Error(
+        "RNNG005",
+        "Embedding must be the first layer",
+        "[Embedding] is layer {0}: an embedding reads token ids, so it must be the first layer; move it to the top");
+
+    public static readonly DiagnosticDescriptor RecurrentNeedsSequence = Error(
+        "RNNG006",
+        "Recurrent layer needs a sequence",
+        "[{0}] receives one vector per sequence because '{1}' sets ReturnSequences = false: remove that option (or set it to true) so the next recurrent layer gets every time step");
+
+    public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Error(
+        "RNNG007",
+        "Dropout rate out of range",
+        "[Dropout({0})]: the rate must be at least 0 and below 1, e.g. [Dropout(0.2)]");
+
+    public static readonly DiagnosticDescriptor DuplicateLayerName = Error(
+        "RNNG008",
+        "Duplicate layer name",
+        "Layer name '{0}' is used twice: tensor names must be unique, so give one of the layers another Name");
+
+    public static readonly DiagnosticDescriptor InvalidActivation = Error(
+        "RNNG009",
+        "Activation not supported here",
+        "[{0}]: Activation {1} is not supported here; use {2}");
+
+    public static readonly DiagnosticDescriptor GenericModel = Error(
+        "RNNG010",
+        "Model type cannot be generic",
+        "'{0}' is generic (or nested in a generic type): a model has fixed sizes, so declare it as a non-generic class");
+
+    public static readonly DiagnosticDescriptor ModelTooLarge = Error(
+        "RNNG011",
+        "Model too large",
+        "Model '{0}' has {1} parameters, more than RnnGen's limit of 268,435,456 (1 GiB of float32): reduce the layer sizes");
+
+    public static readonly DiagnosticDescriptor InputSizeWithEmbedding = Error(
+        "RNNG012",
+        "InputSize conflicts with Embedding",
+        "Model '{0}' starts with an [Embedding] layer, which reads token ids, so InputSize = {1} has no meaning: remove InputSize");
+
+    public static readonly DiagnosticDescriptor InvalidLayerName = Error(
+        "RNNG013",
+        "Invalid layer name",
+        "Layer name '{0}' is not a valid tensor-name prefix: use letters, digits, '_' and '.', starting with a letter or '_'");
+
+    public static readonly DiagnosticDescriptor NotInstanceClass = Error(
+        "RNNG014",
+        "Model must be an instance class",
+        "'{0}' is static: a model holds weights and buffers, so declare it as a non-static 'partial class {0}'");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "RNNG900",
+        "RnnGen internal error",
+        "RnnGen could not generate '{0}' ({1}); please report this with the declaration");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+}

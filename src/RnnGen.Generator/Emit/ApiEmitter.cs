@@ -1,0 +1,211 @@
+using System.Linq;
+using RnnGen.Generator.Model;
+using static RnnGen.Generator.Emit.Names;
+
+namespace RnnGen.Generator.Emit;
+
+/// <summary>Writes the public batch API: Forward, Backward and Predict, which validate and then run the layers in order.</summary>
+internal static class ApiEmitter
+{
+    public static void Write(SourceWriter w, ModelSpec model)
+    {
+        WriteForward(w, model);
+        WriteBackward(w, model);
+        WritePredict(w, model);
+    }
+
+    private static string InputType(ModelSpec model) => model.TokenInput ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
+
+    private static string OutputLength(ModelSpec model) => (model.ReturnsSequences ? "steps * batch" : "batch") + " * OutputSize";
+
+    private static void WriteForward(SourceWriter w, ModelSpec model)
+    {
+        bool hasState = model.StateSize > 0;
+        w.Lines(
+            "/// <summary>",
+            "/// Runs a batch of sequences, time-major like PyTorch's default: <paramref name=\"inputs\"/> is [steps, batch" + (model.TokenInput ? "] token ids" : ", InputSize]") + " with",
+            "/// batch = <paramref name=\"lengths\"/>.Length and every length in [1, steps]; steps past a sequence's length are padding and are ignored.",
+            "/// <paramref name=\"outputs\"/> receives " + (model.ReturnsSequences ? "[steps, batch, OutputSize], zero at padded steps." : "[batch, OutputSize]."),
+            hasState ? "/// States are [StateSize] per sequence laid out as PyTorch's h0 [layers·directions, batch, H] then c0 for an LSTM, one recurrent layer after another;" : "/// Activations are cached for <see cref=\"Backward\"/>.",
+            hasState ? "/// an empty <paramref name=\"initialState\"/> means zeros, an empty <paramref name=\"finalState\"/> is not written. Activations are cached for <see cref=\"Backward\"/>." : "/// <paramref name=\"training\"/> turns dropout on.",
+            hasState ? "/// <paramref name=\"training\"/> turns dropout on." : "/// Throws <see cref=\"global::System.ArgumentException\"/> naming the span and the expected length before anything is touched.",
+            "/// </summary>");
+        string stateParameters = hasState ? ", " + ReadOnlySpan + " initialState = default, " + Span + " finalState = default" : string.Empty;
+        using (w.Block("public void Forward(" + InputType(model) + " inputs, global::System.ReadOnlySpan<int> lengths, " + Span + " outputs" + stateParameters + ", bool training = false)"))
+        {
+            w.Line("int batch = lengths.Length;");
+            w.Line("int steps = " + Sequences + ".ValidateBatch(inputs.Length, " + (model.TokenInput ? "1" : "InputSize") + ", lengths, MaxBatch, MaxSteps, nameof(inputs), nameof(lengths));");
+            w.Line(Sequences + ".ValidateLength(outputs.Length, " + OutputLength(model) + ", nameof(outputs));");
+            if (hasState)
+            {
+                w.Line(Sequences + ".ValidateOptionalLength(initialState.Length, batch * StateSize, nameof(initialState));");
+                w.Line(Sequences + ".ValidateOptionalLength(finalState.Length, batch * StateSize, nameof(finalState));");
+            }
+
+            if (model.TokenInput)
+            {
+                w.Line(Sequences + ".ValidateTokens(inputs, steps, lengths, VocabularySize, nameof(inputs));");
+            }
+
+            w.Line("int rows = steps * batch;");
+            w.Line("lengths.CopyTo(_lengths);");
+            w.Line("_steps = steps;");
+            w.Line("_batch = batch;");
+            if (model.TokenInput)
+            {
+                w.Line("inputs.CopyTo(_tokens);");
+            }
+            else
+            {
+                w.Line("// keep the input for backward, with padding zeroed so it never reaches a gradient");
+                w.Line("inputs.CopyTo(_input);");
+                w.Line(Sequences + ".ZeroPadding(_input.AsSpan(0, rows * InputSize), InputSize, steps, _lengths.AsSpan(0, batch));");
+            }
+
+            string previous = model.TokenInput ? "_tokens.AsSpan(0, rows)" : "_input.AsSpan(0, rows * InputSize)";
+            foreach (var layer in model.Layers)
+            {
+                w.Line();
+                w.Line("// " + layer.Name);
+                switch (layer.Kind)
+                {
+                    case LayerKind.Recurrent:
+                        string initial = hasState ? "initialState.IsEmpty ? default : initialState.Slice(" + Invariant(layer.StateOffset) + " * batch, " + Invariant(layer.StateSize) + " * batch)" : "default";
+                        w.Line("Forward" + layer.Identifier + "(" + previous + ", " + initial + ", steps, batch);");
+                        w.Line("if (!finalState.IsEmpty)");
+                        w.Line("{");
+                        w.Line("    " + Field(layer, "FinalState") + ".AsSpan(0, " + Invariant(layer.StateSize) + " * batch).CopyTo(finalState.Slice(" + Invariant(layer.StateOffset) + " * batch));");
+                        w.Line("}");
+                        break;
+                    case LayerKind.Dropout:
+                        w.Line("Forward" + layer.Identifier + "(" + previous + ", " + Rows(layer.OutputIsSequence) + ", training);");
+                        break;
+                    case LayerKind.Embedding:
+                        w.Line("Forward" + layer.Identifier + "(" + previous + ", steps, batch);");
+                        break;
+                    default:
+                        w.Line("Forward" + layer.Identifier + "(" + previous + ", steps, batch);");
+                        break;
+                }
+
+                previous = Output(layer) + ".AsSpan(0, " + Rows(layer.OutputIsSequence) + " * " + Invariant(layer.OutputWidth) + ")";
+            }
+
+            w.Line();
+            w.Line(previous + ".CopyTo(outputs);");
+            w.Line("_hasForward = true;");
+        }
+
+        w.Line();
+    }
+
+    private static void WriteBackward(SourceWriter w, ModelSpec model)
+    {
+        bool hasState = model.StateSize > 0;
+        w.Lines(
+            "/// <summary>",
+            "/// Back-propagates through the batch of the last <see cref=\"Forward\"/> (BPTT): adds the gradient of the parameters to",
+            "/// <c>Parameters.Gradients</c> (clear it with <c>Parameters.ZeroGradients()</c> between batches)" + (model.TokenInput ? "." : " and writes the gradient of"),
+            model.TokenInput ? "/// Token ids have no gradient; the embedding rows they selected do." : "/// the inputs into <paramref name=\"inputGradient\"/> ([steps, batch, InputSize], or empty to skip it).",
+            "/// <paramref name=\"outputGradient\"/> has the shape of Forward's outputs; its padded steps are ignored.");
+        if (hasState)
+        {
+            w.Lines(
+                "/// <paramref name=\"finalStateGradient\"/> (empty = zeros) is the gradient arriving at Forward's final state, e.g. from a decoder;",
+                "/// <paramref name=\"initialStateGradient\"/> (empty = skipped) receives the gradient of the initial state.");
+        }
+
+        w.Line("/// </summary>");
+        string parameters = ReadOnlySpan + " outputGradient"
+            + (model.TokenInput ? string.Empty : ", " + Span + " inputGradient = default")
+            + (hasState ? ", " + Span + " initialStateGradient = default, " + ReadOnlySpan + " finalStateGradient = default" : string.Empty);
+        using (w.Block("public void Backward(" + parameters + ")"))
+        {
+            w.Line("if (!_hasForward)");
+            w.Line("{");
+            w.Line("    throw new global::System.InvalidOperationException(\"Backward needs a Forward first: it reuses the activations that Forward cached.\");");
+            w.Line("}");
+            w.Line();
+            w.Line("int steps = _steps;");
+            w.Line("int batch = _batch;");
+            w.Line("int rows = steps * batch;");
+            w.Line(Sequences + ".ValidateLength(outputGradient.Length, " + OutputLength(model) + ", nameof(outputGradient));");
+            if (!model.TokenInput)
+            {
+                w.Line(Sequences + ".ValidateOptionalLength(inputGradient.Length, rows * InputSize, nameof(inputGradient));");
+            }
+
+            if (hasState)
+            {
+                w.Line(Sequences + ".ValidateOptionalLength(initialStateGradient.Length, batch * StateSize, nameof(initialStateGradient));");
+                w.Line(Sequences + ".ValidateOptionalLength(finalStateGradient.Length, batch * StateSize, nameof(finalStateGradient));");
+            }
+
+            var last = model.Last;
+            string lastGradient = OutputGradient(last) + ".AsSpan(0, " + Rows(last.OutputIsSequence) + " * OutputSize)";
+            w.Line();
+            w.Line("// the gradient arriving at the last layer" + (last.OutputIsSequence ? ", with padded steps zeroed" : string.Empty));
+            w.Line("outputGradient.CopyTo(" + lastGradient + ");");
+            if (last.OutputIsSequence)
+            {
+                w.Line(Sequences + ".ZeroPadding(" + lastGradient + ", OutputSize, steps, _lengths.AsSpan(0, batch));");
+            }
+
+            for (int i = model.Layers.Count - 1; i >= 0; i--)
+            {
+                var layer = model.Layers[i];
+                var below = i > 0 ? model.Layers[i - 1] : null;
+                string gradient = OutputGradient(layer) + ".AsSpan(0, " + Rows(layer.OutputIsSequence) + " * " + Invariant(layer.OutputWidth) + ")";
+                string input = below is null
+                    ? (model.TokenInput ? "_tokens.AsSpan(0, rows)" : "_input.AsSpan(0, rows * InputSize)")
+                    : Output(below) + ".AsSpan(0, " + Rows(below.OutputIsSequence) + " * " + Invariant(below.OutputWidth) + ")";
+                string inputGradient = below is null
+                    ? (model.TokenInput ? "default" : "inputGradient")
+                    : OutputGradient(below) + ".AsSpan(0, " + Rows(below.OutputIsSequence) + " * " + Invariant(below.OutputWidth) + ")";
+                w.Line();
+                w.Line("// " + layer.Name);
+                switch (layer.Kind)
+                {
+                    case LayerKind.Recurrent:
+                        string final = "finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(" + Invariant(layer.StateOffset) + " * batch, " + Invariant(layer.StateSize) + " * batch)";
+                        string initial = "initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(" + Invariant(layer.StateOffset) + " * batch, " + Invariant(layer.StateSize) + " * batch)";
+                        w.Line("Backward" + layer.Identifier + "(" + gradient + ", " + input + ", " + inputGradient + ", " + final + ", " + initial + ", steps, batch);");
+                        break;
+                    case LayerKind.Embedding:
+                        w.Line("Backward" + layer.Identifier + "(" + gradient + ", " + input + ", steps, batch);");
+                        break;
+                    case LayerKind.Dropout:
+                        w.Line("Backward" + layer.Identifier + "(" + gradient + ", " + inputGradient + ", " + Rows(layer.OutputIsSequence) + ");");
+                        break;
+                    default:
+                        w.Line("Backward" + layer.Identifier + "(" + gradient + ", " + input + ", " + inputGradient + ", " + Rows(layer.OutputIsSequence) + ");");
+                        break;
+                }
+            }
+        }
+
+        w.Line();
+    }
+
+    private static void WritePredict(SourceWriter w, ModelSpec model)
+    {
+        string unit = model.TokenInput ? "1" : "InputSize";
+        w.Lines(
+            "/// <summary>",
+            "/// Runs one sequence (" + (model.TokenInput ? "[steps] token ids" : "[steps, InputSize] features") + ") for inference and writes "
+                + (model.ReturnsSequences ? "[steps, OutputSize]" : "[OutputSize]") + " into <paramref name=\"output\"/>. Allocates nothing.",
+            "/// </summary>");
+        using (w.Block("public void Predict(" + InputType(model) + " sequence, " + Span + " output)"))
+        {
+            w.Line("if (sequence.IsEmpty || sequence.Length % " + unit + " != 0)");
+            w.Line("{");
+            w.Line("    throw new global::System.ArgumentException($\"Expected a whole number of steps of " + (model.TokenInput ? "one token" : "{InputSize} features") + " (at least one), got {sequence.Length} values.\", nameof(sequence));");
+            w.Line("}");
+            w.Line();
+            w.Line("global::System.Span<int> length = [sequence.Length / " + unit + "];");
+            w.Line("Forward(sequence, length, output);");
+        }
+
+        w.Line();
+    }
+}

@@ -1,0 +1,349 @@
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generator.Model;
+using static RnnGen.Generator.Emit.Names;
+
+namespace RnnGen.Generator.Emit;
+
+/// <summary>
+/// Writes a recurrent layer: the cell's point-wise forward and backward (once per layer), then forward and
+/// backward (BPTT) methods for every stacked layer and direction, specialised to their sizes.
+/// </summary>
+internal static class RecurrentEmitter
+{
+    public static void Write(SourceWriter w, LayerSpec layer, List<TensorSlot> slots)
+    {
+        WriteLayerForward(w, layer);
+        WriteLayerBackward(w, layer);
+        CellEmitter.WriteForward(w, layer);
+        CellEmitter.WriteBackward(w, layer);
+        for (int k = 0; k < layer.Stack; k++)
+        {
+            for (int d = 0; d < layer.Directions; d++)
+            {
+                WriteSublayerForward(w, layer, k, d, slots);
+                WriteSublayerBackward(w, layer, k, d, slots);
+            }
+        }
+    }
+
+    private static string Suffix(int k, int d) => "L" + Invariant(k) + Direction(d);
+
+    /// <summary>Offset (per sequence) of h for layer k, direction d inside this layer's state; c follows all h.</summary>
+    private static int HiddenOffset(LayerSpec layer, int k, int d) => ((k * layer.Directions) + d) * layer.Units;
+
+    private static int CellOffset(LayerSpec layer, int k, int d) => ((layer.Stack + k) * layer.Directions + d) * layer.Units;
+
+    private static string SublayerOutput(LayerSpec layer, int k) => Field(layer, "Output" + Invariant(k)) + ".AsSpan(0, rows * " + Invariant(layer.OutputWidth) + ")";
+
+    private static void WriteLayerForward(SourceWriter w, LayerSpec layer)
+    {
+        w.Line("// " + layer.Name + ": every stacked layer and direction in turn; layer k reads layer k − 1's [forward, reverse] output.");
+        using (w.Block("private void Forward" + layer.Identifier + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " initialState, int steps, int batch)"))
+        {
+            w.Line("int rows = steps * batch;");
+            for (int k = 0; k < layer.Stack; k++)
+            {
+                string input = k == 0 ? "input" : SublayerOutput(layer, k - 1);
+                for (int d = 0; d < layer.Directions; d++)
+                {
+                    w.Line("Forward" + layer.Identifier + Suffix(k, d) + "(" + input + ", initialState, steps, batch);");
+                }
+            }
+
+            if (!layer.OutputIsSequence)
+            {
+                int top = layer.Stack - 1;
+                w.Line();
+                w.Line("// one vector per sequence: the top layer's final h, [forward, reverse]");
+                w.Line("global::System.ReadOnlySpan<float> finalState = " + Field(layer, "FinalState") + ";");
+                using (w.Block("for (int b = 0; b < batch; b++)"))
+                {
+                    for (int d = 0; d < layer.Directions; d++)
+                    {
+                        w.Line("finalState.Slice((" + Invariant(HiddenOffset(layer, top, d)) + " * batch) + (b * " + Invariant(layer.Units) + "), " + Invariant(layer.Units) + ")"
+                            + ".CopyTo(" + Field(layer, "Vector") + ".AsSpan((b * " + Invariant(layer.OutputWidth) + ") + " + Invariant(d * layer.Units) + ", " + Invariant(layer.Units) + "));");
+                    }
+                }
+            }
+        }
+
+        w.Line();
+    }
+
+    private static void WriteLayerBackward(SourceWriter w, LayerSpec layer)
+    {
+        bool lstm = layer.Cell == CellKind.Lstm;
+        int h = layer.Units;
+        w.Line("// " + layer.Name + " backward: top layer first; each direction adds its part of the gradient of the layer below.");
+        using (w.Block("private void Backward" + layer.Identifier + "(" + ReadOnlySpan + " outputGradient, " + ReadOnlySpan + " input, " + Span + " inputGradient, "
+            + ReadOnlySpan + " finalStateGradient, " + Span + " initialStateGradient, int steps, int batch)"))
+        {
+            w.Line("int rows = steps * batch;");
+            w.Line(Span + " dH = " + Field(layer, "StateGradient") + ".AsSpan(0, batch * " + Invariant(h) + ");");
+            w.Line(Span + " dC = " + (lstm ? Field(layer, "CellStateGradient") + ".AsSpan(0, batch * " + Invariant(h) + ")" : "default") + ";");
+            for (int k = layer.Stack - 1; k >= 0; k--)
+            {
+                bool top = k == layer.Stack - 1;
+                string sequenceGradient = top ? (layer.OutputIsSequence ? "outputGradient" : "default") : Field(layer, "OutputGradient" + Invariant(k)) + ".AsSpan(0, rows * " + Invariant(layer.OutputWidth) + ")";
+                string below = k == 0 ? "inputGradient" : Field(layer, "OutputGradient" + Invariant(k - 1)) + ".AsSpan(0, rows * " + Invariant(layer.OutputWidth) + ")";
+                string input = k == 0 ? "input" : SublayerOutput(layer, k - 1);
+                w.Line();
+                w.Line(k == 0 ? "inputGradient.Clear();" : below + ".Clear();");
+                for (int d = 0; d < layer.Directions; d++)
+                {
+                    w.Line("// layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + ": dH and dC start from the gradient of its final state");
+                    w.Line(Sequences + ".LoadState(finalStateGradient, " + Invariant(HiddenOffset(layer, k, d)) + " * batch, dH);");
+                    if (lstm)
+                    {
+                        w.Line(Sequences + ".LoadState(finalStateGradient, " + Invariant(CellOffset(layer, k, d)) + " * batch, dC);");
+                    }
+
+                    if (top && !layer.OutputIsSequence)
+                    {
+                        w.Line("// the layer's vector output is this direction's final h");
+                        using (w.Block("for (int b = 0; b < batch; b++)"))
+                        {
+                            w.Line(Kernels + ".Axpy(1f, outputGradient.Slice((b * " + Invariant(layer.OutputWidth) + ") + " + Invariant(d * h) + ", " + Invariant(h) + "), dH.Slice(b * " + Invariant(h) + ", " + Invariant(h) + "));");
+                        }
+                    }
+
+                    w.Line("Backward" + layer.Identifier + Suffix(k, d) + "(" + sequenceGradient + ", " + input + ", " + below + ", dH, dC, steps, batch);");
+                    w.Line(Sequences + ".StoreState(dH, initialStateGradient, " + Invariant(HiddenOffset(layer, k, d)) + " * batch);");
+                    if (lstm)
+                    {
+                        w.Line(Sequences + ".StoreState(dC, initialStateGradient, " + Invariant(CellOffset(layer, k, d)) + " * batch);");
+                    }
+                }
+            }
+        }
+
+        w.Line();
+    }
+
+    private static void WriteSizes(SourceWriter w, LayerSpec layer, int k, int d)
+    {
+        w.Line("const int InputWidth = " + Invariant(layer.SublayerInputWidth(k)) + ";");
+        w.Line("const int Hidden = " + Invariant(layer.Units) + ";");
+        w.Line("const int GateWidth = " + Invariant(layer.Gates * layer.Units) + ";");
+        w.Line("const int OutputWidth = " + Invariant(layer.OutputWidth) + ";");
+        w.Line("const int Column = " + Invariant(d * layer.Units) + "; // this direction's features in the [forward, reverse] output");
+    }
+
+    private static void WriteWeights(SourceWriter w, LayerSpec layer, int k, int d, string source, string prefix, bool biases = true)
+    {
+        string suffix = Suffix(k, d);
+        w.Line("var " + prefix + "WeightIh = " + source + ".Slice(" + layer.Identifier + "WeightIh" + suffix + ", GateWidth * InputWidth);");
+        w.Line("var " + prefix + "WeightHh = " + source + ".Slice(" + layer.Identifier + "WeightHh" + suffix + ", GateWidth * Hidden);");
+        if (biases)
+        {
+            w.Line("var " + prefix + "BiasIh = " + source + ".Slice(" + layer.Identifier + "BiasIh" + suffix + ", GateWidth);");
+            w.Line("var " + prefix + "BiasHh = " + source + ".Slice(" + layer.Identifier + "BiasHh" + suffix + ", GateWidth);");
+        }
+    }
+
+    private static string Time(int d) => d == 1 ? "steps - 1 - s" : "s";
+
+    private static void WriteSublayerForward(SourceWriter w, LayerSpec layer, int k, int d, List<TensorSlot> slots)
+    {
+        bool lstm = layer.Cell == CellKind.Lstm;
+        bool gru = layer.Cell == CellKind.Gru;
+        string suffix = Suffix(k, d);
+        string names = string.Join(", ", slots.Where(s => s.Constant.StartsWith(layer.Identifier, System.StringComparison.Ordinal) && s.Constant.EndsWith(suffix, System.StringComparison.Ordinal)).Select(s => s.Name.Substring(layer.Name.Length + 1)));
+        w.Line("// " + layer.Name + " layer " + Invariant(k) + (d == 1 ? ", reverse direction (t = T − 1 … 0)" : ", forward direction") + ": " + names);
+        using (w.Block("private void Forward" + layer.Identifier + suffix + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " initialState, int steps, int batch)"))
+        {
+            WriteSizes(w, layer, k, d);
+            w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
+            WriteWeights(w, layer, k, d, "parameters", "w");
+            w.Line("int rows = steps * batch;");
+            w.Line(Span + " gates = " + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * GateWidth);");
+            w.Line(Span + " output = " + Field(layer, "Output" + Invariant(k)) + ".AsSpan(0, rows * OutputWidth);");
+            w.Line(Span + " hiddenPrevious = " + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
+            w.Line(Span + " h = " + Field(layer, "State") + ".AsSpan(0, batch * Hidden);");
+            if (lstm)
+            {
+                w.Line(Span + " cellPrevious = " + Field(layer, "CellPrevious" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
+                w.Line(Span + " cells = " + Field(layer, "Cell" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
+                w.Line(Span + " c = " + Field(layer, "CellState") + ".AsSpan(0, batch * Hidden);");
+            }
+            else if (gru)
+            {
+                w.Line(Span + " hiddenN = " + Field(layer, "HiddenN" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
+                w.Line(Span + " recurrent = " + Field(layer, "Recurrent") + ".AsSpan(0, batch * GateWidth);");
+            }
+
+            w.Line();
+            w.Line("// gates = x_t·W_ihᵀ + b_ih for every step at once");
+            w.Line("gates.Clear();");
+            w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);");
+            w.Line(Kernels + ".AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);");
+            w.Line();
+            w.Line("// the state starts from the initial state, or zero");
+            w.Line(Sequences + ".LoadState(initialState, " + Invariant(HiddenOffset(layer, k, d)) + " * batch, h);");
+            if (lstm)
+            {
+                w.Line(Sequences + ".LoadState(initialState, " + Invariant(CellOffset(layer, k, d)) + " * batch, c);");
+            }
+
+            using (w.Block("for (int s = 0; s < steps; s++)"))
+            {
+                w.Line("int t = " + Time(d) + ";");
+                w.Line(Span + " stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);");
+                w.Line("h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));");
+                if (lstm)
+                {
+                    w.Line("c.CopyTo(cellPrevious.Slice(t * batch * Hidden));");
+                }
+
+                if (gru)
+                {
+                    w.Line("// recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block");
+                    w.Line("recurrent.Clear();");
+                    w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, batch, Hidden, GateWidth);");
+                    w.Line(Kernels + ".AddRowVector(recurrent, GateWidth, wBiasHh, batch, GateWidth);");
+                }
+                else
+                {
+                    w.Line("// gates += h_{t-1}·W_hhᵀ + b_hh");
+                    w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, batch, Hidden, GateWidth);");
+                    w.Line(Kernels + ".AddRowVector(stepGates, GateWidth, wBiasHh, batch, GateWidth);");
+                }
+
+                using (w.Block("for (int b = 0; b < batch; b++)"))
+                {
+                    w.Line(Span + " outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);");
+                    using (w.Block("if (t >= _lengths[b])"))
+                    {
+                        w.Line("outputRow.Clear(); // past this sequence's end: the state carries over unchanged");
+                        w.Line("continue;");
+                    }
+
+                    w.Line();
+                    w.Line(Span + " hRow = h.Slice(b * Hidden, Hidden);");
+                    if (lstm)
+                    {
+                        w.Line(Span + " cRow = c.Slice(b * Hidden, Hidden);");
+                        w.Line(layer.Identifier + "CellForward(stepGates.Slice(b * GateWidth, GateWidth), cRow, hRow);");
+                        w.Line("cRow.CopyTo(cells.Slice(((t * batch) + b) * Hidden, Hidden));");
+                    }
+                    else if (gru)
+                    {
+                        w.Line(layer.Identifier + "CellForward(stepGates.Slice(b * GateWidth, GateWidth), recurrent.Slice(b * GateWidth, GateWidth), hRow, hiddenN.Slice(((t * batch) + b) * Hidden, Hidden));");
+                    }
+                    else
+                    {
+                        w.Line(layer.Identifier + "CellForward(stepGates.Slice(b * GateWidth, GateWidth), hRow);");
+                    }
+
+                    w.Line("hRow.CopyTo(outputRow);");
+                }
+            }
+
+            w.Line();
+            w.Line("// final state: after each sequence's last step" + (d == 1 ? " (the reverse direction ends after t = 0)" : string.Empty));
+            w.Line("h.CopyTo(" + Field(layer, "FinalState") + ".AsSpan(" + Invariant(HiddenOffset(layer, k, d)) + " * batch, batch * Hidden));");
+            if (lstm)
+            {
+                w.Line("c.CopyTo(" + Field(layer, "FinalState") + ".AsSpan(" + Invariant(CellOffset(layer, k, d)) + " * batch, batch * Hidden));");
+            }
+        }
+
+        w.Line();
+    }
+
+    private static void WriteSublayerBackward(SourceWriter w, LayerSpec layer, int k, int d, List<TensorSlot> slots)
+    {
+        bool lstm = layer.Cell == CellKind.Lstm;
+        bool gru = layer.Cell == CellKind.Gru;
+        string suffix = Suffix(k, d);
+        w.Line("// " + layer.Name + " layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + " backward: steps in the opposite order of forward.");
+        using (w.Block("private void Backward" + layer.Identifier + suffix + "(" + ReadOnlySpan + " outputGradient, " + ReadOnlySpan + " input, " + Span + " inputGradient, " + Span + " dH, " + Span + " dC, int steps, int batch)"))
+        {
+            WriteSizes(w, layer, k, d);
+            w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
+            w.Line(Span + " gradients = Parameters.Gradients;");
+            WriteWeights(w, layer, k, d, "parameters", "w", biases: false);
+            WriteWeights(w, layer, k, d, "gradients", "d");
+            w.Line("int rows = steps * batch;");
+            w.Line(ReadOnlySpan + " gates = " + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * GateWidth);");
+            w.Line(ReadOnlySpan + " hiddenPrevious = " + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
+            if (lstm)
+            {
+                w.Line(ReadOnlySpan + " cellPrevious = " + Field(layer, "CellPrevious" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
+                w.Line(ReadOnlySpan + " cells = " + Field(layer, "Cell" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
+            }
+            else if (gru)
+            {
+                w.Line(ReadOnlySpan + " hiddenN = " + Field(layer, "HiddenN" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
+            }
+
+            w.Line(Span + " dGates = " + Field(layer, "GateGradients") + ".AsSpan(0, rows * GateWidth);");
+            string dRecurrent = gru ? "dRecurrent" : "dGates";
+            if (gru)
+            {
+                w.Line(Span + " dRecurrent = " + Field(layer, "RecurrentGradients") + ".AsSpan(0, rows * GateWidth);");
+            }
+
+            w.Line();
+            using (w.Block("for (int s = steps - 1; s >= 0; s--)"))
+            {
+                w.Line("int t = " + Time(d) + ";");
+                using (w.Block("for (int b = 0; b < batch; b++)"))
+                {
+                    w.Line("int row = (t * batch) + b;");
+                    w.Line(Span + " dGatesRow = dGates.Slice(row * GateWidth, GateWidth);");
+                    if (gru)
+                    {
+                        w.Line(Span + " dRecurrentRow = dRecurrent.Slice(row * GateWidth, GateWidth);");
+                    }
+
+                    using (w.Block("if (t >= _lengths[b])"))
+                    {
+                        w.Line("dGatesRow.Clear(); // padding: dH and dC pass through to the previous step unchanged");
+                        if (gru)
+                        {
+                            w.Line("dRecurrentRow.Clear();");
+                        }
+
+                        w.Line("continue;");
+                    }
+
+                    w.Line();
+                    w.Line(ReadOnlySpan + " dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);");
+                    string state = "dH.Slice(b * Hidden, Hidden)";
+                    if (lstm)
+                    {
+                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateWidth, GateWidth), cells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, " + state + ", dC.Slice(b * Hidden, Hidden), dGatesRow);");
+                    }
+                    else if (gru)
+                    {
+                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateWidth, GateWidth), hiddenN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, " + state + ", dGatesRow, dRecurrentRow);");
+                    }
+                    else
+                    {
+                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateWidth, GateWidth), dOutput, " + state + ", dGatesRow);");
+                    }
+                }
+
+                w.Line();
+                w.Line("// dH_{t-1} += dRecurrent_t·W_hh");
+                w.Line(Kernels + ".MultiplyAdd(" + dRecurrent + ".Slice(t * batch * GateWidth, batch * GateWidth), GateWidth, wWeightHh, dH, Hidden, batch, GateWidth, Hidden);");
+            }
+
+            w.Line();
+            w.Line("// parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums");
+            w.Line(Kernels + ".AccumulateTransposedProduct(" + dRecurrent + ", GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);");
+            w.Line(Kernels + ".AccumulateColumnSums(" + dRecurrent + ", GateWidth, dBiasHh, rows, GateWidth);");
+            w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);");
+            w.Line(Kernels + ".AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);");
+            using (w.Block("if (!inputGradient.IsEmpty)"))
+            {
+                w.Line("// dx += dGates·W_ih");
+                w.Line(Kernels + ".MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);");
+            }
+        }
+
+        w.Line();
+    }
+}

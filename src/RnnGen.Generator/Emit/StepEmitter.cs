@@ -1,0 +1,167 @@
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generator.Model;
+using static RnnGen.Generator.Emit.Names;
+
+namespace RnnGen.Generator.Emit;
+
+/// <summary>Writes the streaming API: a fixed-size <c>State</c> struct and <c>Step</c>, one time step of one sequence.</summary>
+internal static class StepEmitter
+{
+    /// <summary>Scratch for one step, sized by the widest layer.</summary>
+    public static IEnumerable<(string Field, string Rows, int Width)> Buffers(ModelSpec model)
+    {
+        var recurrent = model.Layers.Where(l => l.Kind == LayerKind.Recurrent).ToList();
+        if (recurrent.Count > 0)
+        {
+            yield return ("_stepGates", "1", recurrent.Max(l => l.Gates * l.Units));
+        }
+
+        var gru = recurrent.Where(l => l.Cell == CellKind.Gru).ToList();
+        if (gru.Count > 0)
+        {
+            yield return ("_stepRecurrent", "1", gru.Max(l => l.Gates * l.Units));
+            yield return ("_stepHiddenN", "1", gru.Max(l => l.Units));
+        }
+
+        foreach (var dense in model.Layers.Where(l => l.Kind == LayerKind.Dense))
+        {
+            yield return (Field(dense, "Step"), "1", dense.Units);
+        }
+    }
+
+    public static void Write(SourceWriter w, ModelSpec model, List<TensorSlot> slots)
+    {
+        bool hasState = model.StateSize > 0;
+        if (hasState)
+        {
+            w.Lines(
+                "/// <summary>",
+                "/// The recurrent state of one sequence for <see cref=\"Step\"/>: <see cref=\"StateSize\"/> floats laid out like one row of",
+                "/// Forward's state (h per layer, then c for an LSTM). <c>default</c> is the zero state that starts a sequence.",
+                "/// </summary>",
+                "[global::System.Runtime.CompilerServices.InlineArray(StateSize)]");
+            using (w.Block("public struct State"))
+            {
+                w.Line("private float _element0;");
+            }
+
+            w.Line();
+        }
+
+        string input = model.TokenInput ? "int token" : ReadOnlySpan + " input";
+        w.Lines(
+            "/// <summary>",
+            "/// Advances one sequence by one time step" + (hasState ? ", updating <paramref name=\"state\"/> in place," : string.Empty) + " and writes [OutputSize] into",
+            "/// <paramref name=\"output\"/>: what the model outputs if the sequence ended here. Dropout is off. Allocates nothing;",
+            "/// one model instance must not run Step on two threads at once.",
+            "/// </summary>");
+        using (w.Block("public void Step(" + input + (hasState ? ", ref State state" : string.Empty) + ", " + Span + " output)"))
+        {
+            if (model.TokenInput)
+            {
+                w.Line("if ((uint)token >= VocabularySize)");
+                w.Line("{");
+                w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(token), token, $\"Token ids must be in [0, {VocabularySize}).\");");
+                w.Line("}");
+                w.Line();
+            }
+            else
+            {
+                w.Line(Sequences + ".ValidateLength(input.Length, InputSize, nameof(input));");
+            }
+
+            w.Line(Sequences + ".ValidateLength(output.Length, OutputSize, nameof(output));");
+            w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
+            if (hasState)
+            {
+                w.Line(Span + " s = state;");
+            }
+
+            w.Line("scoped " + ReadOnlySpan + " x = " + (model.TokenInput ? "default" : "input") + ";");
+            foreach (var layer in model.Layers)
+            {
+                w.Line();
+                w.Line("// " + layer.Name);
+                switch (layer.Kind)
+                {
+                    case LayerKind.Embedding:
+                        w.Line("x = parameters.Slice(" + layer.Identifier + "Weight + (token * " + Invariant(layer.Units) + "), " + Invariant(layer.Units) + ");");
+                        break;
+                    case LayerKind.Dropout:
+                        w.Line("// identity at inference");
+                        break;
+                    case LayerKind.Dense:
+                        WriteDense(w, layer);
+                        break;
+                    default:
+                        WriteRecurrent(w, layer);
+                        break;
+                }
+            }
+
+            w.Line();
+            w.Line("x.CopyTo(output);");
+        }
+
+        w.Line();
+    }
+
+    private static void WriteDense(SourceWriter w, LayerSpec layer)
+    {
+        using (w.Block(string.Empty))
+        {
+            w.Line("const int InputWidth = " + Invariant(layer.InputWidth) + ";");
+            w.Line("const int Units = " + Invariant(layer.Units) + ";");
+            w.Line(Span + " y = " + Field(layer, "Step") + ";");
+            w.Line("y.Clear();");
+            w.Line(Kernels + ".MultiplyTransposedAdd(x, InputWidth, parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), y, Units, 1, InputWidth, Units);");
+            w.Line(Kernels + ".AddRowVector(y, Units, parameters.Slice(" + layer.Identifier + "Bias, Units), 1, Units);");
+            FeedForwardEmitter.WriteActivation(w, layer, "y", "1");
+            w.Line("x = y;");
+        }
+    }
+
+    private static void WriteRecurrent(SourceWriter w, LayerSpec layer)
+    {
+        int h = layer.Units;
+        int gateWidth = layer.Gates * h;
+        for (int k = 0; k < layer.Stack; k++)
+        {
+            string suffix = "L" + Invariant(k);
+            int inputWidth = layer.SublayerInputWidth(k);
+            w.Line("// layer " + Invariant(k) + ": gates = W_ih·x + b_ih" + (layer.Cell == CellKind.Gru ? ", recurrent = W_hh·h + b_hh" : " + W_hh·h + b_hh"));
+            using (w.Block(string.Empty))
+            {
+                w.Line(Span + " gates = _stepGates.AsSpan(0, " + Invariant(gateWidth) + ");");
+                w.Line(Span + " h = s.Slice(" + Invariant(layer.StateOffset + (k * h)) + ", " + Invariant(h) + ");");
+                w.Line("gates.Clear();");
+                w.Line(Kernels + ".MultiplyTransposedAdd(x, " + Invariant(inputWidth) + ", parameters.Slice(" + layer.Identifier + "WeightIh" + suffix + ", " + Invariant(gateWidth * inputWidth) + "), gates, " + Invariant(gateWidth) + ", 1, " + Invariant(inputWidth) + ", " + Invariant(gateWidth) + ");");
+                w.Line(Kernels + ".AddRowVector(gates, " + Invariant(gateWidth) + ", parameters.Slice(" + layer.Identifier + "BiasIh" + suffix + ", " + Invariant(gateWidth) + "), 1, " + Invariant(gateWidth) + ");");
+                string target = layer.Cell == CellKind.Gru ? "recurrent" : "gates";
+                if (layer.Cell == CellKind.Gru)
+                {
+                    w.Line(Span + " recurrent = _stepRecurrent.AsSpan(0, " + Invariant(gateWidth) + ");");
+                    w.Line("recurrent.Clear();");
+                }
+
+                w.Line(Kernels + ".MultiplyTransposedAdd(h, " + Invariant(h) + ", parameters.Slice(" + layer.Identifier + "WeightHh" + suffix + ", " + Invariant(gateWidth * h) + "), " + target + ", " + Invariant(gateWidth) + ", 1, " + Invariant(h) + ", " + Invariant(gateWidth) + ");");
+                w.Line(Kernels + ".AddRowVector(" + target + ", " + Invariant(gateWidth) + ", parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", " + Invariant(gateWidth) + "), 1, " + Invariant(gateWidth) + ");");
+                switch (layer.Cell)
+                {
+                    case CellKind.Lstm:
+                        w.Line(layer.Identifier + "CellForward(gates, s.Slice(" + Invariant(layer.StateOffset + ((layer.Stack + k) * h)) + ", " + Invariant(h) + "), h);");
+                        break;
+                    case CellKind.Gru:
+                        w.Line(layer.Identifier + "CellForward(gates, recurrent, h, _stepHiddenN.AsSpan(0, " + Invariant(h) + "));");
+                        break;
+                    default:
+                        w.Line(layer.Identifier + "CellForward(gates, h);");
+                        break;
+                }
+
+                w.Line("x = h;");
+            }
+        }
+    }
+}

@@ -1,0 +1,436 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generator.Diagnostics;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Parsing;
+
+/// <summary>Turns an attributed class into a <see cref="ModelSpec"/> and diagnostics. Emits nothing.</summary>
+internal static class ModelParser
+{
+    /// <summary>
+    /// Parses the model that <paramref name="context"/> points at, or returns null when another attribute of the
+    /// same class is the one that triggers generation (only the class's first RnnGen attribute does).
+    /// </summary>
+    public static ModelParseResult? Parse(GeneratorAttributeSyntaxContext context, string triggerName, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type)
+        {
+            return null;
+        }
+
+        var attributes = new List<(string Name, AttributeData Data)>();
+        foreach (var attribute in type.GetAttributes())
+        {
+            string? name = MetadataName(attribute.AttributeClass);
+            if (name is not null && AttributeNames.All.Contains(name))
+            {
+                attributes.Add((name, attribute));
+            }
+        }
+
+        if (attributes.Count == 0 || !IsTrigger(attributes[0], triggerName, context.TargetNode))
+        {
+            return null;
+        }
+
+        var diagnostics = new List<DiagnosticInfo>();
+        var spec = ParseModel(type, context.TargetNode, attributes, diagnostics, cancellationToken);
+        return new ModelParseResult(diagnostics.Count == 0 ? spec : null, new EquatableArray<DiagnosticInfo>(diagnostics));
+    }
+
+    private static bool IsTrigger((string Name, AttributeData Data) first, string triggerName, SyntaxNode target)
+    {
+        var reference = first.Data.ApplicationSyntaxReference;
+        return first.Name == triggerName
+            && reference is not null
+            && reference.SyntaxTree == target.SyntaxTree
+            && target.Span.Contains(reference.Span);
+    }
+
+    private static ModelSpec? ParseModel(
+        INamedTypeSymbol type,
+        SyntaxNode target,
+        List<(string Name, AttributeData Data)> attributes,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var typeLocation = LocationInfo.From((target as ClassDeclarationSyntax)?.Identifier.GetLocation() ?? target.GetLocation());
+        if (!CheckType(type, typeLocation, diagnostics, out var containingTypes))
+        {
+            return null;
+        }
+
+        var readers = attributes.Select(a => (a.Name, Reader: new AttributeReader(a.Data, cancellationToken))).ToList();
+        if (readers.Any(r => r.Reader.HasErrors))
+        {
+            return null; // the compiler already reports the malformed attribute
+        }
+
+        int inputSize = 0;
+        AttributeReader? model = null;
+        var layerReaders = new List<(string Name, AttributeReader Reader)>();
+        foreach (var (name, reader) in readers)
+        {
+            if (name == AttributeNames.RnnModel)
+            {
+                model = reader;
+                model.TryGetNamed("InputSize", out inputSize);
+            }
+            else
+            {
+                layerReaders.Add((name, reader));
+            }
+        }
+
+        if (layerReaders.Count == 0)
+        {
+            Report(diagnostics, DiagnosticDescriptors.NoLayers, model?.Location ?? typeLocation, type.Name);
+            return null;
+        }
+
+        bool tokenInput = layerReaders[0].Name == AttributeNames.Embedding;
+        bool inputSizeGiven = model is not null && model.TryGetNamed<int>("InputSize", out _);
+        if (tokenInput && inputSizeGiven)
+        {
+            Report(diagnostics, DiagnosticDescriptors.InputSizeWithEmbedding, model!.NamedLocation("InputSize"), type.Name, Invariant(inputSize));
+        }
+        else if (!tokenInput && !inputSizeGiven)
+        {
+            Report(diagnostics, DiagnosticDescriptors.InputSizeMissing, model?.Location ?? typeLocation, type.Name);
+        }
+        else if (!tokenInput && inputSize < 1)
+        {
+            Report(diagnostics, DiagnosticDescriptors.SizeNotPositive, model!.NamedLocation("InputSize"), "RnnModel", "InputSize", Invariant(inputSize));
+        }
+
+        var layers = ParseLayers(layerReaders, tokenInput ? 1 : inputSize, diagnostics);
+        if (diagnostics.Count > 0)
+        {
+            return null;
+        }
+
+        var spec = new ModelSpec(
+            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            new EquatableArray<ContainingType>(containingTypes),
+            type.Name,
+            tokenInput,
+            tokenInput ? layers[0].Vocabulary : inputSize,
+            new EquatableArray<LayerSpec>(layers));
+
+        if (spec.ParameterCount > DiagnosticDescriptors.MaxParameterCount)
+        {
+            Report(diagnostics, DiagnosticDescriptors.ModelTooLarge, typeLocation, type.Name, spec.ParameterCount.ToString("N0", CultureInfo.InvariantCulture));
+            return null;
+        }
+
+        return spec;
+    }
+
+    private static bool CheckType(INamedTypeSymbol type, LocationInfo? location, List<DiagnosticInfo> diagnostics, out List<ContainingType> containingTypes)
+    {
+        containingTypes = [];
+        if (type.IsStatic)
+        {
+            Report(diagnostics, DiagnosticDescriptors.NotInstanceClass, location, type.Name);
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.TypeParameters.Length > 0)
+            {
+                Report(diagnostics, DiagnosticDescriptors.GenericModel, location, type.Name);
+                return false;
+            }
+
+            if (!IsPartial(current))
+            {
+                Report(diagnostics, DiagnosticDescriptors.NotPartial, location, current.Name);
+                return false;
+            }
+
+            if (!SymbolEqualityComparer.Default.Equals(current, type))
+            {
+                containingTypes.Insert(0, new ContainingType(TypeKeyword(current), current.Name));
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsPartial(INamedTypeSymbol type)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return false;
+            }
+        }
+
+        return type.DeclaringSyntaxReferences.Length > 0;
+    }
+
+    private static string TypeKeyword(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+        { IsRecord: true } => "record",
+        { TypeKind: TypeKind.Struct } => "struct",
+        { TypeKind: TypeKind.Interface } => "interface",
+        _ => "class",
+    };
+
+    private static List<LayerSpec> ParseLayers(List<(string Name, AttributeReader Reader)> readers, int inputWidth, List<DiagnosticInfo> diagnostics)
+    {
+        var layers = new List<LayerSpec>();
+        var usedNames = new HashSet<string>();
+        var defaultCounts = new Dictionary<string, int>();
+        var identifiers = new HashSet<string>();
+        bool sequence = true;
+        string? vectorSource = null;
+        int width = inputWidth;
+        int stateOffset = 0;
+
+        for (int index = 0; index < readers.Count; index++)
+        {
+            var (attributeName, reader) = readers[index];
+            string name = LayerName(reader, DefaultName(attributeName), usedNames, defaultCounts, diagnostics);
+            string identifier = UniqueIdentifier(name, identifiers);
+            LayerSpec? layer = attributeName switch
+            {
+                AttributeNames.Embedding => ParseEmbedding(reader, index, name, identifier, diagnostics),
+                AttributeNames.Dense => ParseDense(reader, name, identifier, width, sequence, diagnostics),
+                AttributeNames.Dropout => ParseDropout(reader, name, identifier, width, sequence, diagnostics),
+                _ => ParseRecurrent(
+                    attributeName, reader, name, identifier, width, stateOffset,
+                    followedByRecurrent: readers.Skip(index + 1).Any(r => IsRecurrent(r.Name)),
+                    diagnostics),
+            };
+
+            if (layer is null)
+            {
+                continue;
+            }
+
+            if (layer.Kind == LayerKind.Recurrent && !sequence)
+            {
+                Report(diagnostics, DiagnosticDescriptors.RecurrentNeedsSequence, reader.Location, reader.ShortName, vectorSource ?? "?");
+            }
+
+            layer = layer with { InputIsSequence = sequence, OutputIsSequence = layer.Kind == LayerKind.Recurrent ? layer.OutputIsSequence : sequence };
+            if (layer.Kind == LayerKind.Recurrent && !layer.OutputIsSequence)
+            {
+                vectorSource = layer.Name;
+            }
+
+            sequence = layer.OutputIsSequence;
+            width = layer.OutputWidth;
+            stateOffset += layer.StateSize;
+            layers.Add(layer);
+        }
+
+        return layers;
+    }
+
+    private static LayerSpec? ParseEmbedding(AttributeReader reader, int index, string name, string identifier, List<DiagnosticInfo> diagnostics)
+    {
+        if (index != 0)
+        {
+            Report(diagnostics, DiagnosticDescriptors.EmbeddingNotFirst, reader.Location, Invariant(index + 1));
+            return null;
+        }
+
+        int vocabulary = reader.Positional<int>(0);
+        int dimension = reader.Positional<int>(1);
+        bool valid = Positive(reader, vocabulary, "vocabularySize", reader.PositionalLocation(0), diagnostics)
+            & Positive(reader, dimension, "dimension", reader.PositionalLocation(1), diagnostics);
+        return valid
+            ? new LayerSpec(LayerKind.Embedding, CellKind.None, name, identifier, 1, dimension, vocabulary, 1, false, true, true, ActivationKind.None, 0, 0)
+            : null;
+    }
+
+    private static LayerSpec? ParseDense(AttributeReader reader, string name, string identifier, int width, bool sequence, List<DiagnosticInfo> diagnostics)
+    {
+        int units = reader.Positional<int>(0);
+        bool valid = Positive(reader, units, "units", reader.PositionalLocation(0), diagnostics);
+        reader.TryGetNamed("Activation", out int activation);
+        if (activation < 0 || activation > (int)ActivationKind.Softmax)
+        {
+            Report(diagnostics, DiagnosticDescriptors.InvalidActivation, reader.NamedLocation("Activation"), reader.ShortName, Invariant(activation), "None, Tanh, Sigmoid, Relu or Softmax");
+            valid = false;
+        }
+
+        return valid
+            ? new LayerSpec(LayerKind.Dense, CellKind.None, name, identifier, width, units, 0, 1, false, sequence, sequence, (ActivationKind)activation, 0, 0)
+            : null;
+    }
+
+    private static LayerSpec? ParseDropout(AttributeReader reader, string name, string identifier, int width, bool sequence, List<DiagnosticInfo> diagnostics)
+    {
+        double rate = reader.Positional<double>(0);
+        if (!(rate >= 0 && rate < 1))
+        {
+            Report(diagnostics, DiagnosticDescriptors.DropoutRateOutOfRange, reader.PositionalLocation(0), rate.ToString("R", CultureInfo.InvariantCulture));
+            return null;
+        }
+
+        return new LayerSpec(LayerKind.Dropout, CellKind.None, name, identifier, width, width, 0, 1, false, sequence, sequence, ActivationKind.None, rate, 0);
+    }
+
+    private static LayerSpec? ParseRecurrent(
+        string attributeName,
+        AttributeReader reader,
+        string name,
+        string identifier,
+        int width,
+        int stateOffset,
+        bool followedByRecurrent,
+        List<DiagnosticInfo> diagnostics)
+    {
+        var cell = attributeName switch
+        {
+            AttributeNames.Lstm => CellKind.Lstm,
+            AttributeNames.Gru => CellKind.Gru,
+            _ => CellKind.SimpleRnn,
+        };
+
+        int hidden = reader.Positional<int>(0);
+        bool valid = Positive(reader, hidden, "hiddenSize", reader.PositionalLocation(0), diagnostics);
+        int stack = reader.TryGetNamed("Layers", out int layers) ? layers : 1;
+        valid &= Positive(reader, stack, "Layers", reader.NamedLocation("Layers"), diagnostics);
+        reader.TryGetNamed("Bidirectional", out bool bidirectional);
+        bool returnSequences = reader.TryGetNamed("ReturnSequences", out bool explicitReturn) ? explicitReturn : followedByRecurrent;
+
+        var activation = ActivationKind.Tanh;
+        if (cell == CellKind.SimpleRnn && reader.TryGetNamed("Activation", out int value))
+        {
+            activation = (ActivationKind)value;
+            if (activation is not (ActivationKind.Tanh or ActivationKind.Relu or ActivationKind.Sigmoid))
+            {
+                Report(diagnostics, DiagnosticDescriptors.InvalidActivation, reader.NamedLocation("Activation"), reader.ShortName, ActivationName(value), "Tanh, Relu or Sigmoid");
+                valid = false;
+            }
+        }
+
+        return valid
+            ? new LayerSpec(LayerKind.Recurrent, cell, name, identifier, width, hidden, 0, stack, bidirectional, true, returnSequences, activation, 0, stateOffset)
+            : null;
+    }
+
+    private static bool IsRecurrent(string attributeName) =>
+        attributeName is AttributeNames.Lstm or AttributeNames.Gru or AttributeNames.SimpleRnn;
+
+    private static string DefaultName(string attributeName) => attributeName switch
+    {
+        AttributeNames.Lstm => "lstm",
+        AttributeNames.Gru => "gru",
+        AttributeNames.SimpleRnn => "rnn",
+        AttributeNames.Dense => "dense",
+        AttributeNames.Embedding => "embedding",
+        _ => "dropout",
+    };
+
+    /// <summary>The explicit Name, else the kind's default with Keras-style numbering (<c>dense</c>, <c>dense_1</c>, ...).</summary>
+    private static string LayerName(AttributeReader reader, string defaultName, HashSet<string> used, Dictionary<string, int> defaultCounts, List<DiagnosticInfo> diagnostics)
+    {
+        if (reader.TryGetNamed("Name", out string explicitName))
+        {
+            if (!IsValidName(explicitName))
+            {
+                Report(diagnostics, DiagnosticDescriptors.InvalidLayerName, reader.NamedLocation("Name"), explicitName);
+            }
+            else if (!used.Add(explicitName))
+            {
+                Report(diagnostics, DiagnosticDescriptors.DuplicateLayerName, reader.NamedLocation("Name"), explicitName);
+            }
+
+            return explicitName;
+        }
+
+        string name;
+        do
+        {
+            defaultCounts.TryGetValue(defaultName, out int count);
+            defaultCounts[defaultName] = count + 1;
+            name = count == 0 ? defaultName : defaultName + "_" + Invariant(count);
+        }
+        while (!used.Add(name));
+
+        return name;
+    }
+
+    private static bool IsValidName(string name)
+    {
+        if (name.Length == 0 || !(char.IsLetter(name[0]) || name[0] == '_'))
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!(char.IsLetterOrDigit(c) || c == '_' || c == '.') || c > 127)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>PascalCase C# identifier fragment for the layer's members, unique within the model.</summary>
+    private static string UniqueIdentifier(string name, HashSet<string> used)
+    {
+        var builder = new StringBuilder();
+        bool upper = true;
+        foreach (char c in name)
+        {
+            if (c < 128 && char.IsLetterOrDigit(c))
+            {
+                builder.Append(upper ? char.ToUpperInvariant(c) : c);
+                upper = false;
+            }
+            else
+            {
+                upper = true;
+            }
+        }
+
+        string baseName = builder.Length == 0 || char.IsDigit(builder[0]) ? "Layer" + builder : builder.ToString();
+        string identifier = baseName;
+        for (int suffix = 2; !used.Add(identifier); suffix++)
+        {
+            identifier = baseName + Invariant(suffix);
+        }
+
+        return identifier;
+    }
+
+    private static bool Positive(AttributeReader reader, int value, string parameter, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (value >= 1)
+        {
+            return true;
+        }
+
+        Report(diagnostics, DiagnosticDescriptors.SizeNotPositive, location, reader.ShortName, parameter, Invariant(value));
+        return false;
+    }
+
+    private static string ActivationName(int value) =>
+        value is >= 0 and <= (int)ActivationKind.Softmax ? ((ActivationKind)value).ToString() : Invariant(value);
+
+    private static string? MetadataName(INamedTypeSymbol? type) =>
+        type is null || type.ContainingNamespace is null ? null : type.ContainingNamespace.ToDisplayString() + "." + type.MetadataName;
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static void Report(List<DiagnosticInfo> diagnostics, DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
+        diagnostics.Add(new DiagnosticInfo(descriptor, location, new EquatableArray<string>(arguments)));
+}

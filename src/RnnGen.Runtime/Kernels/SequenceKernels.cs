@@ -1,0 +1,117 @@
+using System;
+using System.ComponentModel;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Validation and padding helpers for time-major batches [steps, batch, width], used by generated models.
+/// A sequence b covers steps t &lt; lengths[b]; later steps are padding.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class SequenceKernels
+{
+    /// <summary>
+    /// Checks a batch and returns its step count: batch = <paramref name="lengths"/>.Length in [1, maxBatch],
+    /// input length a whole number of [batch, width] steps, steps in [1, maxSteps], every length in [1, steps].
+    /// </summary>
+    public static int ValidateBatch(int inputLength, int width, ReadOnlySpan<int> lengths, int maxBatch, int maxSteps, string inputName, string lengthsName)
+    {
+        int batch = lengths.Length;
+        if (batch < 1 || batch > maxBatch)
+        {
+            throw new ArgumentException($"The batch has {batch} sequences (one length each); this model was built for 1 to {maxBatch} (maxBatch).", lengthsName);
+        }
+
+        long stepSize = (long)batch * width;
+        if (inputLength == 0 || inputLength % stepSize != 0)
+        {
+            throw new ArgumentException($"Expected a whole number of steps of [batch {batch}, {width}] = {stepSize} values, got {inputLength}.", inputName);
+        }
+
+        long steps = inputLength / stepSize;
+        if (steps > maxSteps)
+        {
+            throw new ArgumentException($"The batch has {steps} steps; this model was built for at most {maxSteps} (maxSteps).", inputName);
+        }
+
+        for (int b = 0; b < batch; b++)
+        {
+            if (lengths[b] < 1 || lengths[b] > steps)
+            {
+                throw new ArgumentException($"lengths[{b}] is {lengths[b]}, but it must be in [1, {steps}] (the batch has {steps} steps).", lengthsName);
+            }
+        }
+
+        return (int)steps;
+    }
+
+    /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
+    public static void ValidateLength(int actual, int expected, string name)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"Expected {expected} values, got {actual}.", name);
+        }
+    }
+
+    /// <summary>Throws unless the optional span is empty or has exactly <paramref name="expected"/> values.</summary>
+    public static void ValidateOptionalLength(int actual, int expected, string name)
+    {
+        if (actual != 0 && actual != expected)
+        {
+            throw new ArgumentException($"Expected {expected} values (or none), got {actual}.", name);
+        }
+    }
+
+    /// <summary>Throws unless every token at a step inside its sequence is in [0, vocabularySize).</summary>
+    public static void ValidateTokens(ReadOnlySpan<int> tokens, int steps, ReadOnlySpan<int> lengths, int vocabularySize, string name)
+    {
+        int batch = lengths.Length;
+        for (int t = 0; t < steps; t++)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                int token = tokens[(t * batch) + b];
+                if (t < lengths[b] && (uint)token >= (uint)vocabularySize)
+                {
+                    throw new ArgumentException($"Token {token} at step {t} of sequence {b} is outside [0, {vocabularySize}).", name);
+                }
+            }
+        }
+    }
+
+    /// <summary>Zeroes the rows of padded steps in a [steps, batch, width] buffer.</summary>
+    public static void ZeroPadding(Span<float> values, int width, int steps, ReadOnlySpan<int> lengths)
+    {
+        int batch = lengths.Length;
+        for (int b = 0; b < batch; b++)
+        {
+            for (int t = lengths[b]; t < steps; t++)
+            {
+                values.Slice(((t * batch) + b) * width, width).Clear();
+            }
+        }
+    }
+
+    /// <summary>Copies one [batch, H] block of a state vector into <paramref name="destination"/>, or zeroes it when <paramref name="state"/> is empty.</summary>
+    public static void LoadState(ReadOnlySpan<float> state, int offset, Span<float> destination)
+    {
+        if (state.IsEmpty)
+        {
+            destination.Clear();
+        }
+        else
+        {
+            state.Slice(offset, destination.Length).CopyTo(destination);
+        }
+    }
+
+    /// <summary>Copies <paramref name="source"/> into a state vector at <paramref name="offset"/>, unless <paramref name="state"/> is empty.</summary>
+    public static void StoreState(ReadOnlySpan<float> source, Span<float> state, int offset)
+    {
+        if (!state.IsEmpty)
+        {
+            source.CopyTo(state.Slice(offset, source.Length));
+        }
+    }
+}

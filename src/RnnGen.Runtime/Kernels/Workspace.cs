@@ -1,0 +1,43 @@
+using System;
+using System.ComponentModel;
+
+namespace RnnGen.Kernels;
+
+/// <summary>Allocates a generated model's buffers once, with a clear error when the requested capacity cannot exist.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Workspace
+{
+    /// <summary>Rows of a [maxSteps, maxBatch] buffer, after checking both are positive and their product fits.</summary>
+    public static int Rows(int maxBatch, int maxSteps)
+    {
+        if (maxBatch < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "maxBatch must be at least 1.");
+        }
+
+        if (maxSteps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, "maxSteps must be at least 1.");
+        }
+
+        long rows = (long)maxBatch * maxSteps;
+        if (rows > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, $"maxBatch × maxSteps = {rows} rows is more than one buffer can hold.");
+        }
+
+        return (int)rows;
+    }
+
+    /// <summary>A zeroed buffer of <paramref name="rows"/> × <paramref name="width"/> floats.</summary>
+    public static float[] Floats(int rows, int width)
+    {
+        long length = (long)rows * width;
+        if (length > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, $"A buffer of {rows} rows × {width} floats ({length}) is larger than .NET arrays allow: lower maxBatch or maxSteps.");
+        }
+
+        return new float[length];
+    }
+}
