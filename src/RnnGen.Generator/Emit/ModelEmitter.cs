@@ -32,7 +32,7 @@ internal static class ModelEmitter
         }
 
         WriteClassDoc(w, model);
-        using (w.Block("partial class " + model.TypeName))
+        using (w.Block("partial class " + model.TypeName + " : global::RnnGen." + (model.TokenInput ? "ITokenInputModel" : "IDenseInputModel")))
         {
             WriteConstants(w, model, slots);
             WriteFields(w, model);
@@ -55,6 +55,8 @@ internal static class ModelEmitter
             {
                 StepEmitter.Write(w, model, slots);
             }
+
+            InterfaceEmitter.Write(w, model);
         }
 
         foreach (var _ in model.ContainingTypes)
@@ -233,6 +235,12 @@ internal static class ModelEmitter
         }
 
         w.Line();
+        if (model.Layers.Any(l => l.Kind == LayerKind.Dropout))
+        {
+            w.Line("/// <summary>Restarts the dropout masks' random stream, e.g. to repeat a training run or a gradient check exactly.</summary>");
+            w.Line("public void SeedDropout(ulong seed) => _dropoutRandom = new global::RnnGen.SeededRandom(seed).Fork(1);");
+            w.Line();
+        }
         w.Lines(
             "/// <summary>",
             "/// Draws every parameter again from <paramref name=\"seed\"/> with PyTorch's default initialization:",

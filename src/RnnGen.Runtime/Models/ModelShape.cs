@@ -1,0 +1,17 @@
+namespace RnnGen;
+
+/// <summary>The fixed sizes of a generated model, for code that works with any model.</summary>
+/// <param name="TokenInput">The model reads token ids (a first Embedding layer) instead of feature vectors.</param>
+/// <param name="InputSize">Features per time step, or the vocabulary size for token input.</param>
+/// <param name="OutputSize">Features of the output, per step or per sequence.</param>
+/// <param name="StateSize">Floats of recurrent state per sequence.</param>
+/// <param name="ReturnsSequences">The output has one vector per time step ([T, B, OutputSize]) rather than one per sequence.</param>
+/// <param name="ParameterCount">Trainable parameters.</param>
+public sealed record ModelShape(bool TokenInput, int InputSize, int OutputSize, int StateSize, bool ReturnsSequences, int ParameterCount)
+{
+    /// <summary>Values per time step of one sequence's input: InputSize features, or one token id.</summary>
+    public int InputWidth => TokenInput ? 1 : InputSize;
+
+    /// <summary>Length of a Forward output for a batch.</summary>
+    public int OutputLength(int steps, int batch) => (ReturnsSequences ? steps * batch : batch) * OutputSize;
+}
