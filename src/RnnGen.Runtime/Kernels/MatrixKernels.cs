@@ -1,0 +1,925 @@
+// Matrix kernels called by generated forward and backward code.
+//
+// Layout conventions
+// ------------------
+// * Every matrix is row-major float32. A matrix argument is a span plus a row
+//   stride in elements: element (r, j) lives at span[r·stride + j]. The stride
+//   may exceed the width, so a kernel can read or write a column slice of a
+//   wider buffer (for example the forward half of a [T·B, 2H] bidirectional
+//   output, stride 2H, width H). Elements in the gaps between rows are never
+//   read or written.
+// * A span only has to reach the last element used: (rows − 1)·stride + width
+//   elements when rows > 0 and width > 0; longer spans are fine.
+// * Weights are in PyTorch layout W[outputs, inner], contiguous (row stride =
+//   inner), so y = x·Wᵀ reads both x and W along rows.
+// * Kernels accumulate (+=) into their output; clear it first for a plain
+//   product. Outputs must not overlap inputs.
+// * Every public method validates its arguments once, then runs loops without
+//   bounds checks. The loops are written once, generic over a SIMD width
+//   (ISimd below), and dispatched from the widest accelerated width that fits
+//   the vectorized dimension down to a scalar path. The last partial vector of
+//   a row is handled by re-reading the row's final full vector and masking the
+//   lanes already done, so no load or store leaves the row.
+// * Summation order differs from the naive loop (vector lanes, several
+//   accumulators, fused multiply-add where the hardware has it); results agree
+//   with an exact sum to within float rounding.
+using System;
+using System.ComponentModel;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Strided, row-major float32 matrix kernels used by generated model code: the forward product
+/// x·Wᵀ, the input gradient g·W, the weight gradient gᵀ·x, bias and copy helpers.
+/// </summary>
+/// <remarks>
+/// Matrices are spans with an explicit row stride in elements; weights are PyTorch-layout
+/// [outputs, inner] and contiguous. Every kernel adds into its output and never allocates.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class MatrixKernels
+{
+    /// <summary>
+    /// Forward product with a transposed weight: c[r·cStride + o] += Σ_k a[r·aStride + k] · w[o·inner + k].
+    /// </summary>
+    /// <param name="a">Input matrix [rows, inner] with row stride <paramref name="aStride"/>.</param>
+    /// <param name="aStride">Row stride of <paramref name="a"/> in elements; at least <paramref name="inner"/>.</param>
+    /// <param name="w">Weight matrix [outputs, inner], contiguous (PyTorch layout).</param>
+    /// <param name="c">Output matrix [rows, outputs] with row stride <paramref name="cStride"/>; added to.</param>
+    /// <param name="cStride">Row stride of <paramref name="c"/> in elements; at least <paramref name="outputs"/>.</param>
+    /// <param name="rows">Number of rows of <paramref name="a"/> and <paramref name="c"/>.</param>
+    /// <param name="inner">Length of each dot product.</param>
+    /// <param name="outputs">Number of weight rows, the width of <paramref name="c"/>.</param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    public static void MultiplyTransposedAdd(
+        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> w, Span<float> c, int cStride, int rows, int inner, int outputs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner);
+        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
+        CheckMatrix(a.Length, rows, inner, aStride, nameof(a), nameof(aStride));
+        CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
+        CheckMatrix(c.Length, rows, outputs, cStride, nameof(c), nameof(cStride));
+        if (rows == 0 || outputs == 0 || inner == 0)
+        {
+            return;
+        }
+
+        ref float aRef = ref MemoryMarshal.GetReference(a);
+        ref float wRef = ref MemoryMarshal.GetReference(w);
+        ref float cRef = ref MemoryMarshal.GetReference(c);
+        if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
+        {
+            MatrixLoops.MultiplyTransposedAdd<Simd512, Vector512<float>>(ref aRef, (nuint)aStride, ref wRef, ref cRef, (nuint)cStride, rows, (nuint)inner, outputs);
+        }
+        else if (Vector256.IsHardwareAccelerated && inner >= Vector256<float>.Count)
+        {
+            MatrixLoops.MultiplyTransposedAdd<Simd256, Vector256<float>>(ref aRef, (nuint)aStride, ref wRef, ref cRef, (nuint)cStride, rows, (nuint)inner, outputs);
+        }
+        else if (Vector128.IsHardwareAccelerated && inner >= Vector128<float>.Count)
+        {
+            MatrixLoops.MultiplyTransposedAdd<Simd128, Vector128<float>>(ref aRef, (nuint)aStride, ref wRef, ref cRef, (nuint)cStride, rows, (nuint)inner, outputs);
+        }
+        else
+        {
+            ScalarLoops.MultiplyTransposedAdd(ref aRef, (nuint)aStride, ref wRef, ref cRef, (nuint)cStride, rows, (nuint)inner, outputs);
+        }
+    }
+
+    /// <summary>
+    /// Input gradient through a weight: d[r·dStride + k] += Σ_o g[r·gStride + o] · w[o·inner + k].
+    /// </summary>
+    /// <param name="g">Output gradient [rows, outputs] with row stride <paramref name="gStride"/>.</param>
+    /// <param name="gStride">Row stride of <paramref name="g"/> in elements; at least <paramref name="outputs"/>.</param>
+    /// <param name="w">Weight matrix [outputs, inner], contiguous (PyTorch layout).</param>
+    /// <param name="d">Input gradient [rows, inner] with row stride <paramref name="dStride"/>; added to.</param>
+    /// <param name="dStride">Row stride of <paramref name="d"/> in elements; at least <paramref name="inner"/>.</param>
+    /// <param name="rows">Number of rows of <paramref name="g"/> and <paramref name="d"/>.</param>
+    /// <param name="outputs">Number of weight rows, the width of <paramref name="g"/>.</param>
+    /// <param name="inner">Width of the weight and of <paramref name="d"/>.</param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    public static void MultiplyAdd(
+        ReadOnlySpan<float> g, int gStride, ReadOnlySpan<float> w, Span<float> d, int dStride, int rows, int outputs, int inner)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner);
+        CheckMatrix(g.Length, rows, outputs, gStride, nameof(g), nameof(gStride));
+        CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
+        CheckMatrix(d.Length, rows, inner, dStride, nameof(d), nameof(dStride));
+        if (rows == 0 || outputs == 0 || inner == 0)
+        {
+            return;
+        }
+
+        // Row r of d is a combination of the rows of w with coefficients g[r, ·].
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        ref float wRef = ref MemoryMarshal.GetReference(w);
+        ref float dRef = ref MemoryMarshal.GetReference(d);
+        var shape = new CombinationShape(
+            Count: rows, TargetStride: (nuint)dStride, CoefficientCountStride: (nuint)gStride, CoefficientTermStride: 1,
+            Terms: outputs, TermStride: (nuint)inner, Width: (nuint)inner);
+        if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinations<Simd512, Vector512<float>>(ref dRef, ref gRef, ref wRef, shape);
+        }
+        else if (Vector256.IsHardwareAccelerated && inner >= Vector256<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinations<Simd256, Vector256<float>>(ref dRef, ref gRef, ref wRef, shape);
+        }
+        else if (Vector128.IsHardwareAccelerated && inner >= Vector128<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinations<Simd128, Vector128<float>>(ref dRef, ref gRef, ref wRef, shape);
+        }
+        else
+        {
+            ScalarLoops.AccumulateCombinations(ref dRef, ref gRef, ref wRef, shape);
+        }
+    }
+
+    /// <summary>
+    /// Weight gradient: dw[o·inner + k] += Σ_r g[r·gStride + o] · a[r·aStride + k].
+    /// </summary>
+    /// <param name="g">Output gradient [rows, outputs] with row stride <paramref name="gStride"/>.</param>
+    /// <param name="gStride">Row stride of <paramref name="g"/> in elements; at least <paramref name="outputs"/>.</param>
+    /// <param name="a">Layer input [rows, inner] with row stride <paramref name="aStride"/>.</param>
+    /// <param name="aStride">Row stride of <paramref name="a"/> in elements; at least <paramref name="inner"/>.</param>
+    /// <param name="dw">Weight gradient [outputs, inner], contiguous (PyTorch layout); added to.</param>
+    /// <param name="rows">Number of rows of <paramref name="g"/> and <paramref name="a"/> (summed over).</param>
+    /// <param name="outputs">Number of weight rows.</param>
+    /// <param name="inner">Width of <paramref name="a"/> and of the weight.</param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    public static void AccumulateTransposedProduct(
+        ReadOnlySpan<float> g, int gStride, ReadOnlySpan<float> a, int aStride, Span<float> dw, int rows, int outputs, int inner)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner);
+        CheckMatrix(g.Length, rows, outputs, gStride, nameof(g), nameof(gStride));
+        CheckMatrix(a.Length, rows, inner, aStride, nameof(a), nameof(aStride));
+        CheckMatrix(dw.Length, outputs, inner, inner, nameof(dw), nameof(inner));
+        if (rows == 0 || outputs == 0 || inner == 0)
+        {
+            return;
+        }
+
+        // Row o of dw is a combination of the rows of a with coefficients g[·, o].
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        ref float aRef = ref MemoryMarshal.GetReference(a);
+        ref float dwRef = ref MemoryMarshal.GetReference(dw);
+        var shape = new CombinationShape(
+            Count: outputs, TargetStride: (nuint)inner, CoefficientCountStride: 1, CoefficientTermStride: (nuint)gStride,
+            Terms: rows, TermStride: (nuint)aStride, Width: (nuint)inner);
+        if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinations<Simd512, Vector512<float>>(ref dwRef, ref gRef, ref aRef, shape);
+        }
+        else if (Vector256.IsHardwareAccelerated && inner >= Vector256<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinations<Simd256, Vector256<float>>(ref dwRef, ref gRef, ref aRef, shape);
+        }
+        else if (Vector128.IsHardwareAccelerated && inner >= Vector128<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinations<Simd128, Vector128<float>>(ref dwRef, ref gRef, ref aRef, shape);
+        }
+        else
+        {
+            ScalarLoops.AccumulateCombinations(ref dwRef, ref gRef, ref aRef, shape);
+        }
+    }
+
+    /// <summary>Adds a row vector to every row: c[r·cStride + j] += bias[j].</summary>
+    /// <param name="c">Matrix [rows, width] with row stride <paramref name="cStride"/>; added to.</param>
+    /// <param name="cStride">Row stride of <paramref name="c"/> in elements; at least <paramref name="width"/>.</param>
+    /// <param name="bias">Row vector of at least <paramref name="width"/> elements.</param>
+    /// <param name="rows">Number of rows of <paramref name="c"/>.</param>
+    /// <param name="width">Number of columns.</param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    public static void AddRowVector(Span<float> c, int cStride, ReadOnlySpan<float> bias, int rows, int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(width);
+        CheckMatrix(c.Length, rows, width, cStride, nameof(c), nameof(cStride));
+        CheckMatrix(bias.Length, 1, width, width, nameof(bias), nameof(width));
+        ref float cRef = ref MemoryMarshal.GetReference(c);
+        ref float biasRef = ref MemoryMarshal.GetReference(bias);
+        for (int r = 0; r < rows; r++)
+        {
+            AddScaled(1f, ref biasRef, ref Unsafe.Add(ref cRef, (nuint)r * (nuint)cStride), (nuint)width);
+        }
+    }
+
+    /// <summary>Adds the column sums of a matrix to a vector: sums[j] += Σ_r g[r·gStride + j] (bias gradient).</summary>
+    /// <param name="g">Matrix [rows, width] with row stride <paramref name="gStride"/>.</param>
+    /// <param name="gStride">Row stride of <paramref name="g"/> in elements; at least <paramref name="width"/>.</param>
+    /// <param name="sums">Vector of at least <paramref name="width"/> elements; added to.</param>
+    /// <param name="rows">Number of rows of <paramref name="g"/>.</param>
+    /// <param name="width">Number of columns.</param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    public static void AccumulateColumnSums(ReadOnlySpan<float> g, int gStride, Span<float> sums, int rows, int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(width);
+        CheckMatrix(g.Length, rows, width, gStride, nameof(g), nameof(gStride));
+        CheckMatrix(sums.Length, 1, width, width, nameof(sums), nameof(width));
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        ref float sumsRef = ref MemoryMarshal.GetReference(sums);
+        for (int r = 0; r < rows; r++)
+        {
+            AddScaled(1f, ref Unsafe.Add(ref gRef, (nuint)r * (nuint)gStride), ref sumsRef, (nuint)width);
+        }
+    }
+
+    /// <summary>Copies a [rows, width] block between strided matrices; the gaps of the destination are left alone.</summary>
+    /// <param name="source">Source matrix with row stride <paramref name="sourceStride"/>.</param>
+    /// <param name="sourceStride">Row stride of <paramref name="source"/> in elements; at least <paramref name="width"/>.</param>
+    /// <param name="destination">Destination matrix with row stride <paramref name="destinationStride"/>.</param>
+    /// <param name="destinationStride">Row stride of <paramref name="destination"/> in elements; at least <paramref name="width"/>.</param>
+    /// <param name="rows">Number of rows.</param>
+    /// <param name="width">Number of columns.</param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    public static void CopyRows(
+        ReadOnlySpan<float> source, int sourceStride, Span<float> destination, int destinationStride, int rows, int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(width);
+        CheckMatrix(source.Length, rows, width, sourceStride, nameof(source), nameof(sourceStride));
+        CheckMatrix(destination.Length, rows, width, destinationStride, nameof(destination), nameof(destinationStride));
+        if (width == 0)
+        {
+            return;
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            source.Slice(r * sourceStride, width).CopyTo(destination.Slice(r * destinationStride, width));
+        }
+    }
+
+    /// <summary>Dot product Σ_i x[i] · y[i] of two vectors of equal length.</summary>
+    /// <param name="x">First vector.</param>
+    /// <param name="y">Second vector, as long as <paramref name="x"/>.</param>
+    /// <returns>The dot product; 0 for empty vectors.</returns>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        CheckSameLength(x.Length, y.Length, nameof(y));
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        ref float yRef = ref MemoryMarshal.GetReference(y);
+        nuint n = (nuint)x.Length;
+        if (Vector512.IsHardwareAccelerated && x.Length >= Vector512<float>.Count)
+        {
+            return MatrixLoops.Dot<Simd512, Vector512<float>>(ref xRef, ref yRef, n);
+        }
+
+        if (Vector256.IsHardwareAccelerated && x.Length >= Vector256<float>.Count)
+        {
+            return MatrixLoops.Dot<Simd256, Vector256<float>>(ref xRef, ref yRef, n);
+        }
+
+        if (Vector128.IsHardwareAccelerated && x.Length >= Vector128<float>.Count)
+        {
+            return MatrixLoops.Dot<Simd128, Vector128<float>>(ref xRef, ref yRef, n);
+        }
+
+        return ScalarLoops.Dot(ref xRef, ref yRef, n);
+    }
+
+    /// <summary>Scaled vector addition y[i] += alpha · x[i] for vectors of equal length.</summary>
+    /// <param name="alpha">Scale applied to <paramref name="x"/>.</param>
+    /// <param name="x">Vector added.</param>
+    /// <param name="y">Vector added to, as long as <paramref name="x"/>.</param>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y)
+    {
+        CheckSameLength(x.Length, y.Length, nameof(y));
+        AddScaled(alpha, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), (nuint)x.Length);
+    }
+
+    // y[0..n) += alpha · x[0..n); with alpha = 1 this is an exact-rounded add.
+    private static void AddScaled(float alpha, ref float x, ref float y, nuint n)
+    {
+        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<float>.Count)
+        {
+            MatrixLoops.AddScaled<Simd512, Vector512<float>>(alpha, ref x, ref y, n);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<float>.Count)
+        {
+            MatrixLoops.AddScaled<Simd256, Vector256<float>>(alpha, ref x, ref y, n);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= (nuint)Vector128<float>.Count)
+        {
+            MatrixLoops.AddScaled<Simd128, Vector128<float>>(alpha, ref x, ref y, n);
+        }
+        else
+        {
+            ScalarLoops.AddScaled(alpha, ref x, ref y, n);
+        }
+    }
+
+    private static void CheckMatrix(int length, int rows, int width, int stride, string spanName, string strideName)
+    {
+        if (stride < width)
+        {
+            throw new ArgumentOutOfRangeException(
+                strideName, stride, string.Create(CultureInfo.InvariantCulture, $"{strideName} must be at least the row width {width}, but is {stride}."));
+        }
+
+        long required = rows == 0 || width == 0 ? 0 : ((long)(rows - 1) * stride) + width;
+        if (length < required)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{spanName} must hold at least {required} elements ({rows} rows of width {width}, stride {stride}), but has {length}."),
+                spanName);
+        }
+    }
+
+    private static void CheckSameLength(int expected, int actual, string spanName)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{spanName} must have length {expected}, but has {actual}."), spanName);
+        }
+    }
+}
+
+/// <summary>
+/// Shape of target[i·TargetStride + k] += Σ_j coefficients[i·CoefficientCountStride + j·CoefficientTermStride] · terms[j·TermStride + k]
+/// for i &lt; Count, j &lt; Terms, k &lt; Width: each target row is a linear combination of term rows.
+/// Both the input gradient g·W and the weight gradient gᵀ·a have this form.
+/// </summary>
+file readonly record struct CombinationShape(
+    int Count, nuint TargetStride, nuint CoefficientCountStride, nuint CoefficientTermStride, int Terms, nuint TermStride, nuint Width);
+
+/// <summary>The vector operations the loops need, for one vector width; every member is a JIT intrinsic once inlined.</summary>
+file interface ISimd<TVec>
+    where TVec : struct
+{
+    static abstract int Count { get; }
+
+    static abstract TVec Zero { get; }
+
+    static abstract TVec Load(ref float source, nuint offset);
+
+    static abstract void Store(TVec value, ref float destination, nuint offset);
+
+    static abstract TVec Broadcast(float value);
+
+    /// <summary>left · right + addend, fused when the hardware can.</summary>
+    static abstract TVec MultiplyAdd(TVec left, TVec right, TVec addend);
+
+    static abstract TVec Add(TVec left, TVec right);
+
+    /// <summary>All bits set in lanes at or above <paramref name="firstLane"/>, zero below.</summary>
+    static abstract TVec LanesFrom(int firstLane);
+
+    static abstract TVec And(TVec value, TVec mask);
+
+    static abstract TVec Select(TVec mask, TVec whereSet, TVec whereClear);
+
+    static abstract float Sum(TVec value);
+
+    /// <summary>The lane sums of four vectors, as [Σs0, Σs1, Σs2, Σs3].</summary>
+    static abstract Vector128<float> SumEach(TVec s0, TVec s1, TVec s2, TVec s3);
+}
+
+file readonly struct Simd128 : ISimd<Vector128<float>>
+{
+    public static int Count => Vector128<float>.Count;
+
+    public static Vector128<float> Zero => Vector128<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(ref float source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAdd(Vector128<float> left, Vector128<float> right, Vector128<float> addend) =>
+        Vector128.MultiplyAddEstimate(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Add(Vector128<float> left, Vector128<float> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LanesFrom(int firstLane) =>
+        Vector128.GreaterThanOrEqual(Vector128<int>.Indices, Vector128.Create(firstLane)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> And(Vector128<float> value, Vector128<float> mask) => value & mask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Select(Vector128<float> mask, Vector128<float> whereSet, Vector128<float> whereClear) =>
+        Vector128.ConditionalSelect(mask, whereSet, whereClear);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SumEach(Vector128<float> s0, Vector128<float> s1, Vector128<float> s2, Vector128<float> s3)
+    {
+        // Pairwise adds turn four reductions into three instructions where the hardware has them.
+        if (Sse3.IsSupported)
+        {
+            return Sse3.HorizontalAdd(Sse3.HorizontalAdd(s0, s1), Sse3.HorizontalAdd(s2, s3));
+        }
+
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            return AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(s0, s1), AdvSimd.Arm64.AddPairwise(s2, s3));
+        }
+
+        return Vector128.Create(Vector128.Sum(s0), Vector128.Sum(s1), Vector128.Sum(s2), Vector128.Sum(s3));
+    }
+}
+
+file readonly struct Simd256 : ISimd<Vector256<float>>
+{
+    public static int Count => Vector256<float>.Count;
+
+    public static Vector256<float> Zero => Vector256<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load(ref float source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAdd(Vector256<float> left, Vector256<float> right, Vector256<float> addend) =>
+        Vector256.MultiplyAddEstimate(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Add(Vector256<float> left, Vector256<float> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LanesFrom(int firstLane) =>
+        Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(firstLane)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> And(Vector256<float> value, Vector256<float> mask) => value & mask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Select(Vector256<float> mask, Vector256<float> whereSet, Vector256<float> whereClear) =>
+        Vector256.ConditionalSelect(mask, whereSet, whereClear);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SumEach(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3) =>
+        Simd128.SumEach(
+            s0.GetLower() + s0.GetUpper(), s1.GetLower() + s1.GetUpper(), s2.GetLower() + s2.GetUpper(), s3.GetLower() + s3.GetUpper());
+}
+
+file readonly struct Simd512 : ISimd<Vector512<float>>
+{
+    public static int Count => Vector512<float>.Count;
+
+    public static Vector512<float> Zero => Vector512<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load(ref float source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAdd(Vector512<float> left, Vector512<float> right, Vector512<float> addend) =>
+        Vector512.MultiplyAddEstimate(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Add(Vector512<float> left, Vector512<float> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LanesFrom(int firstLane) =>
+        Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(firstLane)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> And(Vector512<float> value, Vector512<float> mask) => value & mask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Select(Vector512<float> mask, Vector512<float> whereSet, Vector512<float> whereClear) =>
+        Vector512.ConditionalSelect(mask, whereSet, whereClear);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SumEach(Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3) =>
+        Simd256.SumEach(
+            s0.GetLower() + s0.GetUpper(), s1.GetLower() + s1.GetUpper(), s2.GetLower() + s2.GetUpper(), s3.GetLower() + s3.GetUpper());
+}
+
+/// <summary>
+/// Vector loops, generic over the width. Callers have validated every length and guarantee that the
+/// vectorized dimension is at least <c>TSimd.Count</c>, so the final vector of a row can start at
+/// n − Count; lanes already handled are masked off (products) or kept (stores).
+/// </summary>
+file static class MatrixLoops
+{
+    public static void MultiplyTransposedAdd<TSimd, TVec>(
+        ref float a, nuint aStride, ref float w, ref float c, nuint cStride, int rows, nuint inner, int outputs)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        // Blocks of 2 rows × 4 outputs: 8 accumulators share each load of a and of w
+        // and fit the 16 vector registers of AVX2 and NEON with room for the operands.
+        int r = 0;
+        for (; r + 2 <= rows; r += 2)
+        {
+            ref float a0 = ref Unsafe.Add(ref a, (nuint)r * aStride);
+            ref float a1 = ref Unsafe.Add(ref a0, aStride);
+            ref float c0 = ref Unsafe.Add(ref c, (nuint)r * cStride);
+            ref float c1 = ref Unsafe.Add(ref c0, cStride);
+            int o = 0;
+            for (; o + 4 <= outputs; o += 4)
+            {
+                DotBlock2x4<TSimd, TVec>(ref a0, ref a1, ref Unsafe.Add(ref w, (nuint)o * inner), inner, ref Unsafe.Add(ref c0, o), ref Unsafe.Add(ref c1, o));
+            }
+
+            for (; o < outputs; o++)
+            {
+                ref float wo = ref Unsafe.Add(ref w, (nuint)o * inner);
+                Unsafe.Add(ref c0, o) += Dot<TSimd, TVec>(ref a0, ref wo, inner);
+                Unsafe.Add(ref c1, o) += Dot<TSimd, TVec>(ref a1, ref wo, inner);
+            }
+        }
+
+        if (r < rows)
+        {
+            // The last odd row, and batch 1: streams w once, four rows of it at a time.
+            ref float a0 = ref Unsafe.Add(ref a, (nuint)r * aStride);
+            ref float c0 = ref Unsafe.Add(ref c, (nuint)r * cStride);
+            int o = 0;
+            for (; o + 4 <= outputs; o += 4)
+            {
+                DotBlock1x4<TSimd, TVec>(ref a0, ref Unsafe.Add(ref w, (nuint)o * inner), inner, ref Unsafe.Add(ref c0, o));
+            }
+
+            for (; o < outputs; o++)
+            {
+                Unsafe.Add(ref c0, o) += Dot<TSimd, TVec>(ref a0, ref Unsafe.Add(ref w, (nuint)o * inner), inner);
+            }
+        }
+    }
+
+    // c0[0..4) += a0 · w[0..4)ᵀ and c1[0..4) += a1 · w[0..4)ᵀ, where w holds four contiguous rows of length n.
+    private static void DotBlock2x4<TSimd, TVec>(ref float a0, ref float a1, ref float w0, nuint n, ref float c0, ref float c1)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        ref float w1 = ref Unsafe.Add(ref w0, n);
+        ref float w2 = ref Unsafe.Add(ref w1, n);
+        ref float w3 = ref Unsafe.Add(ref w2, n);
+        TVec s00 = TSimd.Zero, s01 = TSimd.Zero, s02 = TSimd.Zero, s03 = TSimd.Zero;
+        TVec s10 = TSimd.Zero, s11 = TSimd.Zero, s12 = TSimd.Zero, s13 = TSimd.Zero;
+        nuint width = (nuint)TSimd.Count;
+        nuint k = 0;
+        for (; n - k > width; k += width)
+        {
+            TVec x0 = TSimd.Load(ref a0, k);
+            TVec x1 = TSimd.Load(ref a1, k);
+            TVec v = TSimd.Load(ref w0, k);
+            s00 = TSimd.MultiplyAdd(x0, v, s00);
+            s10 = TSimd.MultiplyAdd(x1, v, s10);
+            v = TSimd.Load(ref w1, k);
+            s01 = TSimd.MultiplyAdd(x0, v, s01);
+            s11 = TSimd.MultiplyAdd(x1, v, s11);
+            v = TSimd.Load(ref w2, k);
+            s02 = TSimd.MultiplyAdd(x0, v, s02);
+            s12 = TSimd.MultiplyAdd(x1, v, s12);
+            v = TSimd.Load(ref w3, k);
+            s03 = TSimd.MultiplyAdd(x0, v, s03);
+            s13 = TSimd.MultiplyAdd(x1, v, s13);
+        }
+
+        // The final vector ends at n; both factors are masked so a non-finite value
+        // in an overlapping lane cannot turn 0 · ∞ into NaN.
+        nuint last = n - width;
+        TVec mask = TSimd.LanesFrom((int)(k - last));
+        TVec t0 = TSimd.And(TSimd.Load(ref a0, last), mask);
+        TVec t1 = TSimd.And(TSimd.Load(ref a1, last), mask);
+        TVec u = TSimd.And(TSimd.Load(ref w0, last), mask);
+        s00 = TSimd.MultiplyAdd(t0, u, s00);
+        s10 = TSimd.MultiplyAdd(t1, u, s10);
+        u = TSimd.And(TSimd.Load(ref w1, last), mask);
+        s01 = TSimd.MultiplyAdd(t0, u, s01);
+        s11 = TSimd.MultiplyAdd(t1, u, s11);
+        u = TSimd.And(TSimd.Load(ref w2, last), mask);
+        s02 = TSimd.MultiplyAdd(t0, u, s02);
+        s12 = TSimd.MultiplyAdd(t1, u, s12);
+        u = TSimd.And(TSimd.Load(ref w3, last), mask);
+        s03 = TSimd.MultiplyAdd(t0, u, s03);
+        s13 = TSimd.MultiplyAdd(t1, u, s13);
+
+        (Vector128.LoadUnsafe(ref c0) + TSimd.SumEach(s00, s01, s02, s03)).StoreUnsafe(ref c0);
+        (Vector128.LoadUnsafe(ref c1) + TSimd.SumEach(s10, s11, s12, s13)).StoreUnsafe(ref c1);
+    }
+
+    // c0[0..4) += a0 · w[0..4)ᵀ, where w holds four contiguous rows of length n.
+    private static void DotBlock1x4<TSimd, TVec>(ref float a0, ref float w0, nuint n, ref float c0)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        ref float w1 = ref Unsafe.Add(ref w0, n);
+        ref float w2 = ref Unsafe.Add(ref w1, n);
+        ref float w3 = ref Unsafe.Add(ref w2, n);
+        TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+        nuint width = (nuint)TSimd.Count;
+        nuint k = 0;
+        for (; n - k > width; k += width)
+        {
+            TVec x = TSimd.Load(ref a0, k);
+            s0 = TSimd.MultiplyAdd(x, TSimd.Load(ref w0, k), s0);
+            s1 = TSimd.MultiplyAdd(x, TSimd.Load(ref w1, k), s1);
+            s2 = TSimd.MultiplyAdd(x, TSimd.Load(ref w2, k), s2);
+            s3 = TSimd.MultiplyAdd(x, TSimd.Load(ref w3, k), s3);
+        }
+
+        nuint last = n - width;
+        TVec mask = TSimd.LanesFrom((int)(k - last));
+        TVec t = TSimd.And(TSimd.Load(ref a0, last), mask);
+        s0 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w0, last), mask), s0);
+        s1 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w1, last), mask), s1);
+        s2 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w2, last), mask), s2);
+        s3 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w3, last), mask), s3);
+
+        (Vector128.LoadUnsafe(ref c0) + TSimd.SumEach(s0, s1, s2, s3)).StoreUnsafe(ref c0);
+    }
+
+    public static float Dot<TSimd, TVec>(ref float x, ref float y, nuint n)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        nuint width = (nuint)TSimd.Count;
+        nuint k = 0;
+        TVec s0 = TSimd.Zero;
+        if (n >= 4 * width)
+        {
+            // Four independent chains hide the latency of the multiply-add.
+            TVec s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+            for (; n - k >= 4 * width; k += 4 * width)
+            {
+                s0 = TSimd.MultiplyAdd(TSimd.Load(ref x, k), TSimd.Load(ref y, k), s0);
+                s1 = TSimd.MultiplyAdd(TSimd.Load(ref x, k + width), TSimd.Load(ref y, k + width), s1);
+                s2 = TSimd.MultiplyAdd(TSimd.Load(ref x, k + (2 * width)), TSimd.Load(ref y, k + (2 * width)), s2);
+                s3 = TSimd.MultiplyAdd(TSimd.Load(ref x, k + (3 * width)), TSimd.Load(ref y, k + (3 * width)), s3);
+            }
+
+            s0 = TSimd.Add(TSimd.Add(s0, s1), TSimd.Add(s2, s3));
+        }
+
+        for (; n - k > width; k += width)
+        {
+            s0 = TSimd.MultiplyAdd(TSimd.Load(ref x, k), TSimd.Load(ref y, k), s0);
+        }
+
+        nuint last = n - width;
+        TVec mask = TSimd.LanesFrom((int)(k - last));
+        s0 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref x, last), mask), TSimd.And(TSimd.Load(ref y, last), mask), s0);
+        return TSimd.Sum(s0);
+    }
+
+    public static void AddScaled<TSimd, TVec>(float alpha, ref float x, ref float y, nuint n)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        TVec scale = TSimd.Broadcast(alpha);
+        nuint width = (nuint)TSimd.Count;
+        nuint k = 0;
+        for (; n - k >= width; k += width)
+        {
+            TSimd.Store(TSimd.MultiplyAdd(scale, TSimd.Load(ref x, k), TSimd.Load(ref y, k)), ref y, k);
+        }
+
+        if (k < n)
+        {
+            // Lanes below k were stored already: keep their bits as they are.
+            nuint last = n - width;
+            TVec old = TSimd.Load(ref y, last);
+            TVec sum = TSimd.MultiplyAdd(scale, TSimd.Load(ref x, last), old);
+            TSimd.Store(TSimd.Select(TSimd.LanesFrom((int)(k - last)), sum, old), ref y, last);
+        }
+    }
+
+    public static void AccumulateCombinations<TSimd, TVec>(ref float target, ref float coefficients, ref float terms, in CombinationShape shape)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        // Four target rows at a time share every load of a term row.
+        int i = 0;
+        for (; i + 4 <= shape.Count; i += 4)
+        {
+            Combine4<TSimd, TVec>(
+                ref Unsafe.Add(ref target, (nuint)i * shape.TargetStride),
+                ref Unsafe.Add(ref coefficients, (nuint)i * shape.CoefficientCountStride),
+                ref terms,
+                shape);
+        }
+
+        for (; i < shape.Count; i++)
+        {
+            Combine1<TSimd, TVec>(
+                ref Unsafe.Add(ref target, (nuint)i * shape.TargetStride),
+                ref Unsafe.Add(ref coefficients, (nuint)i * shape.CoefficientCountStride),
+                ref terms,
+                shape);
+        }
+    }
+
+    // Target rows 0..4 (from y0) += Σ_j coefficient(row, j) · terms row j.
+    private static void Combine4<TSimd, TVec>(ref float y0, ref float k0, ref float terms, in CombinationShape shape)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        ref float y1 = ref Unsafe.Add(ref y0, shape.TargetStride);
+        ref float y2 = ref Unsafe.Add(ref y1, shape.TargetStride);
+        ref float y3 = ref Unsafe.Add(ref y2, shape.TargetStride);
+        ref float k1 = ref Unsafe.Add(ref k0, shape.CoefficientCountStride);
+        ref float k2 = ref Unsafe.Add(ref k1, shape.CoefficientCountStride);
+        ref float k3 = ref Unsafe.Add(ref k2, shape.CoefficientCountStride);
+        nuint n = shape.Width;
+        nuint width = (nuint)TSimd.Count;
+        nuint p = 0;
+
+        // Two vectors per target row: 8 accumulators, 2 loads and 4 broadcasts per term.
+        for (; n - p >= 2 * width; p += 2 * width)
+        {
+            nuint q = p + width;
+            TVec y0a = TSimd.Load(ref y0, p), y0b = TSimd.Load(ref y0, q);
+            TVec y1a = TSimd.Load(ref y1, p), y1b = TSimd.Load(ref y1, q);
+            TVec y2a = TSimd.Load(ref y2, p), y2b = TSimd.Load(ref y2, q);
+            TVec y3a = TSimd.Load(ref y3, p), y3b = TSimd.Load(ref y3, q);
+            nuint termOffset = 0;
+            nuint coefficientOffset = 0;
+            for (int j = 0; j < shape.Terms; j++, termOffset += shape.TermStride, coefficientOffset += shape.CoefficientTermStride)
+            {
+                TVec xa = TSimd.Load(ref terms, termOffset + p);
+                TVec xb = TSimd.Load(ref terms, termOffset + q);
+                TVec s = TSimd.Broadcast(Unsafe.Add(ref k0, coefficientOffset));
+                y0a = TSimd.MultiplyAdd(s, xa, y0a);
+                y0b = TSimd.MultiplyAdd(s, xb, y0b);
+                s = TSimd.Broadcast(Unsafe.Add(ref k1, coefficientOffset));
+                y1a = TSimd.MultiplyAdd(s, xa, y1a);
+                y1b = TSimd.MultiplyAdd(s, xb, y1b);
+                s = TSimd.Broadcast(Unsafe.Add(ref k2, coefficientOffset));
+                y2a = TSimd.MultiplyAdd(s, xa, y2a);
+                y2b = TSimd.MultiplyAdd(s, xb, y2b);
+                s = TSimd.Broadcast(Unsafe.Add(ref k3, coefficientOffset));
+                y3a = TSimd.MultiplyAdd(s, xa, y3a);
+                y3b = TSimd.MultiplyAdd(s, xb, y3b);
+            }
+
+            TSimd.Store(y0a, ref y0, p);
+            TSimd.Store(y0b, ref y0, q);
+            TSimd.Store(y1a, ref y1, p);
+            TSimd.Store(y1b, ref y1, q);
+            TSimd.Store(y2a, ref y2, p);
+            TSimd.Store(y2b, ref y2, q);
+            TSimd.Store(y3a, ref y3, p);
+            TSimd.Store(y3b, ref y3, q);
+        }
+
+        // Fewer than two vectors left: at most one full vector, then the final one ending at n,
+        // whose lanes below p were stored already and keep their bits.
+        while (p < n)
+        {
+            nuint at = p <= n - width ? p : n - width;
+            TVec mask = TSimd.LanesFrom((int)(p - at));
+            TVec old0 = TSimd.Load(ref y0, at), old1 = TSimd.Load(ref y1, at), old2 = TSimd.Load(ref y2, at), old3 = TSimd.Load(ref y3, at);
+            TVec s0 = old0, s1 = old1, s2 = old2, s3 = old3;
+            nuint termOffset = 0;
+            nuint coefficientOffset = 0;
+            for (int j = 0; j < shape.Terms; j++, termOffset += shape.TermStride, coefficientOffset += shape.CoefficientTermStride)
+            {
+                TVec x = TSimd.Load(ref terms, termOffset + at);
+                s0 = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref k0, coefficientOffset)), x, s0);
+                s1 = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref k1, coefficientOffset)), x, s1);
+                s2 = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref k2, coefficientOffset)), x, s2);
+                s3 = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref k3, coefficientOffset)), x, s3);
+            }
+
+            TSimd.Store(TSimd.Select(mask, s0, old0), ref y0, at);
+            TSimd.Store(TSimd.Select(mask, s1, old1), ref y1, at);
+            TSimd.Store(TSimd.Select(mask, s2, old2), ref y2, at);
+            TSimd.Store(TSimd.Select(mask, s3, old3), ref y3, at);
+            p = at + width;
+        }
+    }
+
+    // Target row y0 += Σ_j coefficient(j) · terms row j.
+    private static void Combine1<TSimd, TVec>(ref float y0, ref float k0, ref float terms, in CombinationShape shape)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        nuint n = shape.Width;
+        nuint width = (nuint)TSimd.Count;
+        nuint p = 0;
+
+        // Four vectors at once keep four multiply-add chains in flight.
+        for (; n - p >= 4 * width; p += 4 * width)
+        {
+            nuint p1 = p + width, p2 = p + (2 * width), p3 = p + (3 * width);
+            TVec s0 = TSimd.Load(ref y0, p), s1 = TSimd.Load(ref y0, p1), s2 = TSimd.Load(ref y0, p2), s3 = TSimd.Load(ref y0, p3);
+            nuint termOffset = 0;
+            nuint coefficientOffset = 0;
+            for (int j = 0; j < shape.Terms; j++, termOffset += shape.TermStride, coefficientOffset += shape.CoefficientTermStride)
+            {
+                TVec s = TSimd.Broadcast(Unsafe.Add(ref k0, coefficientOffset));
+                s0 = TSimd.MultiplyAdd(s, TSimd.Load(ref terms, termOffset + p), s0);
+                s1 = TSimd.MultiplyAdd(s, TSimd.Load(ref terms, termOffset + p1), s1);
+                s2 = TSimd.MultiplyAdd(s, TSimd.Load(ref terms, termOffset + p2), s2);
+                s3 = TSimd.MultiplyAdd(s, TSimd.Load(ref terms, termOffset + p3), s3);
+            }
+
+            TSimd.Store(s0, ref y0, p);
+            TSimd.Store(s1, ref y0, p1);
+            TSimd.Store(s2, ref y0, p2);
+            TSimd.Store(s3, ref y0, p3);
+        }
+
+        while (p < n)
+        {
+            nuint at = p <= n - width ? p : n - width;
+            TVec old = TSimd.Load(ref y0, at);
+            TVec sum = old;
+            nuint termOffset = 0;
+            nuint coefficientOffset = 0;
+            for (int j = 0; j < shape.Terms; j++, termOffset += shape.TermStride, coefficientOffset += shape.CoefficientTermStride)
+            {
+                sum = TSimd.MultiplyAdd(TSimd.Broadcast(Unsafe.Add(ref k0, coefficientOffset)), TSimd.Load(ref terms, termOffset + at), sum);
+            }
+
+            TSimd.Store(TSimd.Select(TSimd.LanesFrom((int)(p - at)), sum, old), ref y0, at);
+            p = at + width;
+        }
+    }
+}
+
+/// <summary>Scalar loops: the path without SIMD, and for rows narrower than the narrowest vector.</summary>
+file static class ScalarLoops
+{
+    public static void MultiplyTransposedAdd(ref float a, nuint aStride, ref float w, ref float c, nuint cStride, int rows, nuint inner, int outputs)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            ref float ar = ref Unsafe.Add(ref a, (nuint)r * aStride);
+            ref float cr = ref Unsafe.Add(ref c, (nuint)r * cStride);
+            for (int o = 0; o < outputs; o++)
+            {
+                Unsafe.Add(ref cr, o) += Dot(ref ar, ref Unsafe.Add(ref w, (nuint)o * inner), inner);
+            }
+        }
+    }
+
+    public static float Dot(ref float x, ref float y, nuint n)
+    {
+        float sum = 0f;
+        for (nuint k = 0; k < n; k++)
+        {
+            sum += Unsafe.Add(ref x, k) * Unsafe.Add(ref y, k);
+        }
+
+        return sum;
+    }
+
+    public static void AddScaled(float alpha, ref float x, ref float y, nuint n)
+    {
+        for (nuint k = 0; k < n; k++)
+        {
+            Unsafe.Add(ref y, k) += alpha * Unsafe.Add(ref x, k);
+        }
+    }
+
+    public static void AccumulateCombinations(ref float target, ref float coefficients, ref float terms, in CombinationShape shape)
+    {
+        for (int i = 0; i < shape.Count; i++)
+        {
+            ref float y = ref Unsafe.Add(ref target, (nuint)i * shape.TargetStride);
+            ref float coefficientRow = ref Unsafe.Add(ref coefficients, (nuint)i * shape.CoefficientCountStride);
+            for (int j = 0; j < shape.Terms; j++)
+            {
+                float coefficient = Unsafe.Add(ref coefficientRow, (nuint)j * shape.CoefficientTermStride);
+                AddScaled(coefficient, ref Unsafe.Add(ref terms, (nuint)j * shape.TermStride), ref y, shape.Width);
+            }
+        }
+    }
+}

@@ -1,0 +1,415 @@
+using System;
+using RnnGen.Kernels;
+
+namespace RnnGen.Runtime.Tests.Kernels;
+
+/// <summary>
+/// Every matrix kernel against a naive double-precision reference, over sizes that are and are not
+/// multiples of each vector width, with strided rows whose gaps hold NaN garbage that must stay unread
+/// and unwritten, and with non-zero initial outputs to check that kernels accumulate.
+/// </summary>
+public class MatrixKernelsTests
+{
+    private const double RelativeTolerance = 1e-5;
+
+    private const int MaxInner = 67;
+
+    public static readonly TheoryData<int> RowCounts = new() { 0, 1, 2, 3, 4, 5, 7, 8, 9, 17 };
+
+    // Widths of the non-vectorized dimension: below, at and around the 4-wide blocks.
+    private static readonly int[] Widths = [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33, 67];
+
+    // Extra elements between rows; 0 is a dense matrix (padding still surrounds the span).
+    private static readonly int[] Gaps = [0, 3];
+
+    [Theory]
+    [MemberData(nameof(RowCounts))]
+    public void MultiplyTransposedAdd_matches_reference(int rows)
+    {
+        var random = new Random(1000 + rows);
+        for (int inner = 1; inner <= MaxInner; inner++)
+        {
+            foreach (int outputs in Widths)
+            {
+                foreach (int gap in Gaps)
+                {
+                    CheckMultiplyTransposedAdd(rows, inner, outputs, gap, random);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void MultiplyTransposedAdd_matches_reference_for_large_sizes()
+    {
+        var random = new Random(7);
+        CheckMultiplyTransposedAdd(rows: 33, inner: 300, outputs: 130, gap: 5, random);
+        CheckMultiplyTransposedAdd(rows: 1, inner: 1027, outputs: 515, gap: 1, random);
+    }
+
+    [Theory]
+    [MemberData(nameof(RowCounts))]
+    public void MultiplyAdd_matches_reference(int rows)
+    {
+        var random = new Random(2000 + rows);
+        for (int inner = 1; inner <= MaxInner; inner++)
+        {
+            foreach (int outputs in Widths)
+            {
+                foreach (int gap in Gaps)
+                {
+                    CheckMultiplyAdd(rows, outputs, inner, gap, random);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void MultiplyAdd_matches_reference_for_large_sizes()
+    {
+        var random = new Random(8);
+        CheckMultiplyAdd(rows: 33, outputs: 130, inner: 300, gap: 5, random);
+        CheckMultiplyAdd(rows: 1, outputs: 515, inner: 1027, gap: 1, random);
+    }
+
+    [Theory]
+    [MemberData(nameof(RowCounts))]
+    public void AccumulateTransposedProduct_matches_reference(int rows)
+    {
+        var random = new Random(3000 + rows);
+        for (int inner = 1; inner <= MaxInner; inner++)
+        {
+            foreach (int outputs in Widths)
+            {
+                foreach (int gap in Gaps)
+                {
+                    CheckAccumulateTransposedProduct(rows, outputs, inner, gap, random);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void AccumulateTransposedProduct_matches_reference_for_large_sizes()
+    {
+        var random = new Random(9);
+        CheckAccumulateTransposedProduct(rows: 33, outputs: 130, inner: 300, gap: 5, random);
+        CheckAccumulateTransposedProduct(rows: 1, outputs: 515, inner: 1027, gap: 1, random);
+    }
+
+    [Theory]
+    [MemberData(nameof(RowCounts))]
+    public void AddRowVector_matches_reference(int rows)
+    {
+        var random = new Random(4000 + rows);
+        for (int width = 1; width <= MaxInner; width++)
+        {
+            foreach (int gap in Gaps)
+            {
+                string context = $"rows {rows}, width {width}, gap {gap}";
+                var c = new StridedMatrix(rows, width, width + gap, random);
+                var bias = new StridedMatrix(1, width, width, random);
+                float[,] initial = c.Copy();
+
+                MatrixKernels.AddRowVector(c.Span, c.Stride, bias.Span, rows, width);
+
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < width; j++)
+                    {
+                        // A single rounded addition: exact equality with float addition.
+                        Assert.Equal(initial[r, j] + bias[0, j], c[r, j]);
+                    }
+                }
+
+                c.AssertGapsUntouched(context);
+                bias.AssertGapsUntouched(context);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RowCounts))]
+    public void AccumulateColumnSums_matches_reference(int rows)
+    {
+        var random = new Random(5000 + rows);
+        for (int width = 1; width <= MaxInner; width++)
+        {
+            foreach (int gap in Gaps)
+            {
+                string context = $"rows {rows}, width {width}, gap {gap}";
+                var g = new StridedMatrix(rows, width, width + gap, random);
+                var sums = new StridedMatrix(1, width, width, random);
+                float[,] initial = sums.Copy();
+
+                MatrixKernels.AccumulateColumnSums(g.Span, g.Stride, sums.Span, rows, width);
+
+                for (int j = 0; j < width; j++)
+                {
+                    double expected = initial[0, j];
+                    double scale = Math.Abs(expected);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        expected += g[r, j];
+                        scale += Math.Abs(g[r, j]);
+                    }
+
+                    AssertClose(sums[0, j], expected, scale, context);
+                }
+
+                g.AssertGapsUntouched(context);
+                sums.AssertGapsUntouched(context);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RowCounts))]
+    public void CopyRows_copies_the_block_only(int rows)
+    {
+        var random = new Random(6000 + rows);
+        for (int width = 1; width <= MaxInner; width++)
+        {
+            foreach (int gap in Gaps)
+            {
+                string context = $"rows {rows}, width {width}, gap {gap}";
+                var source = new StridedMatrix(rows, width, width + gap, random);
+                var destination = new StridedMatrix(rows, width, width + (2 * gap) + 1, random);
+
+                MatrixKernels.CopyRows(source.Span, source.Stride, destination.Span, destination.Stride, rows, width);
+
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < width; j++)
+                    {
+                        Assert.Equal(BitConverter.SingleToInt32Bits(source[r, j]), BitConverter.SingleToInt32Bits(destination[r, j]));
+                    }
+                }
+
+                source.AssertGapsUntouched(context);
+                destination.AssertGapsUntouched(context);
+            }
+        }
+    }
+
+    [Fact]
+    public void Dot_matches_reference()
+    {
+        var random = new Random(11);
+        foreach (int length in LengthsUpTo(MaxInner, 128, 1000, 4099))
+        {
+            var x = new StridedMatrix(1, length, length, random);
+            var y = new StridedMatrix(1, length, length, random);
+            double expected = 0;
+            double scale = 0;
+            for (int i = 0; i < length; i++)
+            {
+                double term = (double)x[0, i] * y[0, i];
+                expected += term;
+                scale += Math.Abs(term);
+            }
+
+            float actual = MatrixKernels.Dot(x.Span, y.Span);
+
+            AssertClose(actual, expected, scale, $"length {length}");
+        }
+    }
+
+    [Fact]
+    public void Axpy_matches_reference()
+    {
+        const float Alpha = -0.75f;
+        var random = new Random(12);
+        foreach (int length in LengthsUpTo(MaxInner, 128, 1000, 4099))
+        {
+            string context = $"length {length}";
+            var x = new StridedMatrix(1, length, length, random);
+            var y = new StridedMatrix(1, length, length, random);
+            float[,] initial = y.Copy();
+
+            MatrixKernels.Axpy(Alpha, x.Span, y.Span);
+
+            for (int i = 0; i < length; i++)
+            {
+                double expected = initial[0, i] + ((double)Alpha * x[0, i]);
+                AssertClose(y[0, i], expected, Math.Abs(initial[0, i]) + Math.Abs(Alpha * x[0, i]), context);
+            }
+
+            x.AssertGapsUntouched(context);
+            y.AssertGapsUntouched(context);
+        }
+    }
+
+    [Fact]
+    public void Infinity_in_a_row_gives_infinity_not_NaN()
+    {
+        // The last vector of a row overlaps lanes already summed; masking them must not compute 0 · ∞.
+        var random = new Random(13);
+        for (int inner = 1; inner <= MaxInner; inner++)
+        {
+            for (int position = 0; position < inner; position++)
+            {
+                foreach (int rows in (int[])[1, 2, 3])
+                {
+                    const int Outputs = 5;
+                    var a = new StridedMatrix(rows, inner, inner, random);
+                    var w = new StridedMatrix(Outputs, inner, inner, random);
+                    var c = new StridedMatrix(rows, Outputs, Outputs, random);
+                    a.Span.Fill(0.5f);
+                    w.Span.Fill(0.25f);
+                    for (int o = 0; o < Outputs; o++)
+                    {
+                        w[o, position] = float.PositiveInfinity;
+                    }
+
+                    MatrixKernels.MultiplyTransposedAdd(a.Span, inner, w.Span, c.Span, Outputs, rows, inner, Outputs);
+
+                    foreach (float value in c.Span)
+                    {
+                        Assert.Equal(float.PositiveInfinity, value);
+                    }
+                }
+
+                var x = new StridedMatrix(1, inner, inner, random);
+                x.Span.Fill(1f);
+                x[0, position] = float.PositiveInfinity;
+                Assert.Equal(float.PositiveInfinity, MatrixKernels.Dot(x.Span, x.Span));
+            }
+        }
+    }
+
+    [Fact]
+    public void Empty_sizes_leave_outputs_untouched()
+    {
+        float[] values = [-0f, 1f, 2f, 3f];
+        int[] bits = Array.ConvertAll(values, BitConverter.SingleToInt32Bits);
+
+        MatrixKernels.MultiplyTransposedAdd([1f, 2f], 2, [], values, 2, rows: 2, inner: 0, outputs: 2);
+        MatrixKernels.MultiplyAdd([1f, 2f, 3f, 4f], 2, [], values, 2, rows: 2, outputs: 2, inner: 0);
+        MatrixKernels.AccumulateTransposedProduct([], 2, [1f, 2f], 2, values, rows: 0, outputs: 2, inner: 2);
+        MatrixKernels.AddRowVector(values, 2, [1f, 1f], rows: 0, width: 2);
+        MatrixKernels.AccumulateColumnSums([], 4, values, rows: 0, width: 4);
+        MatrixKernels.CopyRows([], 4, values, 4, rows: 0, width: 4);
+        MatrixKernels.Axpy(2f, [], []);
+
+        Assert.Equal(bits, Array.ConvertAll(values, BitConverter.SingleToInt32Bits));
+        Assert.Equal(0f, MatrixKernels.Dot([], []));
+    }
+
+    private static void CheckMultiplyTransposedAdd(int rows, int inner, int outputs, int gap, Random random)
+    {
+        string context = $"rows {rows}, inner {inner}, outputs {outputs}, gap {gap}";
+        var a = new StridedMatrix(rows, inner, inner + gap, random);
+        var w = new StridedMatrix(outputs, inner, inner, random);
+        var c = new StridedMatrix(rows, outputs, outputs + gap, random);
+        float[,] initial = c.Copy();
+
+        MatrixKernels.MultiplyTransposedAdd(a.Span, a.Stride, w.Span, c.Span, c.Stride, rows, inner, outputs);
+
+        for (int r = 0; r < rows; r++)
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                double expected = initial[r, o];
+                double scale = Math.Abs(expected);
+                for (int k = 0; k < inner; k++)
+                {
+                    double term = (double)a[r, k] * w[o, k];
+                    expected += term;
+                    scale += Math.Abs(term);
+                }
+
+                AssertClose(c[r, o], expected, scale, context);
+            }
+        }
+
+        a.AssertGapsUntouched(context);
+        w.AssertGapsUntouched(context);
+        c.AssertGapsUntouched(context);
+    }
+
+    private static void CheckMultiplyAdd(int rows, int outputs, int inner, int gap, Random random)
+    {
+        string context = $"rows {rows}, outputs {outputs}, inner {inner}, gap {gap}";
+        var g = new StridedMatrix(rows, outputs, outputs + gap, random);
+        var w = new StridedMatrix(outputs, inner, inner, random);
+        var d = new StridedMatrix(rows, inner, inner + gap, random);
+        float[,] initial = d.Copy();
+
+        MatrixKernels.MultiplyAdd(g.Span, g.Stride, w.Span, d.Span, d.Stride, rows, outputs, inner);
+
+        for (int r = 0; r < rows; r++)
+        {
+            for (int k = 0; k < inner; k++)
+            {
+                double expected = initial[r, k];
+                double scale = Math.Abs(expected);
+                for (int o = 0; o < outputs; o++)
+                {
+                    double term = (double)g[r, o] * w[o, k];
+                    expected += term;
+                    scale += Math.Abs(term);
+                }
+
+                AssertClose(d[r, k], expected, scale, context);
+            }
+        }
+
+        g.AssertGapsUntouched(context);
+        w.AssertGapsUntouched(context);
+        d.AssertGapsUntouched(context);
+    }
+
+    private static void CheckAccumulateTransposedProduct(int rows, int outputs, int inner, int gap, Random random)
+    {
+        string context = $"rows {rows}, outputs {outputs}, inner {inner}, gap {gap}";
+        var g = new StridedMatrix(rows, outputs, outputs + gap, random);
+        var a = new StridedMatrix(rows, inner, inner + gap, random);
+        var dw = new StridedMatrix(outputs, inner, inner, random);
+        float[,] initial = dw.Copy();
+
+        MatrixKernels.AccumulateTransposedProduct(g.Span, g.Stride, a.Span, a.Stride, dw.Span, rows, outputs, inner);
+
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int k = 0; k < inner; k++)
+            {
+                double expected = initial[o, k];
+                double scale = Math.Abs(expected);
+                for (int r = 0; r < rows; r++)
+                {
+                    double term = (double)g[r, o] * a[r, k];
+                    expected += term;
+                    scale += Math.Abs(term);
+                }
+
+                AssertClose(dw[o, k], expected, scale, context);
+            }
+        }
+
+        g.AssertGapsUntouched(context);
+        a.AssertGapsUntouched(context);
+        dw.AssertGapsUntouched(context);
+    }
+
+    private static int[] LengthsUpTo(int max, params int[] extra)
+    {
+        var lengths = new int[max + 1 + extra.Length];
+        for (int i = 0; i <= max; i++)
+        {
+            lengths[i] = i;
+        }
+
+        extra.CopyTo(lengths, max + 1);
+        return lengths;
+    }
+
+    private static void AssertClose(float actual, double expected, double scale, string context)
+    {
+        double tolerance = RelativeTolerance * scale;
+        if (!(Math.Abs(actual - expected) <= tolerance))
+        {
+            Assert.Fail($"{context}: expected {expected:R} ± {tolerance:E2}, got {actual:R}.");
+        }
+    }
+}
