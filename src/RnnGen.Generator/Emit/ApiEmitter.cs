@@ -70,11 +70,11 @@ internal static class ApiEmitter
                 switch (layer.Kind)
                 {
                     case LayerKind.Recurrent:
-                        string initial = hasState ? "initialState.IsEmpty ? default : initialState.Slice(" + Invariant(layer.StateOffset) + " * batch, " + Invariant(layer.StateSize) + " * batch)" : "default";
+                        string initial = hasState ? "initialState.IsEmpty ? default : initialState.Slice(" + TimesBatch(layer.StateOffset) + ", " + TimesBatch(layer.StateSize) + ")" : "default";
                         w.Line("Forward" + layer.Identifier + "(" + previous + ", " + initial + ", steps, batch);");
                         w.Line("if (!finalState.IsEmpty)");
                         w.Line("{");
-                        w.Line("    " + Field(layer, "FinalState") + ".AsSpan(0, " + Invariant(layer.StateSize) + " * batch).CopyTo(finalState.Slice(" + Invariant(layer.StateOffset) + " * batch));");
+                        w.Line("    " + Field(layer, "FinalState") + ".AsSpan(0, " + TimesBatch(layer.StateSize) + ").CopyTo(finalState.Slice(" + TimesBatch(layer.StateOffset) + "));");
                         w.Line("}");
                         break;
                     case LayerKind.Dropout:
@@ -167,8 +167,8 @@ internal static class ApiEmitter
                 switch (layer.Kind)
                 {
                     case LayerKind.Recurrent:
-                        string final = "finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(" + Invariant(layer.StateOffset) + " * batch, " + Invariant(layer.StateSize) + " * batch)";
-                        string initial = "initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(" + Invariant(layer.StateOffset) + " * batch, " + Invariant(layer.StateSize) + " * batch)";
+                        string final = "finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(" + TimesBatch(layer.StateOffset) + ", " + TimesBatch(layer.StateSize) + ")";
+                        string initial = "initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(" + TimesBatch(layer.StateOffset) + ", " + TimesBatch(layer.StateSize) + ")";
                         w.Line("Backward" + layer.Identifier + "(" + gradient + ", " + input + ", " + inputGradient + ", " + final + ", " + initial + ", steps, batch);");
                         break;
                     case LayerKind.Embedding:

@@ -25,6 +25,9 @@ internal static class Names
         return text + (text.Contains(".") || text.Contains("E") ? "f" : ".0f");
     }
 
+    /// <summary>An offset in a batch-major state block: <c>0</c> or <c>n * batch</c>.</summary>
+    public static string TimesBatch(int n) => n == 0 ? "0" : Invariant(n) + " * batch";
+
     public static string Direction(int d) => d == 1 ? "Reverse" : string.Empty;
 
     /// <summary>PyTorch suffix of a stacked layer and direction, e.g. <c>_l1_reverse</c>.</summary>

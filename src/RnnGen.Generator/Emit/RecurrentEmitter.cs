@@ -34,6 +34,10 @@ internal static class RecurrentEmitter
 
     private static int CellOffset(LayerSpec layer, int k, int d) => ((layer.Stack + k) * layer.Directions + d) * layer.Units;
 
+    /// <summary>Where direction d's features of sequence b start in a [batch, directions·H] vector output.</summary>
+    private static string Column(LayerSpec layer, int d) =>
+        "(b * " + Invariant(layer.OutputWidth) + ")" + (d == 0 ? string.Empty : " + " + Invariant(d * layer.Units));
+
     private static string SublayerOutput(LayerSpec layer, int k) => Field(layer, "Output" + Invariant(k)) + ".AsSpan(0, rows * " + Invariant(layer.OutputWidth) + ")";
 
     private static void WriteLayerForward(SourceWriter w, LayerSpec layer)
@@ -41,7 +45,11 @@ internal static class RecurrentEmitter
         w.Line("// " + layer.Name + ": every stacked layer and direction in turn; layer k reads layer k − 1's [forward, reverse] output.");
         using (w.Block("private void Forward" + layer.Identifier + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " initialState, int steps, int batch)"))
         {
-            w.Line("int rows = steps * batch;");
+            if (layer.Stack > 1)
+            {
+                w.Line("int rows = steps * batch;");
+            }
+
             for (int k = 0; k < layer.Stack; k++)
             {
                 string input = k == 0 ? "input" : SublayerOutput(layer, k - 1);
@@ -61,8 +69,10 @@ internal static class RecurrentEmitter
                 {
                     for (int d = 0; d < layer.Directions; d++)
                     {
-                        w.Line("finalState.Slice((" + Invariant(HiddenOffset(layer, top, d)) + " * batch) + (b * " + Invariant(layer.Units) + "), " + Invariant(layer.Units) + ")"
-                            + ".CopyTo(" + Field(layer, "Vector") + ".AsSpan((b * " + Invariant(layer.OutputWidth) + ") + " + Invariant(d * layer.Units) + ", " + Invariant(layer.Units) + "));");
+                        int offset = HiddenOffset(layer, top, d);
+                        string row = (offset == 0 ? string.Empty : "(" + TimesBatch(offset) + ") + ") + "(b * " + Invariant(layer.Units) + ")";
+                        w.Line("finalState.Slice(" + row + ", " + Invariant(layer.Units) + ")"
+                            + ".CopyTo(" + Field(layer, "Vector") + ".AsSpan(" + Column(layer, d) + ", " + Invariant(layer.Units) + "));");
                     }
                 }
             }
@@ -79,7 +89,11 @@ internal static class RecurrentEmitter
         using (w.Block("private void Backward" + layer.Identifier + "(" + ReadOnlySpan + " outputGradient, " + ReadOnlySpan + " input, " + Span + " inputGradient, "
             + ReadOnlySpan + " finalStateGradient, " + Span + " initialStateGradient, int steps, int batch)"))
         {
-            w.Line("int rows = steps * batch;");
+            if (layer.Stack > 1)
+            {
+                w.Line("int rows = steps * batch;");
+            }
+
             w.Line(Span + " dH = " + Field(layer, "StateGradient") + ".AsSpan(0, batch * " + Invariant(h) + ");");
             w.Line(Span + " dC = " + (lstm ? Field(layer, "CellStateGradient") + ".AsSpan(0, batch * " + Invariant(h) + ")" : "default") + ";");
             for (int k = layer.Stack - 1; k >= 0; k--)
@@ -93,10 +107,10 @@ internal static class RecurrentEmitter
                 for (int d = 0; d < layer.Directions; d++)
                 {
                     w.Line("// layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + ": dH and dC start from the gradient of its final state");
-                    w.Line(Sequences + ".LoadState(finalStateGradient, " + Invariant(HiddenOffset(layer, k, d)) + " * batch, dH);");
+                    w.Line(Sequences + ".LoadState(finalStateGradient, " + TimesBatch(HiddenOffset(layer, k, d)) + ", dH);");
                     if (lstm)
                     {
-                        w.Line(Sequences + ".LoadState(finalStateGradient, " + Invariant(CellOffset(layer, k, d)) + " * batch, dC);");
+                        w.Line(Sequences + ".LoadState(finalStateGradient, " + TimesBatch(CellOffset(layer, k, d)) + ", dC);");
                     }
 
                     if (top && !layer.OutputIsSequence)
@@ -104,15 +118,16 @@ internal static class RecurrentEmitter
                         w.Line("// the layer's vector output is this direction's final h");
                         using (w.Block("for (int b = 0; b < batch; b++)"))
                         {
-                            w.Line(Kernels + ".Axpy(1f, outputGradient.Slice((b * " + Invariant(layer.OutputWidth) + ") + " + Invariant(d * h) + ", " + Invariant(h) + "), dH.Slice(b * " + Invariant(h) + ", " + Invariant(h) + "));");
+                            w.Line(Kernels + ".Axpy(1f, outputGradient.Slice(" + Column(layer, d) + ", " + Invariant(h) + "), dH.Slice(b * " + Invariant(h) + ", " + Invariant(h) + "));");
                         }
                     }
 
+                    w.Line();
                     w.Line("Backward" + layer.Identifier + Suffix(k, d) + "(" + sequenceGradient + ", " + input + ", " + below + ", dH, dC, steps, batch);");
-                    w.Line(Sequences + ".StoreState(dH, initialStateGradient, " + Invariant(HiddenOffset(layer, k, d)) + " * batch);");
+                    w.Line(Sequences + ".StoreState(dH, initialStateGradient, " + TimesBatch(HiddenOffset(layer, k, d)) + ");");
                     if (lstm)
                     {
-                        w.Line(Sequences + ".StoreState(dC, initialStateGradient, " + Invariant(CellOffset(layer, k, d)) + " * batch);");
+                        w.Line(Sequences + ".StoreState(dC, initialStateGradient, " + TimesBatch(CellOffset(layer, k, d)) + ");");
                     }
                 }
             }
@@ -180,10 +195,10 @@ internal static class RecurrentEmitter
             w.Line(Kernels + ".AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);");
             w.Line();
             w.Line("// the state starts from the initial state, or zero");
-            w.Line(Sequences + ".LoadState(initialState, " + Invariant(HiddenOffset(layer, k, d)) + " * batch, h);");
+            w.Line(Sequences + ".LoadState(initialState, " + TimesBatch(HiddenOffset(layer, k, d)) + ", h);");
             if (lstm)
             {
-                w.Line(Sequences + ".LoadState(initialState, " + Invariant(CellOffset(layer, k, d)) + " * batch, c);");
+                w.Line(Sequences + ".LoadState(initialState, " + TimesBatch(CellOffset(layer, k, d)) + ", c);");
             }
 
             using (w.Block("for (int s = 0; s < steps; s++)"))
@@ -242,10 +257,10 @@ internal static class RecurrentEmitter
 
             w.Line();
             w.Line("// final state: after each sequence's last step" + (d == 1 ? " (the reverse direction ends after t = 0)" : string.Empty));
-            w.Line("h.CopyTo(" + Field(layer, "FinalState") + ".AsSpan(" + Invariant(HiddenOffset(layer, k, d)) + " * batch, batch * Hidden));");
+            w.Line("h.CopyTo(" + Field(layer, "FinalState") + ".AsSpan(" + TimesBatch(HiddenOffset(layer, k, d)) + ", batch * Hidden));");
             if (lstm)
             {
-                w.Line("c.CopyTo(" + Field(layer, "FinalState") + ".AsSpan(" + Invariant(CellOffset(layer, k, d)) + " * batch, batch * Hidden));");
+                w.Line("c.CopyTo(" + Field(layer, "FinalState") + ".AsSpan(" + TimesBatch(CellOffset(layer, k, d)) + ", batch * Hidden));");
             }
         }
 
