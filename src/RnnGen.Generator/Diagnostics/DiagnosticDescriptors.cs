@@ -82,6 +82,11 @@ internal static class DiagnosticDescriptors
         "Model must be an instance class",
         "'{0}' is static: a model holds weights and buffers, so declare it as a non-static 'partial class {0}'");
 
+    public static readonly DiagnosticDescriptor ClashingLayerNames = Error(
+        "RNNG015",
+        "Layer names clash in generated code",
+        "Layer names '{0}' and '{1}' give clashing generated member names ({2}…, {3}…): rename '{1}' so its name does not start with '{0}' followed by a new word");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "RNNG900",
         "RnnGen internal error",

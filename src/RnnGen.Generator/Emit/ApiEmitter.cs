@@ -202,7 +202,14 @@ internal static class ApiEmitter
             w.Line("    throw new global::System.ArgumentException($\"Expected a whole number of steps of " + (model.TokenInput ? "one token" : "{InputSize} features") + " (at least one), got {sequence.Length} values.\", nameof(sequence));");
             w.Line("}");
             w.Line();
-            w.Line("global::System.Span<int> length = [sequence.Length / " + unit + "];");
+            w.Line("int steps = sequence.Length / " + unit + ";");
+            w.Line("if (steps > MaxSteps)");
+            w.Line("{");
+            w.Line("    throw new global::System.ArgumentException($\"The sequence has {steps} steps; this model was built for at most {MaxSteps} (maxSteps).\", nameof(sequence));");
+            w.Line("}");
+            w.Line();
+            w.Line(Sequences + ".ValidateLength(output.Length, " + (model.ReturnsSequences ? "steps * OutputSize" : "OutputSize") + ", nameof(output));");
+            w.Line("global::System.Span<int> length = [steps];");
             w.Line("Forward(sequence, length, output);");
         }
 

@@ -20,7 +20,7 @@ internal static class StepEmitter
         var gru = recurrent.Where(l => l.Cell == CellKind.Gru).ToList();
         if (gru.Count > 0)
         {
-            yield return ("_stepRecurrent", "1", gru.Max(l => l.Gates * l.Units));
+            yield return ("_stepRecurrentScratch", "1", gru.Max(l => l.Gates * l.Units));
             yield return ("_stepHiddenN", "1", gru.Max(l => l.Units));
         }
 
@@ -141,7 +141,7 @@ internal static class StepEmitter
                 string target = layer.Cell == CellKind.Gru ? "recurrent" : "gates";
                 if (layer.Cell == CellKind.Gru)
                 {
-                    w.Line(Span + " recurrent = _stepRecurrent.AsSpan(0, " + Invariant(gateWidth) + ");");
+                    w.Line(Span + " recurrent = _stepRecurrentScratch.AsSpan(0, " + Invariant(gateWidth) + ");");
                     w.Line("recurrent.Clear();");
                 }
 

@@ -203,6 +203,7 @@ internal static class ModelParser
             var (attributeName, reader) = readers[index];
             string name = LayerName(reader, DefaultName(attributeName), usedNames, defaultCounts, diagnostics);
             string identifier = UniqueIdentifier(name, identifiers);
+            CheckClash(reader, name, identifier, layers, diagnostics);
             LayerSpec? layer = attributeName switch
             {
                 AttributeNames.Embedding => ParseEmbedding(reader, index, name, identifier, diagnostics),
@@ -410,6 +411,25 @@ internal static class ModelParser
         }
 
         return identifier;
+    }
+
+    /// <summary>
+    /// Generated members are the layer identifier plus a PascalCase suffix (<c>ForwardLstm</c> + <c>L0</c>), so an
+    /// identifier that extends another one by a new word (<c>Lstm</c>, <c>LstmL0</c>) could produce the same member
+    /// twice. A digit after the shorter one (<c>Lstm</c>, <c>Lstm1</c>) is safe: no suffix starts with a digit.
+    /// </summary>
+    private static void CheckClash(AttributeReader reader, string name, string identifier, List<LayerSpec> layers, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var earlier in layers)
+        {
+            string shorter = earlier.Identifier.Length <= identifier.Length ? earlier.Identifier : identifier;
+            string longer = ReferenceEquals(shorter, identifier) ? earlier.Identifier : identifier;
+            if (longer.Length > shorter.Length && longer.StartsWith(shorter, System.StringComparison.Ordinal) && char.IsUpper(longer[shorter.Length]))
+            {
+                Report(diagnostics, DiagnosticDescriptors.ClashingLayerNames, reader.NamedLocation("Name"), earlier.Name, name, earlier.Identifier, identifier);
+                return;
+            }
+        }
     }
 
     private static bool Positive(AttributeReader reader, int value, string parameter, LocationInfo? location, List<DiagnosticInfo> diagnostics)
