@@ -79,13 +79,23 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NotInstanceClass = Error(
         "RNNG014",
-        "Model must be an instance class",
-        "'{0}' is static: a model holds weights and buffers, so declare it as a non-static 'partial class {0}'");
+        "Model must be a plain class",
+        "'{0}' is {1}: a model holds weights and buffers that must not be shared by copies, so declare it as 'partial class {0}'");
 
     public static readonly DiagnosticDescriptor ClashingLayerNames = Error(
         "RNNG015",
         "Layer names clash in generated code",
         "Layer names '{0}' and '{1}' give clashing generated member names ({2}…, {3}…): rename '{1}' so its name does not start with '{0}' followed by a new word");
+
+    public static readonly DiagnosticDescriptor ReservedTypeName = Error(
+        "RNNG016",
+        "Model name is a generated member's name",
+        "A model cannot be named '{0}': RnnGen generates a member of that name inside it; rename the class");
+
+    public static readonly DiagnosticDescriptor ConstructorMustChain = Error(
+        "RNNG017",
+        "Model constructor must call the generated one",
+        "This constructor of '{0}' does not call the generated constructor, so the model's buffers would stay unallocated: add ': this(maxBatch, maxSteps, seed)'");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "RNNG900",

@@ -21,15 +21,20 @@ internal static class ApiEmitter
     private static void WriteForward(SourceWriter w, ModelSpec model)
     {
         bool hasState = model.StateSize > 0;
-        w.Lines(
-            "/// <summary>",
-            "/// Runs a batch of sequences, time-major like PyTorch's default: <paramref name=\"inputs\"/> is [steps, batch" + (model.TokenInput ? "] token ids" : ", InputSize]") + " with",
-            "/// batch = <paramref name=\"lengths\"/>.Length and every length in [1, steps]; steps past a sequence's length are padding and are ignored.",
-            "/// <paramref name=\"outputs\"/> receives " + (model.ReturnsSequences ? "[steps, batch, OutputSize], zero at padded steps." : "[batch, OutputSize]."),
-            hasState ? "/// States are [StateSize] per sequence laid out as PyTorch's h0 [layers·directions, batch, H] then c0 for an LSTM, one recurrent layer after another;" : "/// Activations are cached for <see cref=\"Backward\"/>.",
-            hasState ? "/// an empty <paramref name=\"initialState\"/> means zeros, an empty <paramref name=\"finalState\"/> is not written. Activations are cached for <see cref=\"Backward\"/>." : "/// <paramref name=\"training\"/> turns dropout on.",
-            hasState ? "/// <paramref name=\"training\"/> turns dropout on." : "/// Throws <see cref=\"global::System.ArgumentException\"/> naming the span and the expected length before anything is touched.",
-            "/// </summary>");
+        bool hasDropout = model.Layers.Any(l => l.Kind == LayerKind.Dropout);
+        w.Line("/// <summary>");
+        w.Line("/// Runs a batch of sequences, time-major like PyTorch's default: <paramref name=\"inputs\"/> is [steps, batch" + (model.TokenInput ? "] token ids" : ", InputSize]") + " with");
+        w.Line("/// batch = <paramref name=\"lengths\"/>.Length and every length in [1, steps]; steps past a sequence's length are padding and are ignored.");
+        w.Line("/// <paramref name=\"outputs\"/> receives " + (model.ReturnsSequences ? "[steps, batch, OutputSize], zero at padded steps." : "[batch, OutputSize]."));
+        if (hasState)
+        {
+            w.Line("/// States are [StateSize] per sequence laid out as PyTorch's h0 [layers·directions, batch, H] then c0 for an LSTM, one recurrent");
+            w.Line("/// layer after another; an empty <paramref name=\"initialState\"/> means zeros, an empty <paramref name=\"finalState\"/> is not written.");
+        }
+
+        w.Line("/// " + (hasDropout ? "<paramref name=\"training\"/> turns dropout on. " : "<paramref name=\"training\"/> changes nothing here (the model has no dropout). ") + "Activations are cached for <c>Backward</c>.");
+        w.Line("/// Throws <see cref=\"global::System.ArgumentException\"/> naming the span and the expected length before anything is touched.");
+        w.Line("/// </summary>");
         string stateParameters = hasState ? ", " + ReadOnlySpan + " initialState = default, " + Span + " finalState = default" : string.Empty;
         using (w.Block("public void Forward(" + InputType(model) + " inputs, global::System.ReadOnlySpan<int> lengths, " + Span + " outputs" + stateParameters + ", bool training = false)"))
         {
@@ -59,10 +64,10 @@ internal static class ApiEmitter
             {
                 w.Line("// keep the input for backward, with padding zeroed so it never reaches a gradient");
                 w.Line("inputs.CopyTo(_input);");
-                w.Line(Sequences + ".ZeroPadding(_input.AsSpan(0, rows * InputSize), InputSize, steps, _lengths.AsSpan(0, batch));");
+                w.Line(Sequences + ".ZeroPadding(View(_input, 0, rows * InputSize), InputSize, steps, View(_lengths, 0, batch));");
             }
 
-            string previous = model.TokenInput ? "_tokens.AsSpan(0, rows)" : "_input.AsSpan(0, rows * InputSize)";
+            string previous = model.TokenInput ? "View(_tokens, 0, rows)" : "View(_input, 0, rows * InputSize)";
             foreach (var layer in model.Layers)
             {
                 w.Line();
@@ -74,7 +79,7 @@ internal static class ApiEmitter
                         w.Line("Forward" + layer.Identifier + "(" + previous + ", " + initial + ", steps, batch);");
                         w.Line("if (!finalState.IsEmpty)");
                         w.Line("{");
-                        w.Line("    " + Field(layer, "FinalState") + ".AsSpan(0, " + TimesBatch(layer.StateSize) + ").CopyTo(finalState.Slice(" + TimesBatch(layer.StateOffset) + "));");
+                        w.Line("    View(" + Field(layer, "FinalState") + ", 0, " + TimesBatch(layer.StateSize) + ").CopyTo(" + (layer.StateOffset == 0 ? "finalState" : "finalState.Slice(" + TimesBatch(layer.StateOffset) + ")") + ");");
                         w.Line("}");
                         break;
                     case LayerKind.Dropout:
@@ -88,7 +93,7 @@ internal static class ApiEmitter
                         break;
                 }
 
-                previous = Output(layer) + ".AsSpan(0, " + Rows(layer.OutputIsSequence) + " * " + Invariant(layer.OutputWidth) + ")";
+                previous = "View(" + Output(layer) + ", 0, " + Rows(layer.OutputIsSequence) + " * " + Invariant(layer.OutputWidth) + ")";
             }
 
             w.Line();
@@ -104,7 +109,7 @@ internal static class ApiEmitter
         bool hasState = model.StateSize > 0;
         w.Lines(
             "/// <summary>",
-            "/// Back-propagates through the batch of the last <see cref=\"Forward\"/> (BPTT): adds the gradient of the parameters to",
+            "/// Back-propagates through the batch of the last <c>Forward</c> (BPTT): adds the gradient of the parameters to",
             "/// <c>Parameters.Gradients</c> (clear it with <c>Parameters.ZeroGradients()</c> between batches)" + (model.TokenInput ? "." : " and writes the gradient of"),
             model.TokenInput ? "/// Token ids have no gradient; the embedding rows they selected do." : "/// the inputs into <paramref name=\"inputGradient\"/> ([steps, batch, InputSize], or empty to skip it).",
             "/// <paramref name=\"outputGradient\"/> has the shape of Forward's outputs; its padded steps are ignored.");
@@ -142,26 +147,26 @@ internal static class ApiEmitter
             }
 
             var last = model.Last;
-            string lastGradient = OutputGradient(last) + ".AsSpan(0, " + Rows(last.OutputIsSequence) + " * OutputSize)";
+            string lastGradient = "View(" + OutputGradient(last) + ", 0, " + Rows(last.OutputIsSequence) + " * OutputSize)";
             w.Line();
             w.Line("// the gradient arriving at the last layer" + (last.OutputIsSequence ? ", with padded steps zeroed" : string.Empty));
             w.Line("outputGradient.CopyTo(" + lastGradient + ");");
             if (last.OutputIsSequence)
             {
-                w.Line(Sequences + ".ZeroPadding(" + lastGradient + ", OutputSize, steps, _lengths.AsSpan(0, batch));");
+                w.Line(Sequences + ".ZeroPadding(" + lastGradient + ", OutputSize, steps, View(_lengths, 0, batch));");
             }
 
             for (int i = model.Layers.Count - 1; i >= 0; i--)
             {
                 var layer = model.Layers[i];
                 var below = i > 0 ? model.Layers[i - 1] : null;
-                string gradient = OutputGradient(layer) + ".AsSpan(0, " + Rows(layer.OutputIsSequence) + " * " + Invariant(layer.OutputWidth) + ")";
+                string gradient = "View(" + OutputGradient(layer) + ", 0, " + Rows(layer.OutputIsSequence) + " * " + Invariant(layer.OutputWidth) + ")";
                 string input = below is null
-                    ? (model.TokenInput ? "_tokens.AsSpan(0, rows)" : "_input.AsSpan(0, rows * InputSize)")
-                    : Output(below) + ".AsSpan(0, " + Rows(below.OutputIsSequence) + " * " + Invariant(below.OutputWidth) + ")";
+                    ? (model.TokenInput ? "View(_tokens, 0, rows)" : "View(_input, 0, rows * InputSize)")
+                    : "View(" + Output(below) + ", 0, " + Rows(below.OutputIsSequence) + " * " + Invariant(below.OutputWidth) + ")";
                 string inputGradient = below is null
                     ? (model.TokenInput ? "default" : "inputGradient")
-                    : OutputGradient(below) + ".AsSpan(0, " + Rows(below.OutputIsSequence) + " * " + Invariant(below.OutputWidth) + ")";
+                    : "View(" + OutputGradient(below) + ", 0, " + Rows(below.OutputIsSequence) + " * " + Invariant(below.OutputWidth) + ")";
                 w.Line();
                 w.Line("// " + layer.Name);
                 switch (layer.Kind)
@@ -189,7 +194,6 @@ internal static class ApiEmitter
 
     private static void WritePredict(SourceWriter w, ModelSpec model)
     {
-        string unit = model.TokenInput ? "1" : "InputSize";
         w.Lines(
             "/// <summary>",
             "/// Runs one sequence (" + (model.TokenInput ? "[steps] token ids" : "[steps, InputSize] features") + ") for inference and writes "
@@ -197,12 +201,25 @@ internal static class ApiEmitter
             "/// </summary>");
         using (w.Block("public void Predict(" + InputType(model) + " sequence, " + Span + " output)"))
         {
-            w.Line("if (sequence.IsEmpty || sequence.Length % " + unit + " != 0)");
-            w.Line("{");
-            w.Line("    throw new global::System.ArgumentException($\"Expected a whole number of steps of " + (model.TokenInput ? "one token" : "{InputSize} features") + " (at least one), got {sequence.Length} values.\", nameof(sequence));");
-            w.Line("}");
+            if (model.TokenInput)
+            {
+                w.Line("int steps = sequence.Length;");
+                w.Line("if (steps == 0)");
+                w.Line("{");
+                w.Line("    throw new global::System.ArgumentException(\"Expected at least one token.\", nameof(sequence));");
+                w.Line("}");
+            }
+            else
+            {
+                w.Line("if (sequence.IsEmpty || sequence.Length % InputSize != 0)");
+                w.Line("{");
+                w.Line("    throw new global::System.ArgumentException($\"Expected a whole number of steps of {InputSize} features (at least one), got {sequence.Length} values.\", nameof(sequence));");
+                w.Line("}");
+                w.Line();
+                w.Line("int steps = sequence.Length / InputSize;");
+            }
+
             w.Line();
-            w.Line("int steps = sequence.Length / " + unit + ";");
             w.Line("if (steps > MaxSteps)");
             w.Line("{");
             w.Line("    throw new global::System.ArgumentException($\"The sequence has {steps} steps; this model was built for at most {MaxSteps} (maxSteps).\", nameof(sequence));");

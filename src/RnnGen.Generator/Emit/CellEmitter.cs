@@ -38,7 +38,7 @@ internal static class CellEmitter
                 break;
             case CellKind.Gru:
                 w.Line("// r = σ(a_r + u_r), z = σ(a_z + u_z), n = tanh(a_n + r⊙u_n), h' = (1 − z)⊙n + z⊙h, with u = W_hh·h + b_hh. The gates keep r, z, n for backward.");
-                using (w.Block("private static void " + name + "(" + Span + " gates, " + ReadOnlySpan + " recurrent, " + Span + " h, " + Span + " hiddenN)"))
+                using (w.Block("private static void " + name + "(" + Span + " gates, " + ReadOnlySpan + " recurrent, " + Span + " h, " + Span + " recurrentN)"))
                 {
                     w.Line("const int Hidden = " + Invariant(layer.Units) + ";");
                     using (w.Block("for (int j = 0; j < Hidden; j++)"))
@@ -50,7 +50,7 @@ internal static class CellEmitter
                         w.Line("gates[j] = r;");
                         w.Line("gates[Hidden + j] = z;");
                         w.Line("gates[(2 * Hidden) + j] = n;");
-                        w.Line("hiddenN[j] = u;");
+                        w.Line("recurrentN[j] = u;");
                         w.Line("h[j] = ((1f - z) * n) + (z * h[j]);");
                     }
                 }
@@ -106,7 +106,7 @@ internal static class CellEmitter
                 break;
             case CellKind.Gru:
                 w.Line("// dh = dH + dOutput; through n, z and r to the input-side gates (dGates) and the recurrent side (dRecurrent, whose n block is scaled by r); dH ← dh⊙z.");
-                using (w.Block("private static void " + name + "(" + ReadOnlySpan + " gates, " + ReadOnlySpan + " hiddenN, " + ReadOnlySpan + " hiddenPrevious, " + ReadOnlySpan + " dOutput, " + Span + " dH, " + Span + " dGates, " + Span + " dRecurrent)"))
+                using (w.Block("private static void " + name + "(" + ReadOnlySpan + " gates, " + ReadOnlySpan + " recurrentN, " + ReadOnlySpan + " hiddenPrevious, " + ReadOnlySpan + " dOutput, " + Span + " dH, " + Span + " dGates, " + Span + " dRecurrent)"))
                 {
                     w.Line("const int Hidden = " + Invariant(layer.Units) + ";");
                     using (w.Block("for (int j = 0; j < Hidden; j++)"))
@@ -117,7 +117,7 @@ internal static class CellEmitter
                         w.Line("float n = gates[(2 * Hidden) + j];");
                         w.Line("float dn = dh * (1f - z) * (1f - (n * n));");
                         w.Line("float dz = dh * (hiddenPrevious[j] - n) * z * (1f - z);");
-                        w.Line("float dr = dn * hiddenN[j] * r * (1f - r);");
+                        w.Line("float dr = dn * recurrentN[j] * r * (1f - r);");
                         w.Line("dGates[j] = dr;");
                         w.Line("dGates[Hidden + j] = dz;");
                         w.Line("dGates[(2 * Hidden) + j] = dn;");

@@ -35,14 +35,14 @@ internal static class FeedForwardEmitter
             w.Line("const int Units = " + Invariant(layer.Units) + ";");
             w.Line("int rows = " + RowCount(layer) + ";");
             w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
-            w.Line(Span + " output = " + Output(layer) + ".AsSpan(0, rows * Units);");
+            w.Line(Span + " output = " + "View(" + Output(layer) + ", 0, rows * Units);");
             w.Line("output.Clear();");
             w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), output, Units, rows, InputWidth, Units);");
             w.Line(Kernels + ".AddRowVector(output, Units, parameters.Slice(" + layer.Identifier + "Bias, Units), rows, Units);");
             WriteActivation(w, layer, "output", "rows");
             if (layer.OutputIsSequence)
             {
-                w.Line(Sequences + ".ZeroPadding(output, Units, steps, _lengths.AsSpan(0, batch));");
+                w.Line(Sequences + ".ZeroPadding(output, Units, steps, View(_lengths, 0, batch));");
             }
         }
 
@@ -56,7 +56,7 @@ internal static class FeedForwardEmitter
             w.Line(Span + " gradients = Parameters.Gradients;");
             if (layer.Activation != ActivationKind.None)
             {
-                w.Line(ReadOnlySpan + " output = " + Output(layer) + ".AsSpan(0, rows * Units);");
+                w.Line(ReadOnlySpan + " output = " + "View(" + Output(layer) + ", 0, rows * Units);");
                 if (layer.Activation == ActivationKind.Softmax)
                 {
                     using (w.Block("for (int r = 0; r < rows; r++)"))
@@ -93,6 +93,12 @@ internal static class FeedForwardEmitter
             case ActivationKind.None:
                 return;
             case ActivationKind.Softmax:
+                if (rows == "1")
+                {
+                    w.Line("global::RnnGen.Kernels.Softmax.Forward(" + target + ");");
+                    return;
+                }
+
                 using (w.Block("for (int r = 0; r < " + rows + "; r++)"))
                 {
                     w.Line("global::RnnGen.Kernels.Softmax.Forward(" + target + ".Slice(r * Units, Units));");
@@ -117,7 +123,7 @@ internal static class FeedForwardEmitter
         {
             w.Line("const int Width = " + Invariant(layer.OutputWidth) + ";");
             w.Line("const float Rate = " + Float(layer.Rate) + ";");
-            w.Line(Span + " output = " + Output(layer) + ".AsSpan(0, rows * Width);");
+            w.Line(Span + " output = " + "View(" + Output(layer) + ", 0, rows * Width);");
             w.Line(training + " = training && Rate > 0f;");
             using (w.Block("if (!" + training + ")"))
             {
@@ -126,7 +132,7 @@ internal static class FeedForwardEmitter
             }
 
             w.Line();
-            w.Line(Span + " mask = " + Field(layer, "Mask") + ".AsSpan(0, rows * Width);");
+            w.Line(Span + " mask = " + "View(" + Field(layer, "Mask") + ", 0, rows * Width);");
             w.Line("float scale = 1f / (1f - Rate);");
             using (w.Block("for (int i = 0; i < output.Length; i++)"))
             {
@@ -136,6 +142,7 @@ internal static class FeedForwardEmitter
         }
 
         w.Line();
+        w.Line("// " + layer.Name + " backward: the same mask scales the gradient; without training it passes through.");
         using (w.Block("private void Backward" + layer.Identifier + "(" + ReadOnlySpan + " outputGradient, " + Span + " inputGradient, int rows)"))
         {
             w.Line("const int Width = " + Invariant(layer.OutputWidth) + ";");
@@ -152,7 +159,7 @@ internal static class FeedForwardEmitter
             }
 
             w.Line();
-            w.Line(ReadOnlySpan + " mask = " + Field(layer, "Mask") + ".AsSpan(0, rows * Width);");
+            w.Line(ReadOnlySpan + " mask = " + "View(" + Field(layer, "Mask") + ", 0, rows * Width);");
             using (w.Block("for (int i = 0; i < inputGradient.Length; i++)"))
             {
                 w.Line("inputGradient[i] = outputGradient[i] * mask[i];");
@@ -169,15 +176,22 @@ internal static class FeedForwardEmitter
         {
             w.Line("const int Dimension = " + Invariant(layer.Units) + ";");
             w.Line(ReadOnlySpan + " table = Parameters.Values.Slice(" + layer.Identifier + "Weight, " + Invariant(layer.Vocabulary) + " * Dimension);");
-            w.Line(Span + " output = " + Output(layer) + ".AsSpan(0, steps * batch * Dimension);");
+            w.Line(Span + " output = " + "View(" + Output(layer) + ", 0, steps * batch * Dimension);");
             using (w.Block("for (int t = 0; t < steps; t++)"))
             {
                 using (w.Block("for (int b = 0; b < batch; b++)"))
                 {
                     w.Line("int row = (t * batch) + b;");
                     w.Line(Span + " vector = output.Slice(row * Dimension, Dimension);");
-                    w.Line("if (t >= _lengths[b]) vector.Clear();");
-                    w.Line("else table.Slice(tokens[row] * Dimension, Dimension).CopyTo(vector);");
+                    using (w.Block("if (t < _lengths[b])"))
+                    {
+                        w.Line("table.Slice(tokens[row] * Dimension, Dimension).CopyTo(vector);");
+                    }
+
+                    using (w.Block("else"))
+                    {
+                        w.Line("vector.Clear();");
+                    }
                 }
             }
         }

@@ -36,9 +36,9 @@ internal static class RecurrentEmitter
 
     /// <summary>Where direction d's features of sequence b start in a [batch, directions·H] vector output.</summary>
     private static string Column(LayerSpec layer, int d) =>
-        "(b * " + Invariant(layer.OutputWidth) + ")" + (d == 0 ? string.Empty : " + " + Invariant(d * layer.Units));
+        d == 0 ? "b * " + Invariant(layer.OutputWidth) : "(b * " + Invariant(layer.OutputWidth) + ") + " + Invariant(d * layer.Units);
 
-    private static string SublayerOutput(LayerSpec layer, int k) => Field(layer, "Output" + Invariant(k)) + ".AsSpan(0, rows * " + Invariant(layer.OutputWidth) + ")";
+    private static string SublayerOutput(LayerSpec layer, int k) => "View(" + Field(layer, "Output" + Invariant(k)) + ", 0, rows * " + Invariant(layer.OutputWidth) + ")";
 
     private static void WriteLayerForward(SourceWriter w, LayerSpec layer)
     {
@@ -72,7 +72,7 @@ internal static class RecurrentEmitter
                         int offset = HiddenOffset(layer, top, d);
                         string row = (offset == 0 ? string.Empty : "(" + TimesBatch(offset) + ") + ") + "(b * " + Invariant(layer.Units) + ")";
                         w.Line("finalState.Slice(" + row + ", " + Invariant(layer.Units) + ")"
-                            + ".CopyTo(" + Field(layer, "Vector") + ".AsSpan(" + Column(layer, d) + ", " + Invariant(layer.Units) + "));");
+                            + ".CopyTo(" + "View(" + Field(layer, "Vector") + ", " + Column(layer, d) + ", " + Invariant(layer.Units) + "));");
                     }
                 }
             }
@@ -94,19 +94,23 @@ internal static class RecurrentEmitter
                 w.Line("int rows = steps * batch;");
             }
 
-            w.Line(Span + " dH = " + Field(layer, "StateGradient") + ".AsSpan(0, batch * " + Invariant(h) + ");");
-            w.Line(Span + " dC = " + (lstm ? Field(layer, "CellStateGradient") + ".AsSpan(0, batch * " + Invariant(h) + ")" : "default") + ";");
+            w.Line(Span + " dH = " + "View(" + Field(layer, "StateGradient") + ", 0, batch * " + Invariant(h) + ");");
+            if (lstm)
+            {
+                w.Line(Span + " dC = View(" + Field(layer, "CellStateGradient") + ", 0, batch * " + Invariant(h) + ");");
+            }
+
             for (int k = layer.Stack - 1; k >= 0; k--)
             {
                 bool top = k == layer.Stack - 1;
-                string sequenceGradient = top ? (layer.OutputIsSequence ? "outputGradient" : "default") : Field(layer, "OutputGradient" + Invariant(k)) + ".AsSpan(0, rows * " + Invariant(layer.OutputWidth) + ")";
-                string below = k == 0 ? "inputGradient" : Field(layer, "OutputGradient" + Invariant(k - 1)) + ".AsSpan(0, rows * " + Invariant(layer.OutputWidth) + ")";
+                string sequenceGradient = top ? (layer.OutputIsSequence ? "outputGradient" : "default") : "View(" + Field(layer, "OutputGradient" + Invariant(k)) + ", 0, rows * " + Invariant(layer.OutputWidth) + ")";
+                string below = k == 0 ? "inputGradient" : "View(" + Field(layer, "OutputGradient" + Invariant(k - 1)) + ", 0, rows * " + Invariant(layer.OutputWidth) + ")";
                 string input = k == 0 ? "input" : SublayerOutput(layer, k - 1);
                 w.Line();
                 w.Line(k == 0 ? "inputGradient.Clear();" : below + ".Clear();");
                 for (int d = 0; d < layer.Directions; d++)
                 {
-                    w.Line("// layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + ": dH and dC start from the gradient of its final state");
+                    w.Line("// layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + (lstm ? ": dH and dC start" : ": dH starts") + " from the gradient of its final state");
                     w.Line(Sequences + ".LoadState(finalStateGradient, " + TimesBatch(HiddenOffset(layer, k, d)) + ", dH);");
                     if (lstm)
                     {
@@ -123,7 +127,7 @@ internal static class RecurrentEmitter
                     }
 
                     w.Line();
-                    w.Line("Backward" + layer.Identifier + Suffix(k, d) + "(" + sequenceGradient + ", " + input + ", " + below + ", dH, dC, steps, batch);");
+                    w.Line("Backward" + layer.Identifier + Suffix(k, d) + "(" + sequenceGradient + ", " + input + ", " + below + (lstm ? ", dH, dC" : ", dH") + ", steps, batch);");
                     w.Line(Sequences + ".StoreState(dH, initialStateGradient, " + TimesBatch(HiddenOffset(layer, k, d)) + ");");
                     if (lstm)
                     {
@@ -172,20 +176,20 @@ internal static class RecurrentEmitter
             w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
             WriteWeights(w, layer, k, d, "parameters", "w");
             w.Line("int rows = steps * batch;");
-            w.Line(Span + " gates = " + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * GateWidth);");
-            w.Line(Span + " output = " + Field(layer, "Output" + Invariant(k)) + ".AsSpan(0, rows * OutputWidth);");
-            w.Line(Span + " hiddenPrevious = " + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
-            w.Line(Span + " h = " + Field(layer, "State") + ".AsSpan(0, batch * Hidden);");
+            w.Line(Span + " gates = " + "View(" + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ", 0, rows * GateWidth);");
+            w.Line(Span + " output = " + "View(" + Field(layer, "Output" + Invariant(k)) + ", 0, rows * OutputWidth);");
+            w.Line(Span + " hiddenPrevious = " + "View(" + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
+            w.Line(Span + " h = " + "View(" + Field(layer, "State") + ", 0, batch * Hidden);");
             if (lstm)
             {
-                w.Line(Span + " cellPrevious = " + Field(layer, "CellPrevious" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
-                w.Line(Span + " cells = " + Field(layer, "Cell" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
-                w.Line(Span + " c = " + Field(layer, "CellState") + ".AsSpan(0, batch * Hidden);");
+                w.Line(Span + " cellPrevious = " + "View(" + Field(layer, "CellPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
+                w.Line(Span + " cells = " + "View(" + Field(layer, "Cell" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
+                w.Line(Span + " c = " + "View(" + Field(layer, "CellState") + ", 0, batch * Hidden);");
             }
             else if (gru)
             {
-                w.Line(Span + " hiddenN = " + Field(layer, "HiddenN" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
-                w.Line(Span + " recurrent = " + Field(layer, "Recurrent") + ".AsSpan(0, batch * GateWidth);");
+                w.Line(Span + " recurrentN = " + "View(" + Field(layer, "RecurrentN" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
+                w.Line(Span + " recurrent = " + "View(" + Field(layer, "Recurrent") + ", 0, batch * GateWidth);");
             }
 
             w.Line();
@@ -244,7 +248,7 @@ internal static class RecurrentEmitter
                     }
                     else if (gru)
                     {
-                        w.Line(layer.Identifier + "CellForward(stepGates.Slice(b * GateWidth, GateWidth), recurrent.Slice(b * GateWidth, GateWidth), hRow, hiddenN.Slice(((t * batch) + b) * Hidden, Hidden));");
+                        w.Line(layer.Identifier + "CellForward(stepGates.Slice(b * GateWidth, GateWidth), recurrent.Slice(b * GateWidth, GateWidth), hRow, recurrentN.Slice(((t * batch) + b) * Hidden, Hidden));");
                     }
                     else
                     {
@@ -257,10 +261,10 @@ internal static class RecurrentEmitter
 
             w.Line();
             w.Line("// final state: after each sequence's last step" + (d == 1 ? " (the reverse direction ends after t = 0)" : string.Empty));
-            w.Line("h.CopyTo(" + Field(layer, "FinalState") + ".AsSpan(" + TimesBatch(HiddenOffset(layer, k, d)) + ", batch * Hidden));");
+            w.Line("h.CopyTo(" + "View(" + Field(layer, "FinalState") + ", " + TimesBatch(HiddenOffset(layer, k, d)) + ", batch * Hidden));");
             if (lstm)
             {
-                w.Line("c.CopyTo(" + Field(layer, "FinalState") + ".AsSpan(" + TimesBatch(CellOffset(layer, k, d)) + ", batch * Hidden));");
+                w.Line("c.CopyTo(" + "View(" + Field(layer, "FinalState") + ", " + TimesBatch(CellOffset(layer, k, d)) + ", batch * Hidden));");
             }
         }
 
@@ -273,7 +277,8 @@ internal static class RecurrentEmitter
         bool gru = layer.Cell == CellKind.Gru;
         string suffix = Suffix(k, d);
         w.Line("// " + layer.Name + " layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + " backward: steps in the opposite order of forward.");
-        using (w.Block("private void Backward" + layer.Identifier + suffix + "(" + ReadOnlySpan + " outputGradient, " + ReadOnlySpan + " input, " + Span + " inputGradient, " + Span + " dH, " + Span + " dC, int steps, int batch)"))
+        string dC = lstm ? ", " + Span + " dC" : string.Empty;
+        using (w.Block("private void Backward" + layer.Identifier + suffix + "(" + ReadOnlySpan + " outputGradient, " + ReadOnlySpan + " input, " + Span + " inputGradient, " + Span + " dH" + dC + ", int steps, int batch)"))
         {
             WriteSizes(w, layer, k, d);
             w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
@@ -281,23 +286,23 @@ internal static class RecurrentEmitter
             WriteWeights(w, layer, k, d, "parameters", "w", biases: false);
             WriteWeights(w, layer, k, d, "gradients", "d");
             w.Line("int rows = steps * batch;");
-            w.Line(ReadOnlySpan + " gates = " + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * GateWidth);");
-            w.Line(ReadOnlySpan + " hiddenPrevious = " + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
+            w.Line(ReadOnlySpan + " gates = " + "View(" + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ", 0, rows * GateWidth);");
+            w.Line(ReadOnlySpan + " hiddenPrevious = " + "View(" + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
             if (lstm)
             {
-                w.Line(ReadOnlySpan + " cellPrevious = " + Field(layer, "CellPrevious" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
-                w.Line(ReadOnlySpan + " cells = " + Field(layer, "Cell" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
+                w.Line(ReadOnlySpan + " cellPrevious = " + "View(" + Field(layer, "CellPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
+                w.Line(ReadOnlySpan + " cells = " + "View(" + Field(layer, "Cell" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
             }
             else if (gru)
             {
-                w.Line(ReadOnlySpan + " hiddenN = " + Field(layer, "HiddenN" + Invariant(k) + Direction(d)) + ".AsSpan(0, rows * Hidden);");
+                w.Line(ReadOnlySpan + " recurrentN = " + "View(" + Field(layer, "RecurrentN" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
             }
 
-            w.Line(Span + " dGates = " + Field(layer, "GateGradients") + ".AsSpan(0, rows * GateWidth);");
+            w.Line(Span + " dGates = " + "View(" + Field(layer, "GateGradients") + ", 0, rows * GateWidth);");
             string dRecurrent = gru ? "dRecurrent" : "dGates";
             if (gru)
             {
-                w.Line(Span + " dRecurrent = " + Field(layer, "RecurrentGradients") + ".AsSpan(0, rows * GateWidth);");
+                w.Line(Span + " dRecurrent = " + "View(" + Field(layer, "RecurrentGradients") + ", 0, rows * GateWidth);");
             }
 
             w.Line();
@@ -315,7 +320,7 @@ internal static class RecurrentEmitter
 
                     using (w.Block("if (t >= _lengths[b])"))
                     {
-                        w.Line("dGatesRow.Clear(); // padding: dH and dC pass through to the previous step unchanged");
+                        w.Line("dGatesRow.Clear(); // padding: " + (lstm ? "dH and dC pass" : "dH passes") + " through to the previous step unchanged");
                         if (gru)
                         {
                             w.Line("dRecurrentRow.Clear();");
@@ -333,7 +338,7 @@ internal static class RecurrentEmitter
                     }
                     else if (gru)
                     {
-                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateWidth, GateWidth), hiddenN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, " + state + ", dGatesRow, dRecurrentRow);");
+                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, " + state + ", dGatesRow, dRecurrentRow);");
                     }
                     else
                     {
@@ -342,12 +347,12 @@ internal static class RecurrentEmitter
                 }
 
                 w.Line();
-                w.Line("// dH_{t-1} += dRecurrent_t·W_hh");
+                w.Line("// dH_{t-1} += " + dRecurrent + "_t·W_hh");
                 w.Line(Kernels + ".MultiplyAdd(" + dRecurrent + ".Slice(t * batch * GateWidth, batch * GateWidth), GateWidth, wWeightHh, dH, Hidden, batch, GateWidth, Hidden);");
             }
 
             w.Line();
-            w.Line("// parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums");
+            w.Line("// parameter gradients, all steps at once: dW_hh += " + dRecurrent + "ᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums");
             w.Line(Kernels + ".AccumulateTransposedProduct(" + dRecurrent + ", GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);");
             w.Line(Kernels + ".AccumulateColumnSums(" + dRecurrent + ", GateWidth, dBiasHh, rows, GateWidth);");
             w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);");

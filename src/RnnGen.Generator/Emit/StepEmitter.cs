@@ -21,7 +21,7 @@ internal static class StepEmitter
         if (gru.Count > 0)
         {
             yield return ("_stepRecurrentScratch", "1", gru.Max(l => l.Gates * l.Units));
-            yield return ("_stepHiddenN", "1", gru.Max(l => l.Units));
+            yield return ("_stepRecurrentN", "1", gru.Max(l => l.Units));
         }
 
         foreach (var dense in model.Layers.Where(l => l.Kind == LayerKind.Dense))
@@ -37,7 +37,7 @@ internal static class StepEmitter
         {
             w.Lines(
                 "/// <summary>",
-                "/// The recurrent state of one sequence for <see cref=\"Step\"/>: <see cref=\"StateSize\"/> floats laid out like one row of",
+                "/// The recurrent state of one sequence for <c>Step</c>: <see cref=\"StateSize\"/> floats laid out like one row of",
                 "/// Forward's state (h per layer, then c for an LSTM). <c>default</c> is the zero state that starts a sequence.",
                 "/// </summary>",
                 "[global::System.Runtime.CompilerServices.InlineArray(StateSize)]");
@@ -133,7 +133,7 @@ internal static class StepEmitter
             w.Line("// layer " + Invariant(k) + ": gates = W_ih·x + b_ih" + (layer.Cell == CellKind.Gru ? ", recurrent = W_hh·h + b_hh" : " + W_hh·h + b_hh"));
             using (w.Block(string.Empty))
             {
-                w.Line(Span + " gates = _stepGates.AsSpan(0, " + Invariant(gateWidth) + ");");
+                w.Line(Span + " gates = View(_stepGates, 0, " + Invariant(gateWidth) + ");");
                 w.Line(Span + " h = s.Slice(" + Invariant(layer.StateOffset + (k * h)) + ", " + Invariant(h) + ");");
                 w.Line("gates.Clear();");
                 w.Line(Kernels + ".MultiplyTransposedAdd(x, " + Invariant(inputWidth) + ", parameters.Slice(" + layer.Identifier + "WeightIh" + suffix + ", " + Invariant(gateWidth * inputWidth) + "), gates, " + Invariant(gateWidth) + ", 1, " + Invariant(inputWidth) + ", " + Invariant(gateWidth) + ");");
@@ -141,7 +141,7 @@ internal static class StepEmitter
                 string target = layer.Cell == CellKind.Gru ? "recurrent" : "gates";
                 if (layer.Cell == CellKind.Gru)
                 {
-                    w.Line(Span + " recurrent = _stepRecurrentScratch.AsSpan(0, " + Invariant(gateWidth) + ");");
+                    w.Line(Span + " recurrent = View(_stepRecurrentScratch, 0, " + Invariant(gateWidth) + ");");
                     w.Line("recurrent.Clear();");
                 }
 
@@ -153,7 +153,7 @@ internal static class StepEmitter
                         w.Line(layer.Identifier + "CellForward(gates, s.Slice(" + Invariant(layer.StateOffset + ((layer.Stack + k) * h)) + ", " + Invariant(h) + "), h);");
                         break;
                     case CellKind.Gru:
-                        w.Line(layer.Identifier + "CellForward(gates, recurrent, h, _stepHiddenN.AsSpan(0, " + Invariant(h) + "));");
+                        w.Line(layer.Identifier + "CellForward(gates, recurrent, h, View(_stepRecurrentN, 0, " + Invariant(h) + "));");
                         break;
                     default:
                         w.Line(layer.Identifier + "CellForward(gates, h);");

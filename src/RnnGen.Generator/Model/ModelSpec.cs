@@ -69,9 +69,10 @@ internal sealed record ModelSpec(
         }
     }
 
-    public string HintName => (Namespace is null ? string.Empty : Namespace + ".")
+    /// <summary><c>{Namespace}.{Type}.g.cs</c>, without the '@' of escaped keywords (hint names allow no '@').</summary>
+    public string HintName => ((Namespace is null ? string.Empty : Namespace + ".")
         + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + "."))
-        + TypeName + ".g.cs";
+        + TypeName).Replace("@", string.Empty) + ".g.cs";
 }
 
 /// <summary>What parsing one declaration produced: a spec when it is valid, and its diagnostics.</summary>

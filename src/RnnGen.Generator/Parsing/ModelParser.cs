@@ -61,7 +61,7 @@ internal static class ModelParser
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
-        var typeLocation = LocationInfo.From((target as ClassDeclarationSyntax)?.Identifier.GetLocation() ?? target.GetLocation());
+        var typeLocation = LocationInfo.From((target as TypeDeclarationSyntax)?.Identifier.GetLocation() ?? target.GetLocation());
         if (!CheckType(type, typeLocation, diagnostics, out var containingTypes))
         {
             return null;
@@ -119,7 +119,7 @@ internal static class ModelParser
         var spec = new ModelSpec(
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             new EquatableArray<ContainingType>(containingTypes),
-            type.Name,
+            Escape(type.Name),
             tokenInput,
             tokenInput ? layers[0].Vocabulary : inputSize,
             new EquatableArray<LayerSpec>(layers));
@@ -133,13 +133,39 @@ internal static class ModelParser
         return spec;
     }
 
+    /// <summary>Names of members every model gets; a class of the same name would not compile (CS0542).</summary>
+    private static readonly HashSet<string> ReservedNames =
+    [
+        "InputSize", "VocabularySize", "OutputSize", "ReturnsSequences", "StateSize", "ParameterCount", "MaxBatch", "MaxSteps",
+        "Parameters", "Forward", "Backward", "Predict", "Step", "State", "ResetParameters", "SeedDropout", "View",
+    ];
+
     private static bool CheckType(INamedTypeSymbol type, LocationInfo? location, List<DiagnosticInfo> diagnostics, out List<ContainingType> containingTypes)
     {
         containingTypes = [];
-        if (type.IsStatic)
+        if (type.IsStatic || type.IsRecord)
         {
-            Report(diagnostics, DiagnosticDescriptors.NotInstanceClass, location, type.Name);
+            Report(diagnostics, DiagnosticDescriptors.NotInstanceClass, location, type.Name, type.IsStatic ? "static" : "a record");
             return false;
+        }
+
+        if (ReservedNames.Contains(type.Name))
+        {
+            Report(diagnostics, DiagnosticDescriptors.ReservedTypeName, location, type.Name);
+            return false;
+        }
+
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            foreach (var reference in constructor.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is ConstructorDeclarationSyntax declaration
+                    && declaration.Initializer?.ThisOrBaseKeyword.IsKind(SyntaxKind.ThisKeyword) != true)
+                {
+                    Report(diagnostics, DiagnosticDescriptors.ConstructorMustChain, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name);
+                    return false;
+                }
+            }
         }
 
         for (var current = type; current is not null; current = current.ContainingType)
@@ -158,7 +184,7 @@ internal static class ModelParser
 
             if (!SymbolEqualityComparer.Default.Equals(current, type))
             {
-                containingTypes.Insert(0, new ContainingType(TypeKeyword(current), current.Name));
+                containingTypes.Insert(0, new ContainingType(TypeKeyword(current), Escape(current.Name)));
             }
         }
 
@@ -278,7 +304,7 @@ internal static class ModelParser
         double rate = reader.Positional<double>(0);
         if (!(rate >= 0 && rate < 1))
         {
-            Report(diagnostics, DiagnosticDescriptors.DropoutRateOutOfRange, reader.PositionalLocation(0), rate.ToString("R", CultureInfo.InvariantCulture));
+            Report(diagnostics, DiagnosticDescriptors.DropoutRateOutOfRange, reader.PositionalLocation(0), rate.ToString("0.0###############", CultureInfo.InvariantCulture));
             return null;
         }
 
@@ -445,6 +471,10 @@ internal static class ModelParser
 
     private static string ActivationName(int value) =>
         value is >= 0 and <= (int)ActivationKind.Softmax ? ((ActivationKind)value).ToString() : Invariant(value);
+
+    /// <summary>A name as C# source: keywords get '@' (<c>@event</c>).</summary>
+    private static string Escape(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     private static string? MetadataName(INamedTypeSymbol? type) =>
         type is null || type.ContainingNamespace is null ? null : type.ContainingNamespace.ToDisplayString() + "." + type.MetadataName;

@@ -1,0 +1,319 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using RnnGen.Generator.Diagnostics;
+
+namespace RnnGen.Generator.Tests;
+
+/// <summary>
+/// One declaration per mistake: the generator reports exactly the expected RNNG error, at the argument that is
+/// wrong, with a message that names it and says what to write instead, and generates nothing for that model.
+/// </summary>
+public class DiagnosticTests
+{
+    /// <summary>
+    /// Id, declaration with the expected location between <c>[|</c> and <c>|]</c>, and fragments the message must
+    /// contain (the attribute or type it names, the wrong value, the fix).
+    /// </summary>
+    public static TheoryData<string, string, string[]> Cases { get; } = new()
+    {
+        {
+            "RNNG001",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal class [|Model|];",
+            ["'Model'", "must be declared 'partial'", "write 'partial class Model'"]
+        },
+        {
+            "RNNG001",
+            "internal class Outer { [RnnModel(InputSize = 3)] [Lstm(4)] internal partial class [|Model|]; }",
+            ["'Outer'", "must be declared 'partial'", "write 'partial class Outer'"]
+        },
+        {
+            "RNNG002",
+            "[[|RnnModel(InputSize = 3)|]] internal partial class Model;",
+            ["Model 'Model' declares no layers", "add at least one layer attribute", "[Lstm(128)]"]
+        },
+        {
+            "RNNG003",
+            "[RnnModel(InputSize = 3)] [Lstm([|0|])] internal partial class Model;",
+            ["[Lstm]", "hiddenSize is 0", "must be at least 1"]
+        },
+        {
+            "RNNG003",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] [Dense([|-2|])] internal partial class Model;",
+            ["[Dense]", "units is -2", "must be at least 1"]
+        },
+        {
+            "RNNG003",
+            "[RnnModel(InputSize = 3)] [Gru(4, [|Layers = 0|])] internal partial class Model;",
+            ["[Gru]", "Layers is 0", "must be at least 1"]
+        },
+        {
+            "RNNG003",
+            "[RnnModel([|InputSize = 0|])] [Lstm(4)] internal partial class Model;",
+            ["[RnnModel]", "InputSize is 0", "must be at least 1"]
+        },
+        {
+            "RNNG003",
+            "[Embedding(10, [|0|])] [Lstm(4)] internal partial class Model;",
+            ["[Embedding]", "dimension is 0", "must be at least 1"]
+        },
+        {
+            "RNNG004",
+            "[Lstm(8)] internal partial class [|Model|];",
+            ["Model 'Model'", "how many features", "[RnnModel(InputSize = n)]", "[Embedding(vocabulary, dimension)]"]
+        },
+        {
+            "RNNG004",
+            "[[|RnnModel|]] [Lstm(8)] internal partial class Model;",
+            ["Model 'Model'", "[RnnModel(InputSize = n)]"]
+        },
+        {
+            "RNNG005",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] [[|Embedding(10, 3)|]] internal partial class Model;",
+            ["[Embedding] is layer 2", "must be the first layer", "move it to the top"]
+        },
+        {
+            "RNNG006",
+            "[RnnModel(InputSize = 3)] [Lstm(8, ReturnSequences = false)] [[|Gru(4)|]] internal partial class Model;",
+            ["[Gru]", "'lstm' sets ReturnSequences = false", "remove that option (or set it to true)"]
+        },
+        {
+            "RNNG007",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] [Dropout([|1.0|])] internal partial class Model;",
+            ["[Dropout(1.0)]", "at least 0 and below 1", "e.g. [Dropout(0.2)]"]
+        },
+        {
+            "RNNG007",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] [Dropout([|-0.1|])] internal partial class Model;",
+            ["[Dropout(-0.1)]", "at least 0 and below 1", "e.g. [Dropout(0.2)]"]
+        },
+        {
+            "RNNG008",
+            "[RnnModel(InputSize = 3)] [Lstm(4, Name = \"x\")] [Dense(2, [|Name = \"x\"|])] internal partial class Model;",
+            ["Layer name 'x' is used twice", "give one of the layers another Name"]
+        },
+        {
+            "RNNG009",
+            "[RnnModel(InputSize = 3)] [SimpleRnn(4, [|Activation = Activation.Softmax|])] internal partial class Model;",
+            ["[SimpleRnn]", "Activation Softmax is not supported", "use Tanh, Relu or Sigmoid"]
+        },
+        {
+            "RNNG009",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] [Dense(3, [|Activation = (Activation)42|])] internal partial class Model;",
+            ["[Dense]", "Activation 42 is not supported", "use None, Tanh, Sigmoid, Relu or Softmax"]
+        },
+        {
+            "RNNG010",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class [|Model|]<T>;",
+            ["'Model' is generic", "declare it as a non-generic class"]
+        },
+        {
+            "RNNG010",
+            "internal partial class Outer<T> { [RnnModel(InputSize = 3)] [Lstm(4)] internal partial class [|Model|]; }",
+            ["'Model' is generic (or nested in a generic type)", "declare it as a non-generic class"]
+        },
+        {
+            "RNNG011",
+            "[RnnModel(InputSize = 20000)] [Lstm(20000)] internal partial class [|Model|];",
+            ["Model 'Model' has 3,200,160,000 parameters", "limit of 268,435,456", "reduce the layer sizes"]
+        },
+        {
+            "RNNG012",
+            "[RnnModel([|InputSize = 4|])] [Embedding(10, 3)] [Lstm(4)] internal partial class Model;",
+            ["Model 'Model'", "[Embedding]", "InputSize = 4 has no meaning", "remove InputSize"]
+        },
+        {
+            "RNNG013",
+            "[RnnModel(InputSize = 3)] [Lstm(4, [|Name = \"bad name\"|])] internal partial class Model;",
+            ["Layer name 'bad name'", "use letters, digits, '_' and '.'"]
+        },
+        {
+            "RNNG014",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal static partial class [|Model|];",
+            ["'Model' is static", "declare it as 'partial class Model'"]
+        },
+        {
+            "RNNG014",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial record [|Model|];",
+            ["'Model' is a record", "must not be shared by copies", "declare it as 'partial class Model'"]
+        },
+        {
+            "RNNG016",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class [|State|];",
+            ["cannot be named 'State'", "generates a member of that name", "rename the class"]
+        },
+        {
+            "RNNG017",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class Model { public [|Model|](int size) { _ = size; } }",
+            ["constructor of 'Model' does not call the generated constructor", "add ': this(maxBatch, maxSteps, seed)'"]
+        },
+        {
+            "RNNG015",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] [Lstm(4, [|Name = \"lstm_l0\"|])] internal partial class Model;",
+            ["Layer names 'lstm' and 'lstm_l0'", "(Lstm…, LstmL0…)", "rename 'lstm_l0'"]
+        },
+        {
+            "RNNG015",
+            "[RnnModel(InputSize = 3)] [Dense(4, Name = \"dense_output\")] [[|Dense(2)|]] internal partial class Model;",
+            ["Layer names 'dense_output' and 'dense'", "(DenseOutput…, Dense…)", "rename 'dense'"]
+        },
+    };
+
+    /// <summary>Descriptors that no declaration can trigger.</summary>
+    private static readonly string[] s_untriggerable =
+    [
+        DiagnosticDescriptors.InternalError.Id, // reported only when the emitter throws
+    ];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Mistake_is_reported_at_the_offending_code(string id, string markedDeclaration, string[] messageFragments)
+    {
+        var (declaration, expectedSpan) = Unmark("using RnnGen;\n\n" + markedDeclaration + "\n");
+        var run = GeneratorHarness.Run(declaration);
+
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "CS8785");
+        Assert.Null(run.Result.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+
+        string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (string fragment in messageFragments)
+        {
+            Assert.True(message.Contains(fragment, StringComparison.Ordinal), $"The message of {id} should contain \"{fragment}\":\n{message}");
+        }
+
+        var lineSpan = diagnostic.Location.GetLineSpan();
+        Assert.Equal(GeneratorHarness.SourcePath(0), lineSpan.Path);
+        Assert.Equal(declaration[expectedSpan.Start..expectedSpan.End], declaration[diagnostic.Location.SourceSpan.Start..diagnostic.Location.SourceSpan.End]);
+        Assert.Equal(expectedSpan, diagnostic.Location.SourceSpan);
+        Assert.Equal(SourceText.From(declaration).Lines.GetLinePositionSpan(expectedSpan), lineSpan.Span);
+
+        Assert.Empty(run.GeneratedSources);
+        var errors = run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, "The declaration itself should compile:\n" + GeneratorHarness.Describe(errors));
+    }
+
+    [Fact]
+    public void Every_triggerable_descriptor_has_a_case()
+    {
+        var covered = Cases.Select(row => (string)row[0]).ToHashSet(StringComparer.Ordinal);
+        var missing = AllDescriptors().Select(d => d.Id).Where(id => !covered.Contains(id) && !s_untriggerable.Contains(id));
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void Descriptors_are_errors_with_unique_ids_in_one_category()
+    {
+        var descriptors = AllDescriptors();
+        Assert.All(descriptors, d =>
+        {
+            Assert.Matches("^RNNG[0-9]{3}$", d.Id);
+            Assert.Equal("RnnGen", d.Category);
+            Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
+            Assert.True(d.IsEnabledByDefault);
+        });
+        Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    /// <summary>The help pages are written alongside the descriptors; a missing page fails here.</summary>
+    [Fact]
+    public void Every_descriptor_links_to_its_help_page_in_the_repository()
+    {
+        string root = RepositoryRoot();
+        Assert.All(AllDescriptors(), d =>
+        {
+            Assert.Equal("docs/diagnostics/" + d.Id + ".md", d.HelpLinkUri);
+            Assert.True(File.Exists(Path.Combine(root, d.HelpLinkUri)), $"{d.Id}: {d.HelpLinkUri} does not exist under {root}");
+        });
+    }
+
+    [Fact]
+    public void Every_descriptor_is_tracked_in_the_unshipped_release_notes()
+    {
+        string path = Path.Combine(RepositoryRoot(), "src", "RnnGen.Generator", "AnalyzerReleases.Unshipped.md");
+        var rows = File.ReadAllLines(path)
+            .Where(line => line.StartsWith("RNNG", StringComparison.Ordinal))
+            .Select(line => line.Split('|').Select(cell => cell.Trim()).ToArray())
+            .ToDictionary(cells => cells[0], StringComparer.Ordinal);
+
+        Assert.All(AllDescriptors(), d =>
+        {
+            Assert.True(rows.TryGetValue(d.Id, out var cells), $"{d.Id} is missing from {path}");
+            Assert.Equal([d.Id, d.Category, d.DefaultSeverity.ToString()], cells!.Take(3));
+        });
+        Assert.Equal(AllDescriptors().Select(d => d.Id).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Independent mistakes are reported together, so a user fixes them in one pass.</summary>
+    [Fact]
+    public void Several_mistakes_in_one_model_are_all_reported()
+    {
+        var run = GeneratorHarness.Run("""
+            using RnnGen;
+
+            [RnnModel(InputSize = 3)]
+            [Lstm(0, Name = "encoder")]
+            [Dropout(1.5)]
+            [Dense(2, Name = "encoder")]
+            internal partial class Model;
+            """);
+
+        Assert.Equal(["RNNG003", "RNNG007", "RNNG008"], run.GeneratorDiagnostics.Select(d => d.Id).Order(StringComparer.Ordinal));
+        Assert.Empty(run.GeneratedSources);
+        SnapshotVerifier.Verify(run);
+    }
+
+    /// <summary>A valid model next to a broken one is still generated: one model's errors do not block another.</summary>
+    [Fact]
+    public void A_broken_model_does_not_block_a_valid_one()
+    {
+        var run = GeneratorHarness.Run("""
+            using RnnGen;
+
+            [RnnModel(InputSize = 3)] [Lstm(0)] internal partial class Broken;
+            [RnnModel(InputSize = 3)] [Lstm(4)] internal partial class Valid;
+            """);
+
+        Assert.Equal("RNNG003", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Equal(["Valid.g.cs"], run.GeneratedSources.Select(s => s.HintName));
+        Assert.Empty(run.CompilationDiagnostics);
+    }
+
+    private static List<DiagnosticDescriptor> AllDescriptors() =>
+        typeof(DiagnosticDescriptors)
+            .GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .ToList();
+
+    /// <summary>Removes the <c>[|</c> <c>|]</c> markers and returns the span they enclosed.</summary>
+    private static (string Source, TextSpan Span) Unmark(string marked)
+    {
+        int start = marked.IndexOf("[|", StringComparison.Ordinal);
+        int end = marked.IndexOf("|]", StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "The declaration must mark the expected location with [| |]: " + marked);
+        string source = marked.Remove(end, 2).Remove(start, 2);
+        return (source, TextSpan.FromBounds(start, end - 2));
+    }
+
+    /// <summary>The folder holding RnnGen.sln, found upwards from this file in the source tree.</summary>
+    private static string RepositoryRoot([CallerFilePath] string thisFile = "")
+    {
+        for (var directory = new DirectoryInfo(Path.GetDirectoryName(thisFile)!); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "RnnGen.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("No RnnGen.sln above " + thisFile);
+    }
+}
