@@ -252,8 +252,14 @@ internal static class ModelEmitter
         {
             w.Line("/// <summary>Restarts the dropout masks' random stream, e.g. to repeat a training run or a gradient check exactly.</summary>");
             w.Line("public void SeedDropout(ulong seed) => _dropoutRandom = new global::RnnGen.SeededRandom(seed).Fork(1);");
-            w.Line();
         }
+        else
+        {
+            w.Line("/// <summary>Restarts the dropout masks' random stream; this model has no dropout, so there is nothing to restart.</summary>");
+            w.Line("public void SeedDropout(ulong seed) => _ = seed;");
+        }
+
+        w.Line();
         w.Lines(
             "/// <summary>",
             "/// Draws every parameter again from <paramref name=\"seed\"/> with PyTorch's default initialization:",

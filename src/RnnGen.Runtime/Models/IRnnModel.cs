@@ -19,6 +19,9 @@ public interface IRnnModel
 
     /// <summary>Longest sequence that Forward accepts.</summary>
     int MaxSteps { get; }
+
+    /// <summary>Restarts the random stream of the dropout masks (nothing to do for a model without dropout).</summary>
+    void SeedDropout(ulong seed);
 }
 
 /// <summary>A generated model that reads feature vectors ([steps, batch, InputSize]).</summary>

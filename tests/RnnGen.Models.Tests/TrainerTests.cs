@@ -1,0 +1,229 @@
+using System.IO;
+using RnnGen.Models.Tests.Models;
+using RnnGen.Training;
+
+namespace RnnGen.Models.Tests;
+
+/// <summary>Fit / Evaluate / Predict on small tasks with known answers, determinism, early stopping, checkpoints, divergence.</summary>
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("rnngen-trainer-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>Label = how many times token 1 occurs, capped at 2; lengths 1..8 (needs counting across the sequence).</summary>
+    private static SequenceDataset CountingTask(int count, ulong seed)
+    {
+        var random = new SeededRandom(seed);
+        var sequences = new int[count][];
+        var labels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            var sequence = new int[1 + random.NextInt(8)];
+            for (int t = 0; t < sequence.Length; t++)
+            {
+                sequence[t] = random.NextInt(4) == 0 ? 1 : 2 + random.NextInt(6);
+            }
+
+            sequences[i] = sequence;
+            labels[i] = Math.Min(2, sequence.Count(token => token == 1));
+        }
+
+        return SequenceDataset.FromTokens(sequences, labels);
+    }
+
+    /// <summary>Target 1 when the sum of the first feature is positive.</summary>
+    private static SequenceDataset SignTask(int count, ulong seed)
+    {
+        var random = new SeededRandom(seed);
+        var sequences = new float[count][];
+        var targets = new float[count][];
+        for (int i = 0; i < count; i++)
+        {
+            int steps = 2 + random.NextInt(6);
+            var sequence = new float[steps * 2];
+            float sum = 0;
+            for (int t = 0; t < steps; t++)
+            {
+                sequence[2 * t] = random.NextUniform(-1f, 1f);
+                sequence[(2 * t) + 1] = random.NextUniform(-1f, 1f);
+                sum += sequence[2 * t];
+            }
+
+            sequences[i] = sequence;
+            targets[i] = [sum > 0 ? 1f : 0f];
+        }
+
+        return SequenceDataset.FromFeatures(sequences, 2, targets, 1);
+    }
+
+    [Fact]
+    public void Fit_learns_a_counting_task_with_validation_split_and_reports_history()
+    {
+        var model = new TokenClassifier(maxBatch: 32, maxSteps: 8, seed: 1);
+        var trainer = new Trainer<TokenClassifier>(model, new Adam(learningRate: 1e-2f), Loss.SoftmaxCrossEntropy);
+        var progress = new List<TrainingProgress>();
+        var history = trainer.Fit(CountingTask(1200, 2), new FitOptions
+        {
+            Epochs = 12,
+            BatchSize = 32,
+            ValidationSplit = 0.2,
+            Seed = 3,
+            Progress = new SynchronousProgress<TrainingProgress>(progress.Add),
+        });
+
+        Assert.Equal(12, history.Epochs.Count);
+        Assert.Equal("accuracy", history.MetricName);
+        Assert.Equal(12 * 30, progress.Count); // 960 training sequences / 32
+        var last = history.Epochs[^1];
+        Assert.True(last.Loss < history.Epochs[0].Loss / 3, $"training loss {history.Epochs[0].Loss:F3} → {last.Loss:F3}");
+        Assert.True(last.ValidationMetric > 0.95, $"validation accuracy {last.ValidationMetric:F3}");
+        var test = trainer.Evaluate(CountingTask(300, 4));
+        Assert.True(test.Metric > 0.95, $"test accuracy {test.Metric:F3}");
+        Assert.Equal(300, test.Counted);
+    }
+
+    [Fact]
+    public void Binary_cross_entropy_with_dropout_learns_and_predict_returns_one_logit_per_sequence()
+    {
+        var model = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 5);
+        var trainer = new Trainer<FeatureDetector>(model, new RmsProp(learningRate: 1e-2f), Loss.BinaryCrossEntropy);
+        trainer.Fit(SignTask(800, 6), epochs: 8, batchSize: 16, seed: 7);
+        var test = SignTask(200, 8);
+        Assert.True(trainer.Evaluate(test).Metric > 0.9);
+        var logits = trainer.Predict(test);
+        Assert.Equal(200, logits.Count);
+        Assert.All(logits, l => Assert.Single(l));
+        int correct = Enumerable.Range(0, 200).Count(i => (logits[i][0] > 0) == (test.Values![i][0] > 0.5f));
+        Assert.Equal(trainer.Evaluate(test).Metric, correct / 200.0, 6);
+    }
+
+    [Fact]
+    public void Per_step_labels_with_padding_train_a_tagger()
+    {
+        // tag = the previous token (0 at the first step): needs the recurrent state
+        var random = new SeededRandom(9);
+        var sequences = new int[600][];
+        var tags = new int[600][];
+        for (int i = 0; i < sequences.Length; i++)
+        {
+            int steps = 1 + random.NextInt(7);
+            sequences[i] = Enumerable.Range(0, steps).Select(_ => 1 + random.NextInt(5)).ToArray();
+            tags[i] = Enumerable.Range(0, steps).Select(t => t == 0 ? 0 : sequences[i][t - 1]).ToArray();
+        }
+
+        var data = SequenceDataset.FromTokens(sequences, tags);
+        var trainer = new Trainer<TokenTagger>(new TokenTagger(maxBatch: 20, maxSteps: 7, seed: 2), new Adam(learningRate: 2e-2f), Loss.SoftmaxCrossEntropy);
+        var history = trainer.Fit(data, epochs: 15, batchSize: 20, seed: 1);
+        Assert.True(history.Epochs[^1].Metric > 0.97, $"tagging accuracy {history.Epochs[^1].Metric:F3}");
+        var evaluation = trainer.Evaluate(data);
+        Assert.Equal(sequences.Sum(s => s.Length), evaluation.Counted); // every real step counted, no padding
+        var predicted = trainer.Predict(data.Subset([0]));
+        Assert.Equal(sequences[0].Length * TokenTagger.OutputSize, predicted[0].Length);
+    }
+
+    [Fact]
+    public void Same_seed_gives_identical_weights_and_another_seed_does_not()
+    {
+        float[] Train(ulong seed)
+        {
+            var model = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
+            new Trainer<FeatureDetector>(model, new Adam(), Loss.BinaryCrossEntropy).Fit(SignTask(160, 2), epochs: 2, batchSize: 16, seed: seed);
+            return model.Parameters.Values.ToArray();
+        }
+
+        Assert.Equal(Train(4), Train(4));
+        Assert.NotEqual(Train(4), Train(5));
+    }
+
+    [Fact]
+    public void Resuming_from_a_checkpoint_continues_bit_identically()
+    {
+        var data = SignTask(160, 3);
+        FitOptions Options(int epochs, int initial, string? checkpoint) => new()
+        {
+            Epochs = epochs,
+            InitialEpoch = initial,
+            BatchSize = 16,
+            Seed = 11,
+            Schedule = new StepDecay(stepSize: 2, gamma: 0.5f),
+            CheckpointPath = checkpoint,
+            Monitor = Monitor.Loss,
+        };
+
+        var uninterrupted = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
+        new Trainer<FeatureDetector>(uninterrupted, new Adam(learningRate: 1e-2f), Loss.BinaryCrossEntropy).Fit(data, Options(5, 0, null));
+
+        string path = Path.Combine(_folder, "last.safetensors");
+        var first = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
+        // every epoch improves the training loss here, so the "best" checkpoint is the last epoch
+        var history = new Trainer<FeatureDetector>(first, new Adam(learningRate: 1e-2f), Loss.BinaryCrossEntropy).Fit(data, Options(3, 0, path));
+        Assert.Equal(3, history.BestEpoch);
+
+        var resumed = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 99);
+        var optimizer = new Adam(learningRate: 1e-2f);
+        var trainer = new Trainer<FeatureDetector>(resumed, optimizer, Loss.BinaryCrossEntropy);
+        int epoch = Checkpoint.Load(path, resumed.Parameters, optimizer);
+        Assert.Equal(3, epoch);
+        trainer.Fit(data, Options(5, epoch, null));
+
+        Assert.Equal(uninterrupted.Parameters.Values.ToArray(), resumed.Parameters.Values.ToArray());
+    }
+
+    [Fact]
+    public void Early_stopping_stops_after_patience_and_restores_the_best_weights()
+    {
+        var model = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
+        var before = model.Parameters.Values.ToArray();
+        // A learning rate of zero never improves the validation loss after epoch 1.
+        var trainer = new Trainer<FeatureDetector>(model, new Sgd(learningRate: 0f), Loss.BinaryCrossEntropy);
+        var history = trainer.Fit(SignTask(64, 1), new FitOptions
+        {
+            Epochs = 20,
+            BatchSize = 16,
+            Validation = SignTask(32, 2),
+            EarlyStopping = new EarlyStopping(Patience: 3),
+        });
+
+        Assert.True(history.StoppedEarly);
+        Assert.Equal(4, history.Epochs.Count);
+        Assert.Equal(1, history.BestEpoch);
+        Assert.Equal(before, model.Parameters.Values.ToArray());
+        string csv = Path.Combine(_folder, "history.csv");
+        history.SaveCsv(csv);
+        Assert.Equal(5, File.ReadAllLines(csv).Length);
+    }
+
+    [Fact]
+    public void A_nan_weight_stops_training_with_the_epoch_and_batch_or_skips_the_batch()
+    {
+        var model = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
+        model.Parameters["dense.bias"][0] = float.NaN;
+        var trainer = new Trainer<FeatureDetector>(model, new Adam(), Loss.BinaryCrossEntropy);
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(SignTask(64, 1), epochs: 2, batchSize: 16));
+        Assert.Equal(1, error.Epoch);
+        Assert.Equal(1, error.Batch);
+        Assert.Contains("epoch 1, batch 1", error.Message, StringComparison.Ordinal);
+
+        var history = trainer.Fit(SignTask(64, 1), new FitOptions { Epochs = 1, BatchSize = 16, NonFiniteBatches = NonFiniteBatchPolicy.Skip });
+        Assert.Equal(4, history.Epochs[0].SkippedBatches);
+    }
+
+    [Fact]
+    public void A_dataset_that_does_not_fit_the_model_is_refused_with_a_reason()
+    {
+        var tokens = new Trainer<TokenClassifier>(new TokenClassifier(maxBatch: 8, maxSteps: 8), new Adam(), Loss.SoftmaxCrossEntropy);
+        Assert.Contains("FromTokens", Assert.Throws<ArgumentException>(() => tokens.Fit(SignTask(8, 1), 1, 8)).Message, StringComparison.Ordinal);
+        Assert.Contains("outside the model's 3 classes", Assert.Throws<ArgumentException>(() => tokens.Fit(SequenceDataset.FromTokens([[1, 2]], [3]), 1, 1)).Message, StringComparison.Ordinal);
+        Assert.Contains("maxSteps", Assert.Throws<ArgumentException>(() => tokens.Fit(SequenceDataset.FromTokens([new int[9]], [0]), 1, 1)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokens.Fit(CountingTask(8, 1), 1, 9));
+
+        var detector = new Trainer<FeatureDetector>(new FeatureDetector(maxBatch: 8, maxSteps: 8), new Adam(), Loss.SoftmaxCrossEntropy);
+        Assert.Contains("integer labels", Assert.Throws<ArgumentException>(() => detector.Fit(SignTask(8, 1), 1, 8)).Message, StringComparison.Ordinal);
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
