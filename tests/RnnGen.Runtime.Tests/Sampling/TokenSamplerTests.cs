@@ -1,0 +1,97 @@
+using System;
+using System.Linq;
+using RnnGen.Sampling;
+
+namespace RnnGen.Runtime.Tests.Sampling;
+
+public sealed class TokenSamplerTests
+{
+    private static readonly float[] Logits = [1.0f, 2.0f, 0.5f, -1.0f, 2.0f, 0.0f];
+
+    [Fact]
+    public void Temperature_zero_and_top_one_are_greedy()
+    {
+        var sampler = new TokenSampler(Logits.Length, 1) { Temperature = 0 };
+        Assert.Equal(1, sampler.Sample(Logits)); // first of the tied maxima
+        sampler.Temperature = 1;
+        sampler.TopK = 1;
+        Assert.Equal(1, sampler.Sample(Logits));
+        Assert.Equal(1, TokenSampler.ArgMax(Logits));
+    }
+
+    [Theory]
+    [InlineData(1.0f)]
+    [InlineData(0.5f)]
+    [InlineData(2.0f)]
+    public void Frequencies_follow_the_tempered_softmax(float temperature)
+    {
+        const int Draws = 200_000;
+        var sampler = new TokenSampler(Logits.Length, 7) { Temperature = temperature };
+        var counts = new int[Logits.Length];
+        for (int i = 0; i < Draws; i++)
+        {
+            counts[sampler.Sample(Logits)]++;
+        }
+
+        double[] expected = Softmax(Logits, temperature, keepAtLeast: float.NegativeInfinity);
+        for (int i = 0; i < Logits.Length; i++)
+        {
+            double p = expected[i];
+            double sigma = Math.Sqrt(p * (1 - p) / Draws);
+            Assert.InRange(counts[i] / (double)Draws, p - (5 * sigma) - 1e-6, p + (5 * sigma) + 1e-6);
+        }
+    }
+
+    [Fact]
+    public void Top_k_samples_only_among_the_k_largest_with_ties_included()
+    {
+        var sampler = new TokenSampler(Logits.Length, 3) { TopK = 3 };
+        var counts = new int[Logits.Length];
+        for (int i = 0; i < 100_000; i++)
+        {
+            counts[sampler.Sample(Logits)]++;
+        }
+
+        // the three largest are 2.0, 2.0 and 1.0
+        Assert.Equal(0, counts[2] + counts[3] + counts[5]);
+        double[] expected = Softmax(Logits, 1f, keepAtLeast: 1.0f);
+        Assert.InRange(counts[0] / 100_000.0, expected[0] - 0.01, expected[0] + 0.01);
+
+        sampler.TopK = 2; // ties at the k-th value stay in
+        Assert.All(Enumerable.Range(0, 1000).Select(_ => sampler.Sample(Logits)), token => Assert.True(token is 1 or 4));
+    }
+
+    [Fact]
+    public void Same_seed_same_tokens_and_nothing_allocated()
+    {
+        var a = new TokenSampler(Logits.Length, 42) { TopK = 4, Temperature = 0.8f };
+        var b = new TokenSampler(Logits.Length, 42) { TopK = 4, Temperature = 0.8f };
+        int[] first = Enumerable.Range(0, 200).Select(_ => a.Sample(Logits)).ToArray();
+        Assert.Equal(first, Enumerable.Range(0, 200).Select(_ => b.Sample(Logits)).ToArray());
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            a.Sample(Logits);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Bad_settings_and_lengths_are_refused()
+    {
+        var sampler = new TokenSampler(3, 1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Temperature = -1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Temperature = float.NaN);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sampler.TopK = -1);
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(() => sampler.Sample(new float[4])).ParamName);
+    }
+
+    private static double[] Softmax(float[] logits, float temperature, float keepAtLeast)
+    {
+        double[] weights = logits.Select(l => l >= keepAtLeast ? Math.Exp(l / temperature) : 0).ToArray();
+        double total = weights.Sum();
+        return weights.Select(w => w / total).ToArray();
+    }
+}
