@@ -54,6 +54,7 @@ internal static class ApiEmitter
 
             w.Line("int rows = steps * batch;");
             w.Line("lengths.CopyTo(_lengths);");
+            w.Line("_longestFirst = " + Sequences + ".IsLongestFirst(lengths);");
             w.Line("_steps = steps;");
             w.Line("_batch = batch;");
             if (model.TokenInput)

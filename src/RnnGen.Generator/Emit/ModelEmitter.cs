@@ -195,6 +195,7 @@ internal static class ModelEmitter
             w.Line("private bool " + Field(layer, "Training") + ";");
         }
 
+        w.Line("private bool _longestFirst;");
         w.Line("private int _steps;");
         w.Line("private int _batch;");
         w.Line("private bool _hasForward;");

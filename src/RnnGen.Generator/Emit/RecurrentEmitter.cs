@@ -208,6 +208,7 @@ internal static class RecurrentEmitter
             using (w.Block("for (int s = 0; s < steps; s++)"))
             {
                 w.Line("int t = " + Time(d) + ";");
+                w.Line("int running = " + Sequences + ".RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows");
                 w.Line(Span + " stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);");
                 w.Line("h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));");
                 if (lstm)
@@ -219,14 +220,14 @@ internal static class RecurrentEmitter
                 {
                     w.Line("// recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block");
                     w.Line("recurrent.Clear();");
-                    w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, batch, Hidden, GateWidth);");
-                    w.Line(Kernels + ".AddRowVector(recurrent, GateWidth, wBiasHh, batch, GateWidth);");
+                    w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);");
+                    w.Line(Kernels + ".AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);");
                 }
                 else
                 {
                     w.Line("// gates += h_{t-1}·W_hhᵀ + b_hh");
-                    w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, batch, Hidden, GateWidth);");
-                    w.Line(Kernels + ".AddRowVector(stepGates, GateWidth, wBiasHh, batch, GateWidth);");
+                    w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);");
+                    w.Line(Kernels + ".AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);");
                 }
 
                 using (w.Block("for (int b = 0; b < batch; b++)"))
@@ -309,6 +310,7 @@ internal static class RecurrentEmitter
             using (w.Block("for (int s = steps - 1; s >= 0; s--)"))
             {
                 w.Line("int t = " + Time(d) + ";");
+                w.Line("int running = " + Sequences + ".RunningRows(View(_lengths, 0, batch), t, _longestFirst);");
                 using (w.Block("for (int b = 0; b < batch; b++)"))
                 {
                     w.Line("int row = (t * batch) + b;");
@@ -348,7 +350,7 @@ internal static class RecurrentEmitter
 
                 w.Line();
                 w.Line("// dH_{t-1} += " + dRecurrent + "_t·W_hh");
-                w.Line(Kernels + ".MultiplyAdd(" + dRecurrent + ".Slice(t * batch * GateWidth, batch * GateWidth), GateWidth, wWeightHh, dH, Hidden, batch, GateWidth, Hidden);");
+                w.Line(Kernels + ".MultiplyAdd(" + dRecurrent + ".Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);");
             }
 
             w.Line();

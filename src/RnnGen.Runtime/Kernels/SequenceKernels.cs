@@ -80,6 +80,40 @@ public static class SequenceKernels
         }
     }
 
+    /// <summary>True when no length is larger than the one before it (longest first), so running sequences form a prefix.</summary>
+    public static bool IsLongestFirst(ReadOnlySpan<int> lengths)
+    {
+        for (int b = 1; b < lengths.Length; b++)
+        {
+            if (lengths[b] > lengths[b - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Rows the recurrence must compute at step <paramref name="t"/>: when the batch is sorted longest first, only the
+    /// sequences still running (a prefix, as in PyTorch's packed sequences); otherwise the whole batch.
+    /// </summary>
+    public static int RunningRows(ReadOnlySpan<int> lengths, int t, bool longestFirst)
+    {
+        if (!longestFirst)
+        {
+            return lengths.Length;
+        }
+
+        int running = 0;
+        while (running < lengths.Length && lengths[running] > t)
+        {
+            running++;
+        }
+
+        return running;
+    }
+
     /// <summary>Zeroes the rows of padded steps in a [steps, batch, width] buffer.</summary>
     public static void ZeroPadding(Span<float> values, int width, int steps, ReadOnlySpan<int> lengths)
     {

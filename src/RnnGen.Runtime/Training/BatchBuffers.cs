@@ -13,6 +13,7 @@ internal sealed class BatchBuffers
     private readonly float[] _features;
     private readonly int[] _tokens;
     private readonly int[] _lengths;
+    private readonly int[] _order;
     private readonly int[] _labels;
     private readonly float[] _values;
     private readonly bool[] _rowMask;
@@ -27,6 +28,7 @@ internal sealed class BatchBuffers
         _features = shape.TokenInput ? [] : new float[checked(rows * shape.InputSize)];
         _tokens = shape.TokenInput ? new int[rows] : [];
         _lengths = new int[maxBatch];
+        _order = new int[maxBatch];
         int outputRows = shape.ReturnsSequences ? rows : maxBatch;
         _labels = new int[outputRows];
         _values = new float[checked(outputRows * Math.Max(valueSize, 1))];
@@ -44,6 +46,9 @@ internal sealed class BatchBuffers
 
     public ReadOnlySpan<int> Lengths => _lengths.AsSpan(0, Batch);
 
+    /// <summary>The dataset indices of the batch rows: the requested ones, longest sequence first.</summary>
+    public ReadOnlySpan<int> Order => _order.AsSpan(0, Batch);
+
     public Span<float> Outputs => _outputs.AsSpan(0, OutputRows * _model.Shape.OutputSize);
 
     public Span<float> Gradient => _gradient.AsSpan(0, OutputRows * _model.Shape.OutputSize);
@@ -54,10 +59,17 @@ internal sealed class BatchBuffers
 
     public ReadOnlySpan<float> Values(int valueSize) => _values.AsSpan(0, OutputRows * valueSize);
 
-    /// <summary>Fills inputs and targets for the sequences at <paramref name="indices"/>.</summary>
-    public void Fill(SequenceDataset data, ReadOnlySpan<int> indices, int ignoreLabel)
+    /// <summary>
+    /// Fills inputs and targets for the sequences at <paramref name="requested"/>, longest first: the generated
+    /// recurrence then computes only the sequences still running at each step (a sum over the batch does not depend
+    /// on its order, up to rounding).
+    /// </summary>
+    public void Fill(SequenceDataset data, ReadOnlySpan<int> requested, int ignoreLabel)
     {
-        Batch = indices.Length;
+        Batch = requested.Length;
+        Span<int> indices = _order.AsSpan(0, Batch);
+        requested.CopyTo(indices);
+        SortLongestFirst(data, indices);
         Span<int> lengths = _lengths.AsSpan(0, Batch);
         Steps = data.Tokens is not null
             ? SequenceBatch.FillTokens(data.Tokens, indices, _tokens, lengths)
@@ -104,6 +116,24 @@ internal sealed class BatchBuffers
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>Stable insertion sort by length, longest first (batches are small and often nearly sorted).</summary>
+    private static void SortLongestFirst(SequenceDataset data, Span<int> indices)
+    {
+        for (int i = 1; i < indices.Length; i++)
+        {
+            int index = indices[i];
+            int steps = data.StepsOf(index);
+            int j = i - 1;
+            while (j >= 0 && data.StepsOf(indices[j]) < steps)
+            {
+                indices[j + 1] = indices[j];
+                j--;
+            }
+
+            indices[j + 1] = index;
         }
     }
 

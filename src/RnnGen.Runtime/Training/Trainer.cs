@@ -235,7 +235,7 @@ public sealed class Trainer<TModel>
                     outputs.Slice(row * width, width).CopyTo(result.AsSpan(t * width));
                 }
 
-                results[indices[b]] = result;
+                results[buffers.Order[b]] = result;
             }
         }
 

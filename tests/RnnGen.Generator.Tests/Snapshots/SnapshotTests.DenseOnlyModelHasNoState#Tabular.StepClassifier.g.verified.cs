@@ -55,6 +55,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
     private readonly float[] _dense1OutputGradient;
     private readonly float[] _denseStep;
     private readonly float[] _dense1Step;
+    private bool _longestFirst;
     private int _steps;
     private int _batch;
     private bool _hasForward;
@@ -96,6 +97,9 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         ResetParameters(seed);
     }
 
+    /// <summary>Restarts the dropout masks' random stream; this model has no dropout, so there is nothing to restart.</summary>
+    public void SeedDropout(ulong seed) => _ = seed;
+
     /// <summary>
     /// Draws every parameter again from <paramref name="seed"/> with PyTorch's default initialization:
     /// recurrent layers U(−1/√H, 1/√H), Dense weight and bias U(−1/√in, 1/√in) (Kaiming-uniform with a = √5), Embedding N(0, 1).
@@ -124,6 +128,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(outputs.Length, steps * batch * OutputSize, nameof(outputs));
         int rows = steps * batch;
         lengths.CopyTo(_lengths);
+        _longestFirst = global::RnnGen.Kernels.SequenceKernels.IsLongestFirst(lengths);
         _steps = steps;
         _batch = batch;
         // keep the input for backward, with padding zeroed so it never reaches a gradient

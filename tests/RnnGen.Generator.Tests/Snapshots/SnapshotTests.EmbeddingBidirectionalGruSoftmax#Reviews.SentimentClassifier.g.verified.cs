@@ -110,6 +110,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     private readonly float[] _gruRecurrentGradients;
     private readonly float[] _denseOutput;
     private readonly float[] _denseOutputGradient;
+    private bool _longestFirst;
     private int _steps;
     private int _batch;
     private bool _hasForward;
@@ -172,6 +173,9 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         ResetParameters(seed);
     }
 
+    /// <summary>Restarts the dropout masks' random stream; this model has no dropout, so there is nothing to restart.</summary>
+    public void SeedDropout(ulong seed) => _ = seed;
+
     /// <summary>
     /// Draws every parameter again from <paramref name="seed"/> with PyTorch's default initialization:
     /// recurrent layers U(−1/√H, 1/√H), Dense weight and bias U(−1/√in, 1/√in) (Kaiming-uniform with a = √5), Embedding N(0, 1).
@@ -220,6 +224,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateTokens(inputs, steps, lengths, VocabularySize, nameof(inputs));
         int rows = steps * batch;
         lengths.CopyTo(_lengths);
+        _longestFirst = global::RnnGen.Kernels.SequenceKernels.IsLongestFirst(lengths);
         _steps = steps;
         _batch = batch;
         inputs.CopyTo(_tokens);
@@ -470,12 +475,13 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         for (int s = 0; s < steps; s++)
         {
             int t = s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Clear();
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, batch, Hidden, GateWidth);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, batch, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -521,6 +527,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
             for (int b = 0; b < batch; b++)
             {
                 int row = (t * batch) + b;
@@ -538,7 +545,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
 
             // dH_{t-1} += dRecurrent_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, batch * GateWidth), GateWidth, wWeightHh, dH, Hidden, batch, GateWidth, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
         }
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
@@ -584,12 +591,13 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         for (int s = 0; s < steps; s++)
         {
             int t = steps - 1 - s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Clear();
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, batch, Hidden, GateWidth);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, batch, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -635,6 +643,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
             for (int b = 0; b < batch; b++)
             {
                 int row = (t * batch) + b;
@@ -652,7 +661,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
 
             // dH_{t-1} += dRecurrent_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, batch * GateWidth), GateWidth, wWeightHh, dH, Hidden, batch, GateWidth, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
         }
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
@@ -698,12 +707,13 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         for (int s = 0; s < steps; s++)
         {
             int t = s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Clear();
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, batch, Hidden, GateWidth);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, batch, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -749,6 +759,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
             for (int b = 0; b < batch; b++)
             {
                 int row = (t * batch) + b;
@@ -766,7 +777,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
 
             // dH_{t-1} += dRecurrent_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, batch * GateWidth), GateWidth, wWeightHh, dH, Hidden, batch, GateWidth, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
         }
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
@@ -812,12 +823,13 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         for (int s = 0; s < steps; s++)
         {
             int t = steps - 1 - s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Clear();
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, batch, Hidden, GateWidth);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, batch, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -863,6 +875,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
             for (int b = 0; b < batch; b++)
             {
                 int row = (t * batch) + b;
@@ -880,7 +893,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
 
             // dH_{t-1} += dRecurrent_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, batch * GateWidth), GateWidth, wWeightHh, dH, Hidden, batch, GateWidth, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
         }
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums

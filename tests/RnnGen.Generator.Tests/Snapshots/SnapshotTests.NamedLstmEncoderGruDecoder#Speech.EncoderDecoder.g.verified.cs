@@ -84,6 +84,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     private readonly float[] _stepGates;
     private readonly float[] _stepRecurrentScratch;
     private readonly float[] _stepRecurrentN;
+    private bool _longestFirst;
     private int _steps;
     private int _batch;
     private bool _hasForward;
@@ -146,6 +147,9 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         ResetParameters(seed);
     }
 
+    /// <summary>Restarts the dropout masks' random stream; this model has no dropout, so there is nothing to restart.</summary>
+    public void SeedDropout(ulong seed) => _ = seed;
+
     /// <summary>
     /// Draws every parameter again from <paramref name="seed"/> with PyTorch's default initialization:
     /// recurrent layers U(−1/√H, 1/√H), Dense weight and bias U(−1/√in, 1/√in) (Kaiming-uniform with a = √5), Embedding N(0, 1).
@@ -182,6 +186,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalState.Length, batch * StateSize, nameof(finalState));
         int rows = steps * batch;
         lengths.CopyTo(_lengths);
+        _longestFirst = global::RnnGen.Kernels.SequenceKernels.IsLongestFirst(lengths);
         _steps = steps;
         _batch = batch;
         // keep the input for backward, with padding zeroed so it never reaches a gradient
@@ -358,12 +363,13 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         for (int s = 0; s < steps; s++)
         {
             int t = s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             c.CopyTo(cellPrevious.Slice(t * batch * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, batch, Hidden, GateWidth);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, batch, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -412,6 +418,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
             for (int b = 0; b < batch; b++)
             {
                 int row = (t * batch) + b;
@@ -427,7 +434,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
 
             // dH_{t-1} += dGates_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates.Slice(t * batch * GateWidth, batch * GateWidth), GateWidth, wWeightHh, dH, Hidden, batch, GateWidth, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
         }
 
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
@@ -545,12 +552,13 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         for (int s = 0; s < steps; s++)
         {
             int t = s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Clear();
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, batch, Hidden, GateWidth);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, batch, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -596,6 +604,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
             for (int b = 0; b < batch; b++)
             {
                 int row = (t * batch) + b;
@@ -613,7 +622,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
 
             // dH_{t-1} += dRecurrent_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, batch * GateWidth), GateWidth, wWeightHh, dH, Hidden, batch, GateWidth, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
         }
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums

@@ -71,6 +71,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
     private readonly float[] _denseStep;
     private global::RnnGen.SeededRandom _dropoutRandom;
     private bool _dropoutTraining;
+    private bool _longestFirst;
     private int _steps;
     private int _batch;
     private bool _hasForward;
@@ -159,6 +160,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalState.Length, batch * StateSize, nameof(finalState));
         int rows = steps * batch;
         lengths.CopyTo(_lengths);
+        _longestFirst = global::RnnGen.Kernels.SequenceKernels.IsLongestFirst(lengths);
         _steps = steps;
         _batch = batch;
         // keep the input for backward, with padding zeroed so it never reaches a gradient
@@ -314,11 +316,12 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         for (int s = 0; s < steps; s++)
         {
             int t = s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, batch, Hidden, GateWidth);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, batch, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -362,6 +365,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
+            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
             for (int b = 0; b < batch; b++)
             {
                 int row = (t * batch) + b;
@@ -377,7 +381,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             }
 
             // dH_{t-1} += dGates_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates.Slice(t * batch * GateWidth, batch * GateWidth), GateWidth, wWeightHh, dH, Hidden, batch, GateWidth, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
         }
 
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
