@@ -120,7 +120,17 @@ public class DiagnosticTests
         {
             "RNNG011",
             "[RnnModel(InputSize = 20000)] [Lstm(20000)] internal partial class [|Model|];",
-            ["Model 'Model' has 3,200,160,000 parameters", "limit of 268,435,456", "reduce the layer sizes"]
+            ["Model 'Model' is too large: it has 3,200,160,000 parameters", "limit of 268,435,456", "reduce the sizes"]
+        },
+        {
+            "RNNG011",
+            "[RnnModel(InputSize = 3)] [Gru([|33554432|], Layers = 2, Bidirectional = true)] [Dense(15)] internal partial class Model;",
+            ["[Gru] is too large: hiddenSize is 33554432, more than 16,777,216", "reduce the sizes"]
+        },
+        {
+            "RNNG011",
+            "[RnnModel(InputSize = 3)] [SimpleRnn(1, [|Layers = 1000000|])] internal partial class Model;",
+            ["[SimpleRnn] is too large: Layers is 1000000, more than 64"]
         },
         {
             "RNNG012",
@@ -141,6 +151,16 @@ public class DiagnosticTests
             "RNNG014",
             "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial record [|Model|];",
             ["'Model' is a record", "must not be shared by copies", "declare it as 'partial class Model'"]
+        },
+        {
+            "RNNG018",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class [|Model|](int size);",
+            ["'Model' has a primary constructor", "generates the model's constructor"]
+        },
+        {
+            "RNNG019",
+            "[RnnModel(InputSize = 3)] internal partial class [|Model|]; [Lstm(4)] internal partial class Model;",
+            ["attributes of 'Model' are split over several partial declarations", "put them all on one declaration"]
         },
         {
             "RNNG016",

@@ -85,16 +85,24 @@ public class IncrementalityTests
         Assert.Empty(second.CompilationDiagnostics);
     }
 
-    /// <summary>The provider that owns the model sees [RnnModel] in one file; a layer edited in another file must still reach it.</summary>
+    /// <summary>
+    /// Layers split over two partial declarations are refused (RNNG019: their order would follow the file order);
+    /// moving them onto one declaration in an edit must then produce the model.
+    /// </summary>
     [Fact]
-    public void Changing_a_layer_in_another_partial_declaration_regenerates_the_model()
+    public void Moving_split_layers_onto_one_declaration_regenerates_the_model()
     {
         var first = GeneratorHarness.Run(
             "using RnnGen;\n[RnnModel(InputSize = 3)] internal partial class Split;",
             "using RnnGen;\n[Lstm(4)] internal partial class Split;");
-        var second = GeneratorHarness.Run(first.Driver, Edit(first, 1, "using RnnGen;\n[Lstm(8)] internal partial class Split;"));
+        Assert.Contains(first.GeneratorDiagnostics, d => d.Id == "RNNG019");
+        Assert.Empty(first.GeneratedSources);
+
+        var moved = Edit(first, 0, "using RnnGen;\n[RnnModel(InputSize = 3)] [Lstm(8)] internal partial class Split;");
+        var second = GeneratorHarness.Run(first.Driver, moved.ReplaceSyntaxTree(moved.SyntaxTrees.ElementAt(1), GeneratorHarness.Parse("internal partial class Split { }", GeneratorHarness.SourcePath(1))));
 
         Assert.Contains(Outputs(second, TrackingNames.Models), output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.Empty(second.GeneratorDiagnostics);
         Assert.Contains("public const int LstmHiddenSize = 8;", second.SingleSource, StringComparison.Ordinal);
     }
 

@@ -137,37 +137,82 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void Resuming_from_a_checkpoint_continues_bit_identically()
+    public void Resuming_from_the_best_checkpoint_continues_bit_identically()
     {
         var data = SignTask(160, 3);
-        FitOptions Options(int epochs, int initial, string? checkpoint) => new()
+        var validation = SignTask(48, 4);
+        FitOptions Options(int epochs, string checkpoint, CheckpointInfo? resume = null) => new()
         {
             Epochs = epochs,
-            InitialEpoch = initial,
+            InitialEpoch = resume?.Epoch ?? 0,
+            InitialBest = resume?.MonitoredValue,
             BatchSize = 16,
             Seed = 11,
+            Validation = validation,
             Schedule = new StepDecay(stepSize: 2, gamma: 0.5f),
             CheckpointPath = checkpoint,
-            Monitor = Monitor.Loss,
+            Monitor = Monitor.Metric,
+            EarlyStopping = new EarlyStopping(Patience: 8, RestoreBestWeights: false),
         };
 
         var uninterrupted = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
-        new Trainer<FeatureDetector>(uninterrupted, new Adam(learningRate: 1e-2f), Loss.BinaryCrossEntropy).Fit(data, Options(5, 0, null));
+        var full = new Trainer<FeatureDetector>(uninterrupted, new Adam(learningRate: 3e-2f), Loss.BinaryCrossEntropy)
+            .Fit(data, Options(7, Path.Combine(_folder, "full.safetensors")));
 
-        string path = Path.Combine(_folder, "last.safetensors");
-        var first = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
-        // every epoch improves the training loss here, so the "best" checkpoint is the last epoch
-        var history = new Trainer<FeatureDetector>(first, new Adam(learningRate: 1e-2f), Loss.BinaryCrossEntropy).Fit(data, Options(3, 0, path));
-        Assert.Equal(3, history.BestEpoch);
+        // Interrupted after 4 epochs; the best checkpoint may be older, and then the resumed run replays from there.
+        string path = Path.Combine(_folder, "best.safetensors");
+        new Trainer<FeatureDetector>(new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1), new Adam(learningRate: 3e-2f), Loss.BinaryCrossEntropy)
+            .Fit(data, Options(4, path));
 
         var resumed = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 99);
-        var optimizer = new Adam(learningRate: 1e-2f);
+        var optimizer = new Adam(learningRate: 3e-2f);
         var trainer = new Trainer<FeatureDetector>(resumed, optimizer, Loss.BinaryCrossEntropy);
-        int epoch = Checkpoint.Load(path, resumed.Parameters, optimizer);
-        Assert.Equal(3, epoch);
-        trainer.Fit(data, Options(5, epoch, null));
+        var info = Checkpoint.Load(path, resumed.Parameters, optimizer);
+        Assert.InRange(info.Epoch, 1, 4);
+        Assert.NotNull(info.MonitoredValue);
+        var rest = trainer.Fit(data, Options(7, path, info));
 
         Assert.Equal(uninterrupted.Parameters.Values.ToArray(), resumed.Parameters.Values.ToArray());
+        Assert.Equal(full.BestEpoch, rest.BestEpoch);
+        Assert.Equal(full.Epochs[^1], rest.Epochs[^1] with { Seconds = full.Epochs[^1].Seconds });
+    }
+
+    [Fact]
+    public void A_torn_checkpoint_pair_is_refused()
+    {
+        string path = Path.Combine(_folder, "torn.safetensors");
+        var model = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
+        var optimizer = new Adam();
+        var trainer = new Trainer<FeatureDetector>(model, optimizer, Loss.BinaryCrossEntropy);
+        trainer.Fit(SignTask(32, 1), new FitOptions { Epochs = 1, BatchSize = 16, CheckpointPath = path });
+        File.Copy(Checkpoint.OptimizerPath(path), Path.Combine(_folder, "old.optimizer"));
+        trainer.Fit(SignTask(32, 1), new FitOptions { Epochs = 1, BatchSize = 16, CheckpointPath = path });
+        File.Copy(Path.Combine(_folder, "old.optimizer"), Checkpoint.OptimizerPath(path), overwrite: true);
+
+        Assert.Equal(Path.Combine(_folder, "torn.optimizer.safetensors"), Checkpoint.OptimizerPath(path));
+        var fresh = new FeatureDetector(maxBatch: 16, maxSteps: 8);
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, fresh.Parameters, new Adam()));
+        Assert.Contains("torn", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_softmax_output_layer_with_cross_entropy_is_refused_because_the_loss_applies_softmax()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new Trainer<EmbeddingGruSoftmax>(new EmbeddingGruSoftmax(), new Adam(), Loss.SoftmaxCrossEntropy));
+        Assert.Contains("logits", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validation_split_holds_out_what_keras_holds_out()
+    {
+        var model = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
+        var trainer = new Trainer<FeatureDetector>(model, new Adam(), Loss.BinaryCrossEntropy);
+        int validated = 0;
+        // Keras trains on floor(7 · 0.8) = 5 and validates on 2; with 4 sequences it validates on 1.
+        trainer.Fit(SignTask(7, 1), new FitOptions { Epochs = 1, BatchSize = 16, ValidationSplit = 0.2, EpochEnd = r => validated = r.ValidationLoss.HasValue ? 1 : 0 });
+        Assert.Equal(1, validated);
+        Assert.Equal(2, trainer.Evaluate(SignTask(7, 1).Subset([5, 6])).Counted);
+        trainer.Fit(SignTask(4, 1), new FitOptions { Epochs = 1, BatchSize = 16, ValidationSplit = 0.2 });
     }
 
     [Fact]

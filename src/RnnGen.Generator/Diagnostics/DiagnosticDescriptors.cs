@@ -65,7 +65,16 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ModelTooLarge = Error(
         "RNNG011",
         "Model too large",
-        "Model '{0}' has {1} parameters, more than RnnGen's limit of 268,435,456 (1 GiB of float32): reduce the layer sizes");
+        "{0} is too large: {1}; reduce the sizes");
+
+    /// <summary>Largest hidden size, unit count, vocabulary, dimension or input size: 2^24.</summary>
+    public const int MaxSize = 1 << 24;
+
+    /// <summary>
+    /// Most stacked layers in one recurrent attribute. With sizes ≤ 2^24 and ≤ 2^28 parameters this also keeps the
+    /// streaming state (at most 2·64·H floats, H ≤ √(2^28 / 512)) far below the 1 MiB an inline array holds.
+    /// </summary>
+    public const int MaxStackedLayers = 64;
 
     public static readonly DiagnosticDescriptor InputSizeWithEmbedding = Error(
         "RNNG012",
@@ -96,6 +105,16 @@ internal static class DiagnosticDescriptors
         "RNNG017",
         "Model constructor must call the generated one",
         "This constructor of '{0}' does not call the generated constructor, so the model's buffers would stay unallocated: add ': this(maxBatch, maxSteps, seed)'");
+
+    public static readonly DiagnosticDescriptor UnsupportedTypeShape = Error(
+        "RNNG018",
+        "Model type shape not supported",
+        "'{0}' {1}: RnnGen generates the model's constructor, so declare a plain 'partial class {0}' without it");
+
+    public static readonly DiagnosticDescriptor LayersInSeveralDeclarations = Error(
+        "RNNG019",
+        "Layers declared on several partial declarations",
+        "The RnnGen attributes of '{0}' are split over several partial declarations, so the layer order would depend on the order of files: put them all on one declaration");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "RNNG900",

@@ -229,6 +229,7 @@ internal static class ApiEmitter
             w.Line(Sequences + ".ValidateLength(output.Length, " + (model.ReturnsSequences ? "steps * OutputSize" : "OutputSize") + ", nameof(output));");
             w.Line("global::System.Span<int> length = [steps];");
             w.Line("Forward(sequence, length, output);");
+            w.Line("_hasForward = false; // Backward goes with a batch Forward, not with Predict");
         }
 
         w.Line();

@@ -13,7 +13,9 @@ internal static class InterfaceEmitter
     {
         string type = "global::RnnGen." + (model.TokenInput ? "ITokenInputModel" : "IDenseInputModel");
         bool hasState = model.StateSize > 0;
-        w.Line("private static readonly global::RnnGen.ModelShape s_shape = new(" + (model.TokenInput ? "true, VocabularySize" : "false, InputSize") + ", OutputSize, StateSize, ReturnsSequences, ParameterCount);");
+        var activation = model.Last.Kind == LayerKind.Dense ? model.Last.Activation : ActivationKind.None;
+        w.Line("private static readonly global::RnnGen.ModelShape s_shape = new(" + (model.TokenInput ? "true, VocabularySize" : "false, InputSize")
+            + ", OutputSize, StateSize, ReturnsSequences, ParameterCount, global::RnnGen.Activation." + activation + ");");
         w.Line();
         w.Line("global::RnnGen.ModelShape global::RnnGen.IRnnModel.Shape => s_shape;");
         w.Line();

@@ -272,7 +272,7 @@ internal static class ModelEmitter
             w.Line("global::System.Span<float> values = Parameters.Values;");
             foreach (var slot in slots)
             {
-                var layer = model.Layers.First(l => slot.Name.StartsWith(l.Name + ".", System.StringComparison.Ordinal));
+                var layer = slot.Layer;
                 string target = "values.Slice(" + slot.Constant + ", " + Invariant(slot.Length) + ")";
                 w.Line(slot.Initialization switch
                 {

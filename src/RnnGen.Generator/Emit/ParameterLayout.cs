@@ -3,8 +3,8 @@ using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Emit;
 
-/// <summary>One tensor in the parameter buffer: its state_dict name, offset constant, shape and initialization.</summary>
-internal sealed record TensorSlot(string Name, string Constant, int Offset, int[] Shape, string Initialization)
+/// <summary>One tensor in the parameter buffer: its layer, state_dict name, offset constant, shape and initialization.</summary>
+internal sealed record TensorSlot(LayerSpec Layer, string Name, string Constant, int Offset, int[] Shape, string Initialization)
 {
     public int Length
     {
@@ -31,15 +31,17 @@ internal static class ParameterLayout
     {
         var slots = new List<TensorSlot>();
         int offset = 0;
+        LayerSpec? current = null;
         void Add(string name, string constant, int[] shape, string initialization)
         {
-            var slot = new TensorSlot(name, constant, offset, shape, initialization);
+            var slot = new TensorSlot(current!, name, constant, offset, shape, initialization);
             slots.Add(slot);
             offset += slot.Length;
         }
 
         foreach (var layer in model.Layers)
         {
+            current = layer;
             switch (layer.Kind)
             {
                 case LayerKind.Embedding:

@@ -168,7 +168,7 @@ internal static class RecurrentEmitter
         bool lstm = layer.Cell == CellKind.Lstm;
         bool gru = layer.Cell == CellKind.Gru;
         string suffix = Suffix(k, d);
-        string names = string.Join(", ", slots.Where(s => s.Constant.StartsWith(layer.Identifier, System.StringComparison.Ordinal) && s.Constant.EndsWith(suffix, System.StringComparison.Ordinal)).Select(s => s.Name.Substring(layer.Name.Length + 1)));
+        string names = string.Join(", ", slots.Where(s => s.Layer == layer && s.Name.EndsWith(TensorSuffix(k, d), System.StringComparison.Ordinal)).Select(s => s.Name.Substring(layer.Name.Length + 1)));
         w.Line("// " + layer.Name + " layer " + Invariant(k) + (d == 1 ? ", reverse direction (t = T − 1 … 0)" : ", forward direction") + ": " + names);
         using (w.Block("private void Forward" + layer.Identifier + suffix + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " initialState, int steps, int batch)"))
         {

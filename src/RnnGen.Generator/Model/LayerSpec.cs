@@ -1,3 +1,5 @@
+using System;
+
 namespace RnnGen.Generator.Model;
 
 internal enum LayerKind
@@ -81,8 +83,9 @@ internal sealed record LayerSpec(
     public int SublayerInputWidth(int k) => k == 0 ? InputWidth : Directions * Units;
 
     /// <summary>Floats of recurrent state per sequence: h (and c for an LSTM) for every layer and direction.</summary>
+    /// <remarks>Sizes are bounded by the parser (2^24, 64 layers), so this fits an int.</remarks>
     public int StateSize => Kind == LayerKind.Recurrent
-        ? (Cell == CellKind.Lstm ? 2 : 1) * Stack * Directions * Units
+        ? (int)Math.Min(int.MaxValue, (Cell == CellKind.Lstm ? 2L : 1L) * Stack * Directions * Units)
         : 0;
 
     public long ParameterCount

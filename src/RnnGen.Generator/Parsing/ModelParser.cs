@@ -67,6 +67,12 @@ internal static class ModelParser
             return null;
         }
 
+        if (attributes.Select(a => a.Data.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>()).Distinct().Count() > 1)
+        {
+            Report(diagnostics, DiagnosticDescriptors.LayersInSeveralDeclarations, typeLocation, type.Name);
+            return null;
+        }
+
         var readers = attributes.Select(a => (a.Name, Reader: new AttributeReader(a.Data, cancellationToken))).ToList();
         if (readers.Any(r => r.Reader.HasErrors))
         {
@@ -109,6 +115,10 @@ internal static class ModelParser
         {
             Report(diagnostics, DiagnosticDescriptors.SizeNotPositive, model!.NamedLocation("InputSize"), "RnnModel", "InputSize", Invariant(inputSize));
         }
+        else if (!tokenInput && inputSize > DiagnosticDescriptors.MaxSize)
+        {
+            Report(diagnostics, DiagnosticDescriptors.ModelTooLarge, model!.NamedLocation("InputSize"), "[RnnModel]", "InputSize is " + Invariant(inputSize) + ", more than " + Grouped(DiagnosticDescriptors.MaxSize));
+        }
 
         var layers = ParseLayers(layerReaders, tokenInput ? 1 : inputSize, diagnostics);
         if (diagnostics.Count > 0)
@@ -126,9 +136,10 @@ internal static class ModelParser
 
         if (spec.ParameterCount > DiagnosticDescriptors.MaxParameterCount)
         {
-            Report(diagnostics, DiagnosticDescriptors.ModelTooLarge, typeLocation, type.Name, spec.ParameterCount.ToString("N0", CultureInfo.InvariantCulture));
+            Report(diagnostics, DiagnosticDescriptors.ModelTooLarge, typeLocation, "Model '" + type.Name + "'", "it has " + Grouped(spec.ParameterCount) + " parameters, more than the limit of 268,435,456 (1 GiB of float32)");
             return null;
         }
+
 
         return spec;
     }
@@ -152,6 +163,13 @@ internal static class ModelParser
         if (ReservedNames.Contains(type.Name))
         {
             Report(diagnostics, DiagnosticDescriptors.ReservedTypeName, location, type.Name);
+            return false;
+        }
+
+        string? shape = UnsupportedShape(type);
+        if (shape is not null)
+        {
+            Report(diagnostics, DiagnosticDescriptors.UnsupportedTypeShape, location, type.Name, shape);
             return false;
         }
 
@@ -189,6 +207,31 @@ internal static class ModelParser
         }
 
         return true;
+    }
+
+    /// <summary>Why the generated constructor could not be written for this class, or null.</summary>
+    private static string? UnsupportedShape(INamedTypeSymbol type)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is TypeDeclarationSyntax { ParameterList: not null })
+            {
+                return "has a primary constructor";
+            }
+        }
+
+        if (type.IsFileLocal)
+        {
+            return "is file-local (its generated part lives in another file)";
+        }
+
+        if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType
+            && !baseType.InstanceConstructors.Any(c => c.Parameters.All(p => p.IsOptional || p.IsParams) && c.DeclaredAccessibility is not Accessibility.Private))
+        {
+            return "derives from '" + baseType.Name + "', which has no accessible parameterless constructor";
+        }
+
+        return null;
     }
 
     private static bool IsPartial(INamedTypeSymbol type)
@@ -460,14 +503,23 @@ internal static class ModelParser
 
     private static bool Positive(AttributeReader reader, int value, string parameter, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
-        if (value >= 1)
+        if (value < 1)
         {
-            return true;
+            Report(diagnostics, DiagnosticDescriptors.SizeNotPositive, location, reader.ShortName, parameter, Invariant(value));
+            return false;
         }
 
-        Report(diagnostics, DiagnosticDescriptors.SizeNotPositive, location, reader.ShortName, parameter, Invariant(value));
-        return false;
+        int limit = parameter == "Layers" ? DiagnosticDescriptors.MaxStackedLayers : DiagnosticDescriptors.MaxSize;
+        if (value > limit)
+        {
+            Report(diagnostics, DiagnosticDescriptors.ModelTooLarge, location, "[" + reader.ShortName + "]", parameter + " is " + Invariant(value) + ", more than " + Grouped(limit));
+            return false;
+        }
+
+        return true;
     }
+
+    private static string Grouped(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string ActivationName(int value) =>
         value is >= 0 and <= (int)ActivationKind.Softmax ? ((ActivationKind)value).ToString() : Invariant(value);

@@ -7,7 +7,8 @@ namespace RnnGen;
 /// <param name="StateSize">Floats of recurrent state per sequence.</param>
 /// <param name="ReturnsSequences">The output has one vector per time step ([T, B, OutputSize]) rather than one per sequence.</param>
 /// <param name="ParameterCount">Trainable parameters.</param>
-public sealed record ModelShape(bool TokenInput, int InputSize, int OutputSize, int StateSize, bool ReturnsSequences, int ParameterCount)
+/// <param name="OutputActivation">Activation of a final Dense layer (<see cref="Activation.None"/> when the outputs are logits or recurrent states).</param>
+public sealed record ModelShape(bool TokenInput, int InputSize, int OutputSize, int StateSize, bool ReturnsSequences, int ParameterCount, Activation OutputActivation = Activation.None)
 {
     /// <summary>Values per time step of one sequence's input: InputSize features, or one token id.</summary>
     public int InputWidth => TokenInput ? 1 : InputSize;

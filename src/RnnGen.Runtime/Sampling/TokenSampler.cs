@@ -85,6 +85,14 @@ public sealed class TokenSampler
             return ArgMax(logits);
         }
 
+        foreach (float logit in logits)
+        {
+            if (!float.IsFinite(logit))
+            {
+                throw new ArgumentException($"The logits contain {logit}; a model that outputs NaN or infinity cannot be sampled.", nameof(logits));
+            }
+        }
+
         float max = logits[ArgMax(logits)];
         float threshold = _topK == 0 || _topK >= logits.Length ? float.NegativeInfinity : KthLargest(logits, _topK);
         double total = 0;

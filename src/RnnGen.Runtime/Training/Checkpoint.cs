@@ -12,11 +12,18 @@ namespace RnnGen.Training;
 /// </summary>
 public static class Checkpoint
 {
-    /// <summary>The optimizer-state file that goes with <paramref name="weightsPath"/>: <c>best.safetensors</c> → <c>best.optimizer.safetensors</c>.</summary>
+    private const string Extension = ".safetensors";
+
+    /// <summary>
+    /// The optimizer-state file that goes with <paramref name="weightsPath"/>: <c>best.safetensors</c> →
+    /// <c>best.optimizer.safetensors</c>; any other name gets <c>.optimizer.safetensors</c> appended, so
+    /// <c>run.e5</c> and <c>run.e6</c> do not share one.
+    /// </summary>
     public static string OptimizerPath(string weightsPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(weightsPath);
-        return Path.ChangeExtension(weightsPath, null) + ".optimizer.safetensors";
+        string stem = weightsPath.EndsWith(Extension, StringComparison.OrdinalIgnoreCase) ? weightsPath[..^Extension.Length] : weightsPath;
+        return stem + ".optimizer" + Extension;
     }
 
     /// <summary>Saves the weights of <paramref name="parameters"/> and the state of <paramref name="optimizer"/>.</summary>
@@ -25,25 +32,53 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(optimizer);
         SafetensorsWriter.Write(OptimizerPath(weightsPath), optimizer.ExportState(), optimizer.ExportMetadata());
-        parameters.SaveSafetensors(weightsPath, metadata);
+        var tagged = new Dictionary<string, string>();
+        if (metadata is not null)
+        {
+            foreach (var (key, value) in metadata)
+            {
+                tagged[key] = value;
+            }
+        }
+
+        // Both files carry the optimizer's step count, so Load can tell a matching pair from a torn one.
+        tagged[StepKey] = optimizer.Steps.ToString(CultureInfo.InvariantCulture);
+        parameters.SaveSafetensors(weightsPath, tagged);
     }
 
     /// <summary>
     /// Loads the weights (strictly: every tensor, exact shapes) and, when <paramref name="optimizer"/> is given, its state,
-    /// so training resumes where it stopped.
+    /// so training resumes where it stopped: pass <see cref="CheckpointInfo.Epoch"/> as <see cref="FitOptions.InitialEpoch"/>
+    /// and <see cref="CheckpointInfo.MonitoredValue"/> as <see cref="FitOptions.InitialBest"/>.
     /// </summary>
-    /// <returns>The epoch the checkpoint was saved after (0 when the file does not say), for <see cref="FitOptions.InitialEpoch"/>.</returns>
-    public static int Load(string weightsPath, ParameterSet parameters, Optimizer? optimizer = null)
+    /// <exception cref="InvalidDataException">A file is corrupt, does not fit the model or the optimizer, or the two files are not from the same save.</exception>
+    public static CheckpointInfo Load(string weightsPath, ParameterSet parameters, Optimizer? optimizer = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var weights = SafetensorsFile.Read(weightsPath);
         var state = optimizer is null ? null : SafetensorsFile.Read(OptimizerPath(weightsPath));
-        parameters.Load(weights, strict: true);
-        if (state is not null)
+        if (state is not null
+            && weights.Metadata.TryGetValue(StepKey, out string? saved)
+            && (!state.Metadata.TryGetValue("optimizer.step", out string? step) || step != saved))
         {
-            optimizer!.ImportState(state);
+            throw new InvalidDataException($"{weightsPath} was saved after optimizer step {saved}, but {OptimizerPath(weightsPath)} holds the state of step {step ?? "?"}: the pair is torn (a crash between the two writes?).");
         }
 
-        return weights.Metadata.TryGetValue("epoch", out string? epoch) && int.TryParse(epoch, NumberStyles.None, CultureInfo.InvariantCulture, out int value) ? value : 0;
+        parameters.Load(weights, strict: true);
+        optimizer?.ImportState(state!);
+        return new CheckpointInfo(Integer(weights, "epoch"), Number(weights, "monitored_value"));
     }
+
+    private const string StepKey = "optimizer_step";
+
+    private static int Integer(SafetensorsFile file, string key) =>
+        file.Metadata.TryGetValue(key, out string? text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) ? value : 0;
+
+    private static double? Number(SafetensorsFile file, string key) =>
+        file.Metadata.TryGetValue(key, out string? text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : null;
 }
+
+/// <summary>What a checkpoint says about when it was saved.</summary>
+/// <param name="Epoch">The epoch after which it was saved (0 when the file does not say).</param>
+/// <param name="MonitoredValue">The monitored value of that epoch, or null when the file does not say.</param>
+public readonly record struct CheckpointInfo(int Epoch, double? MonitoredValue);

@@ -36,10 +36,17 @@ public sealed record FitOptions
 
     /// <summary>
     /// Epochs already done (Keras <c>initial_epoch</c>): training runs epochs InitialEpoch + 1 … Epochs. To resume from a
-    /// checkpoint, load it with <see cref="Checkpoint.Load"/> and pass its epoch here; with the same seed the run
-    /// continues exactly as if it had never stopped.
+    /// checkpoint, load it with <see cref="Checkpoint.Load"/> and pass its epoch here (and its monitored value as
+    /// <see cref="InitialBest"/>); with the same seed the run continues exactly as if it had never stopped.
     /// </summary>
     public int InitialEpoch { get; init; }
+
+    /// <summary>
+    /// The monitored value of the best epoch so far, when resuming from a best checkpoint
+    /// (<see cref="CheckpointInfo.MonitoredValue"/>): early stopping and later checkpoints then compare against it, as
+    /// the uninterrupted run would have. Null when starting fresh.
+    /// </summary>
+    public double? InitialBest { get; init; }
 
     /// <summary>Sequences per batch; the model must have been built with at least this maxBatch.</summary>
     public int BatchSize { get; init; } = 32;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace RnnGen.Training;
 
@@ -143,9 +144,33 @@ public sealed class SequenceDataset
         return new SequenceDataset(features, tokens, FeatureSize, TargetKind, labels, stepLabels, values, ValueSize);
     }
 
+    private static bool AllFinite(float[] values)
+    {
+        foreach (float value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static SequenceDataset Create(IReadOnlyList<float[]>? features, IReadOnlyList<int[]>? tokens, int featureSize, TargetKind kind, int[]? labels, IReadOnlyList<int[]>? stepLabels, IReadOnlyList<float[]>? values, int valueSize)
     {
         int count = features?.Count ?? tokens?.Count ?? throw new ArgumentNullException(features is null ? nameof(tokens) : nameof(features));
+        if (count == 0)
+        {
+            throw new ArgumentException("The dataset has no sequences.", features is null ? nameof(tokens) : nameof(features));
+        }
+
+        // The lists are copied (not the sequences), so adding to the caller's lists later cannot change this dataset.
+        features = features?.ToArray();
+        tokens = tokens?.ToArray();
+        labels = labels?.ToArray();
+        stepLabels = stepLabels?.ToArray();
+        values = values?.ToArray();
         if (featureSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(featureSize), featureSize, "Each step needs at least one feature.");
@@ -171,6 +196,16 @@ public sealed class SequenceDataset
             }
 
             int steps = length / featureSize;
+            if (features is not null && !AllFinite(features[i]))
+            {
+                throw new ArgumentException($"Sequence {i} contains NaN or infinity.", nameof(features));
+            }
+
+            if (values is not null && !AllFinite(values[i]))
+            {
+                throw new ArgumentException($"Target {i} contains NaN or infinity.", nameof(values));
+            }
+
             switch (kind)
             {
                 case TargetKind.StepLabels when stepLabels![i].Length != steps:

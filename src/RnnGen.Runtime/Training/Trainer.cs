@@ -41,6 +41,14 @@ public sealed class Trainer<TModel>
             throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss.");
         }
 
+        // The losses take logits and apply softmax / sigmoid themselves (like PyTorch's CrossEntropyLoss and
+        // BCEWithLogitsLoss); a model that applies it too would be trained on softmax(softmax(z)).
+        var activation = model.Shape.OutputActivation;
+        if ((loss == Loss.SoftmaxCrossEntropy && activation == Activation.Softmax) || (loss == Loss.BinaryCrossEntropy && activation == Activation.Sigmoid))
+        {
+            throw new ArgumentException($"{typeof(TModel).Name} ends with a {activation} Dense layer, but {loss} applies {activation.ToString().ToLowerInvariant()} itself to logits: declare the last layer without Activation (logits) and apply {activation} only when you read predictions.", nameof(model));
+        }
+
         Model = model;
         Optimizer = optimizer;
         Loss = loss;
@@ -76,7 +84,8 @@ public sealed class Trainer<TModel>
         var validation = options.Validation;
         if (validation is null && options.ValidationSplit > 0)
         {
-            int held = (int)(train.Count * options.ValidationSplit);
+            // Keras keeps floor(n·(1 − split)) for training and validates on the rest.
+            int held = train.Count - (int)Math.Floor(train.Count * (1 - options.ValidationSplit));
             if (held < 1 || held >= train.Count)
             {
                 throw new ArgumentOutOfRangeException(nameof(options), options.ValidationSplit, $"ValidationSplit {options.ValidationSplit} of {train.Count} sequences leaves no validation or no training data.");
@@ -92,14 +101,27 @@ public sealed class Trainer<TModel>
             CheckCompatible(validation, nameof(options));
         }
 
+        if (options.InitialBest is { } initialBest && !double.IsFinite(initialBest))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), initialBest, "InitialBest must be finite.");
+        }
+
         var buffers = Buffers(options.BatchSize, Math.Max(train.LongestSequence, validation?.LongestSequence ?? 0), train.ValueSize);
         int[] order = new int[train.Count];
         var seeds = new SeededRandom(options.Seed);
         var parameters = Model.Parameters;
         var epochs = new List<EpochRecord>();
         float[]? bestWeights = options.EarlyStopping is { RestoreBestWeights: true } ? new float[parameters.Count] : null;
-        double best = double.NaN;
-        int bestEpoch = 0;
+        // A run resumed from a best checkpoint starts from that epoch's monitored value and weights, as the
+        // uninterrupted run had them then.
+        double best = options.InitialBest ?? double.NaN;
+        int bestEpoch = options.InitialBest.HasValue ? options.InitialEpoch : 0;
+        bestWeights?.AsSpan().Clear();
+        if (bestWeights is not null && options.InitialBest.HasValue)
+        {
+            parameters.Values.CopyTo(bestWeights);
+        }
+
         int sinceBest = 0;
         bool stoppedEarly = false;
         int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
@@ -151,7 +173,7 @@ public sealed class Trainer<TModel>
             epochs.Add(record);
 
             double monitored = Monitored(record, options.Monitor);
-            bool improved = bestEpoch == 0 || IsBetter(monitored, best, options);
+            bool improved = double.IsFinite(monitored) && (!double.IsFinite(best) || IsBetter(monitored, best, options));
             if (improved)
             {
                 best = monitored;
@@ -214,6 +236,7 @@ public sealed class Trainer<TModel>
     public IReadOnlyList<float[]> Predict(SequenceDataset data, int? batchSize = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        CheckInputs(data, nameof(data));
         int size = batchSize ?? Model.MaxBatch;
         var buffers = Buffers(size, data.LongestSequence, data.ValueSize);
         var results = new float[data.Count][];
@@ -267,7 +290,7 @@ public sealed class Trainer<TModel>
 
     private bool IsBetter(double value, double best, FitOptions options)
     {
-        double delta = options.EarlyStopping?.MinimumDelta ?? 0;
+        double delta = Math.Abs(options.EarlyStopping?.MinimumDelta ?? 0);
         bool lowerIsBetter = options.Monitor == Monitor.Loss || Loss == Loss.MeanSquaredError;
         return lowerIsBetter ? value < best - delta : value > best + delta;
     }
@@ -300,8 +323,8 @@ public sealed class Trainer<TModel>
         }
     }
 
-    /// <summary>Checks that the dataset's inputs and targets fit the model and the loss, with a message that says how.</summary>
-    private void CheckCompatible(SequenceDataset data, string name)
+    /// <summary>Checks that the dataset's inputs fit the model, with a message that says how.</summary>
+    private void CheckInputs(SequenceDataset data, string name)
     {
         var shape = Model.Shape;
         if (shape.TokenInput != (data.Tokens is not null))
@@ -320,7 +343,13 @@ public sealed class Trainer<TModel>
         {
             throw new ArgumentException($"The dataset's longest sequence has {data.LongestSequence} steps; the model was built with maxSteps {Model.MaxSteps}.", name);
         }
+    }
 
+    /// <summary>Checks that the dataset's inputs and targets fit the model and the loss, with a message that says how.</summary>
+    private void CheckCompatible(SequenceDataset data, string name)
+    {
+        CheckInputs(data, name);
+        var shape = Model.Shape;
         bool perStep = data.TargetKind is TargetKind.StepLabels or TargetKind.StepValues;
         if (perStep != shape.ReturnsSequences)
         {
@@ -436,9 +465,10 @@ public sealed class Trainer<TModel>
         private int _lossCount;
         private int _metricCount;
 
-        public readonly double Loss => _lossCount == 0 ? 0 : _loss / _lossCount;
+        // NaN when nothing counted (every batch skipped, every label ignored): such an epoch can never be "best".
+        public readonly double Loss => _lossCount == 0 ? double.NaN : _loss / _lossCount;
 
-        public readonly double Metric => _metricCount == 0 ? 0 : _metric / _metricCount;
+        public readonly double Metric => _metricCount == 0 ? double.NaN : _metric / _metricCount;
 
         public readonly int Counted => _lossCount;
 

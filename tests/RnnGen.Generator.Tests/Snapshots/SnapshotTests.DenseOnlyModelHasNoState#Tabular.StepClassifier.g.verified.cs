@@ -195,6 +195,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, steps * OutputSize, nameof(output));
         global::System.Span<int> length = [steps];
         Forward(sequence, length, output);
+        _hasForward = false; // Backward goes with a batch Forward, not with Predict
     }
 
     // dense: y = relu(x·Wᵀ + b), on every time step.
@@ -317,7 +318,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         x.CopyTo(output);
     }
 
-    private static readonly global::RnnGen.ModelShape s_shape = new(false, InputSize, OutputSize, StateSize, ReturnsSequences, ParameterCount);
+    private static readonly global::RnnGen.ModelShape s_shape = new(false, InputSize, OutputSize, StateSize, ReturnsSequences, ParameterCount, global::RnnGen.Activation.Softmax);
 
     global::RnnGen.ModelShape global::RnnGen.IRnnModel.Shape => s_shape;
 

@@ -300,6 +300,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.Span<int> length = [steps];
         Forward(sequence, length, output);
+        _hasForward = false; // Backward goes with a batch Forward, not with Predict
     }
 
     // embedding: each token id selects a row of the [1000, 32] table; padded steps give zeros.
@@ -946,7 +947,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         }
     }
 
-    private static readonly global::RnnGen.ModelShape s_shape = new(true, VocabularySize, OutputSize, StateSize, ReturnsSequences, ParameterCount);
+    private static readonly global::RnnGen.ModelShape s_shape = new(true, VocabularySize, OutputSize, StateSize, ReturnsSequences, ParameterCount, global::RnnGen.Activation.Softmax);
 
     global::RnnGen.ModelShape global::RnnGen.IRnnModel.Shape => s_shape;
 

@@ -241,6 +241,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, steps * OutputSize, nameof(output));
         global::System.Span<int> length = [steps];
         Forward(sequence, length, output);
+        _hasForward = false; // Backward goes with a batch Forward, not with Predict
     }
 
     // rnn: every stacked layer and direction in turn; layer k reads layer k − 1's [forward, reverse] output.
@@ -537,7 +538,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         x.CopyTo(output);
     }
 
-    private static readonly global::RnnGen.ModelShape s_shape = new(false, InputSize, OutputSize, StateSize, ReturnsSequences, ParameterCount);
+    private static readonly global::RnnGen.ModelShape s_shape = new(false, InputSize, OutputSize, StateSize, ReturnsSequences, ParameterCount, global::RnnGen.Activation.Sigmoid);
 
     global::RnnGen.ModelShape global::RnnGen.IRnnModel.Shape => s_shape;
 

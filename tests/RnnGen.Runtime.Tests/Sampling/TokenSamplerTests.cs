@@ -86,6 +86,7 @@ public sealed class TokenSamplerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Temperature = float.NaN);
         Assert.Throws<ArgumentOutOfRangeException>(() => sampler.TopK = -1);
         Assert.Equal("logits", Assert.Throws<ArgumentException>(() => sampler.Sample(new float[4])).ParamName);
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(() => sampler.Sample([0f, float.NaN, 1f])).ParamName);
     }
 
     private static double[] Softmax(float[] logits, float temperature, float keepAtLeast)

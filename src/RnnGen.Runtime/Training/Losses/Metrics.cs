@@ -77,13 +77,13 @@ public static class Metrics
         return correct;
     }
 
-    /// <summary>Index of the first largest value; a NaN is never the largest.</summary>
+    /// <summary>Index of the first largest value; a NaN is never the largest (an all-NaN row gives -1, never correct).</summary>
     private static int ArgMax(ReadOnlySpan<float> row)
     {
-        int best = 0;
-        for (int i = 1; i < row.Length; i++)
+        int best = -1;
+        for (int i = 0; i < row.Length; i++)
         {
-            if (row[i] > row[best])
+            if (!float.IsNaN(row[i]) && (best < 0 || row[i] > row[best]))
             {
                 best = i;
             }
