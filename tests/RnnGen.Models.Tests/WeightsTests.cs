@@ -28,6 +28,14 @@ public sealed class WeightsTests : IDisposable
     }
 
     [Fact]
+    public void Each_instance_owns_its_tensor_shapes()
+    {
+        var first = new RowClassifier();
+        first.Parameters.Tensors[0].Shape[0] = 7;
+        Assert.Equal([512, 28], new RowClassifier().Parameters.Tensors[0].Shape);
+    }
+
+    [Fact]
     public void Initialization_follows_pytorch_defaults_and_the_seed()
     {
         var model = new RowClassifier(seed: 11);

@@ -32,6 +32,9 @@ public sealed class ParameterSet
         for (int i = 0; i < _tensors.Length; i++)
         {
             TensorDescriptor tensor = _tensors[i] ?? throw new ArgumentException($"Tensor descriptor {i} is null.", nameof(tensors));
+
+            // Own copies of the shapes: the descriptors a generated model passes are shared by all its instances.
+            tensor = _tensors[i] = tensor with { Shape = (int[]?)tensor.Shape?.Clone()! };
             if (string.IsNullOrEmpty(tensor.Name))
             {
                 throw new ArgumentException($"Tensor descriptor {i} has no name.", nameof(tensors));
