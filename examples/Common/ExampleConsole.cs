@@ -28,6 +28,13 @@ public static class ExampleConsole
     /// </summary>
     public static TrainingHistory Train(Func<IProgress<TrainingProgress>, Action<EpochRecord>, TrainingHistory> fit, string metric)
     {
+        ArgumentNullException.ThrowIfNull(fit);
+        if (Console.IsOutputRedirected)
+        {
+            // A log file gets one plain line per epoch: no progress bar, no wrapping at a pretend console width.
+            return fit(new InlineProgress<TrainingProgress>(_ => { }), record => Console.WriteLine(Summary(record, metric)));
+        }
+
         TrainingHistory? history = null;
         AnsiConsole.Progress()
             .AutoClear(false)
@@ -53,15 +60,20 @@ public static class ExampleConsole
                 history = fit(progress, record =>
                 {
                     task?.StopTask();
-                    string validation = record.ValidationLoss is { } loss
-                        ? string.Create(CultureInfo.InvariantCulture, $"  val_loss {loss:F4}  val_{metric} {record.ValidationMetric:F4}")
-                        : string.Empty;
-                    AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                        $"epoch {record.Epoch,3}: loss {record.Loss:F4}  {metric} {record.Metric:F4}{validation}  lr {record.LearningRate:G3}  {record.Seconds:F1} s")));
+                    AnsiConsole.MarkupLine(Markup.Escape(Summary(record, metric)));
                 });
             });
 
         return history!;
+    }
+
+    private static string Summary(EpochRecord record, string metric)
+    {
+        string validation = record.ValidationLoss is { } loss
+            ? string.Create(CultureInfo.InvariantCulture, $"  val_loss {loss:F4}  val_{metric} {record.ValidationMetric:F4}")
+            : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"epoch {record.Epoch,3}: loss {record.Loss:F4}  {metric} {record.Metric:F4}{validation}  lr {record.LearningRate:G3}  {record.Seconds:F1} s");
     }
 
     /// <summary>Prints the machine-readable last line: <c>RESULT task=… metric=… value=… seconds=…</c>.</summary>

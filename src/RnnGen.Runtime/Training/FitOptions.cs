@@ -63,7 +63,10 @@ public sealed record FitOptions
     /// <summary>Validation data; takes precedence over <see cref="ValidationSplit"/>.</summary>
     public SequenceDataset? Validation { get; init; }
 
-    /// <summary>Fraction of the training data held out for validation: the last sequences, before shuffling (as Keras does).</summary>
+    /// <summary>
+    /// Fraction of the training data held out for validation: the last sequences in dataset order, before shuffling
+    /// (as Keras does). If the data is sorted (by class, by time), shuffle it first or pass <see cref="Validation"/>.
+    /// </summary>
     public double ValidationSplit { get; init; }
 
     /// <summary>Global-norm gradient clipping threshold (PyTorch <c>clip_grad_norm_</c>), or null for none.</summary>
