@@ -151,7 +151,7 @@ public sealed class TrainerTests : IDisposable
             Validation = validation,
             Schedule = new StepDecay(stepSize: 2, gamma: 0.5f),
             CheckpointPath = checkpoint,
-            Monitor = Monitor.Metric,
+            Monitor = MonitoredQuantity.Metric,
             EarlyStopping = new EarlyStopping(Patience: 8, RestoreBestWeights: false),
         };
 

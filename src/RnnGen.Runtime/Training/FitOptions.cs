@@ -19,7 +19,7 @@ public enum NonFiniteBatchPolicy
 public sealed record EarlyStopping(int Patience = 5, double MinimumDelta = 0, bool RestoreBestWeights = true);
 
 /// <summary>Which quantity decides the best epoch (for early stopping and best checkpoints).</summary>
-public enum Monitor
+public enum MonitoredQuantity
 {
     /// <summary>Validation loss if there is validation data, else training loss; lower is better.</summary>
     Loss,
@@ -79,7 +79,7 @@ public sealed record FitOptions
     public EarlyStopping? EarlyStopping { get; init; }
 
     /// <summary>What decides the best epoch.</summary>
-    public Monitor Monitor { get; init; } = Monitor.Loss;
+    public MonitoredQuantity Monitor { get; init; } = MonitoredQuantity.Loss;
 
     /// <summary>
     /// Where to save the best epoch's weights (safetensors, loadable by <c>ParameterSet.LoadSafetensors</c> or PyTorch);

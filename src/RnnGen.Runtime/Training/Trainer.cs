@@ -276,11 +276,11 @@ public sealed class Trainer<TModel>
         return range;
     }
 
-    private static double Monitored(EpochRecord record, Monitor monitor) => monitor == Monitor.Loss
+    private static double Monitored(EpochRecord record, MonitoredQuantity monitor) => monitor == MonitoredQuantity.Loss
         ? record.ValidationLoss ?? record.Loss
         : record.ValidationMetric ?? record.Metric;
 
-    private static Dictionary<string, string> CheckpointMetadata(EpochRecord record, Monitor monitor, double value) => new()
+    private static Dictionary<string, string> CheckpointMetadata(EpochRecord record, MonitoredQuantity monitor, double value) => new()
     {
         ["epoch"] = record.Epoch.ToString(CultureInfo.InvariantCulture),
         ["monitor"] = monitor.ToString(),
@@ -291,7 +291,7 @@ public sealed class Trainer<TModel>
     private bool IsBetter(double value, double best, FitOptions options)
     {
         double delta = Math.Abs(options.EarlyStopping?.MinimumDelta ?? 0);
-        bool lowerIsBetter = options.Monitor == Monitor.Loss || Loss == Loss.MeanSquaredError;
+        bool lowerIsBetter = options.Monitor == MonitoredQuantity.Loss || Loss == Loss.MeanSquaredError;
         return lowerIsBetter ? value < best - delta : value > best + delta;
     }
 
