@@ -1,0 +1,98 @@
+// Tomorrow's US births from the last four weeks. The daily series 2000–2014 is cut into 28-day windows, each day
+// read as its standardized births plus the day of the week; a GRU(32) predicts the next day. The split is by time:
+// the model trains on days up to 2011, 2012 picks the best epoch, 2013–2014 is the test, touched once and scored
+// in births per day next to two naive forecasts of the same days.
+using System.Diagnostics;
+using System.Globalization;
+using Births;
+using RnnGen.Data;
+using RnnGen.Examples;
+using RnnGen.Training;
+
+const int Window = 28, BatchSize = 32, PlotDays = 8 * 7;
+const int LastTrainingYear = 2011, ValidationYear = 2012;
+const float LearningRate = 1e-2f, ClipNorm = 1f;   // with the cosine decay; 1e-3 stalled near 360 births/day (validation MAE)
+
+var clock = Stopwatch.StartNew();
+var options = ExampleOptions.Parse(args, "births");
+string csv = Path.Combine(options.DataDirectory, "births", "data.csv");
+if (!ExampleConsole.RequireData("scripts/get-data.sh npm", csv))
+{
+    return 2;
+}
+
+var births = DailyBirths.Read(csv);
+DateOnly[] dates = births.Dates;
+
+// Statistics from the training years only: nothing of 2012–2014 shapes the inputs.
+float[] standardized = (float[])births.Births.Clone();
+int trainingDays = dates.Count(d => d.Year <= LastTrainingYear);
+var scaling = Sequences.Standardize(standardized, trainingDays);
+
+// Window k reads days k … k + 27 and predicts day k + 28; the target day's year decides the split. Each day also
+// carries its weekday: births drop by about a third on weekends and the next day's weekday is the largest single
+// factor, which the GRU would otherwise have to infer from the phase of the last four weeks (without it the test
+// validation MAE was 330–400 births/day in trials instead of about 285).
+var (windows, nextDays) = Sequences.SlidingWindows(standardized, Window);
+var all = SequenceDataset.FromFeatures(births.WithWeekdays(windows, Window), DailyBirths.FeaturesPerDay, nextDays.Select(v => new[] { v }).ToArray(), valueSize: 1);
+int[] WindowsPredicting(Func<int, bool> year) => Enumerable.Range(0, all.Count).Where(k => year(dates[k + Window].Year)).ToArray();
+int[] trainWindows = WindowsPredicting(y => y <= LastTrainingYear);
+int[] validationWindows = WindowsPredicting(y => y == ValidationYear);
+int[] testWindows = WindowsPredicting(y => y > ValidationYear);
+var train = all.Subset(trainWindows);
+var validation = all.Subset(validationWindows);
+var test = all.Subset(testWindows);
+
+int epochs = options.EpochsOr(full: 100, quick: 8);
+var model = new BirthsForecaster(maxBatch: BatchSize, maxSteps: Window, seed: options.Seed);
+var trainer = new Trainer<BirthsForecaster>(model, new Adam(LearningRate), Loss.MeanSquaredError);
+Directory.CreateDirectory(options.OutputDirectory);
+string checkpoint = Path.Combine(options.OutputDirectory, "births-best.safetensors");
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"US births per day {dates[0]:yyyy-MM-dd} … {dates[^1]:yyyy-MM-dd}: {train.Count:N0} training days (≤ {LastTrainingYear}), {validation.Count:N0} validation ({ValidationYear}), {test.Count:N0} test"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"{Window}-day windows × {DailyBirths.FeaturesPerDay} features; training mean {scaling.Mean:F0} sd {scaling.StandardDeviation:F0} births/day; {BirthsForecaster.ParameterCount:N0} parameters; Adam lr {LearningRate:G3}, batch {BatchSize}, up to {epochs} epochs"));
+
+var history = ExampleConsole.Train(
+    (progress, epochEnd) => trainer.Fit(train, new FitOptions
+    {
+        Epochs = epochs,
+        BatchSize = BatchSize,
+        Seed = options.Seed,
+        Validation = validation,
+        ClipGradientNorm = ClipNorm,
+        Schedule = new CosineAnnealing(epochs, LearningRate / 100),
+        EarlyStopping = new EarlyStopping(Patience: 25, RestoreBestWeights: true),
+        CheckpointPath = checkpoint,
+        Progress = progress,
+        EpochEnd = epochEnd,
+    }),
+    "mae");
+
+TrainingPlot.Save(history, Path.Combine(options.OutputDirectory, "births-curves.png"), "US births: 28 days → GRU(32) → next day (standardized units)");
+history.SaveCsv(Path.Combine(options.OutputDirectory, "births-history.csv"));
+var best = history.Epochs[history.BestEpoch - 1];
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"best epoch {history.BestEpoch} of {history.Epochs.Count}: validation MAE {best.ValidationMetric * scaling.StandardDeviation:F0} births/day; weights restored, checkpoint {checkpoint}"));
+
+// The test days, once, in births per day, against the naive forecasts of the same days.
+var predictions = trainer.Predict(test);
+int[] testDays = testWindows.Select(k => k + Window).ToArray();
+double[] actual = testDays.Select(t => (double)births.Births[t]).ToArray();
+double[] predicted = predictions.Select(p => (double)scaling.Invert(p[0])).ToArray();
+double[] yesterday = testDays.Select(t => (double)births.Births[t - 1]).ToArray();
+double[] weekAgo = testDays.Select(t => (double)births.Births[t - 7]).ToArray();
+double Mae(double[] forecast) => forecast.Zip(actual, (f, a) => Math.Abs(f - a)).Average();
+double Mape(double[] forecast) => 100 * forecast.Zip(actual, (f, a) => Math.Abs(f - a) / a).Average();
+foreach (var (name, forecast) in new[] { ("GRU(32)", predicted), ("same as yesterday", yesterday), ("same as 7 days ago", weekAgo) })
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test {dates[testDays[0]]:yyyy-MM-dd} … {dates[testDays[^1]]:yyyy-MM-dd}  {name,-20} MAE {Mae(forecast),6:F0} births/day  MAPE {Mape(forecast),5:F2} %"));
+}
+
+string plotPath = Path.Combine(options.OutputDirectory, "births-forecast.png");
+ForecastPlot.Save(testDays[..PlotDays].Select(t => dates[t]).ToArray(), actual[..PlotDays], predicted[..PlotDays], weekAgo[..PlotDays], plotPath,
+    string.Create(CultureInfo.InvariantCulture, $"US births, first {PlotDays / 7} test weeks: GRU forecast vs actual (test MAE {Mae(predicted):F0})"));
+Console.WriteLine($"forecast plot {plotPath}");
+ExampleConsole.Result("births", "test_mae", Mae(predicted), clock);
+return 0;
