@@ -3,8 +3,8 @@ using RnnGen;
 namespace Births;
 
 /// <summary>
-/// Reads 28 days, each the standardized births and the one-hot day of the week (8 features), through a GRU(32)
-/// and predicts the next day's standardized births.
+/// Reads 56 days (8 weeks), each the standardized births and the one-hot day of the week (8 features), through a GRU(32)
+/// and predicts the standardized births one week after the last day read.
 /// </summary>
 [RnnModel(InputSize = DailyBirths.FeaturesPerDay)]
 [Gru(32)]
