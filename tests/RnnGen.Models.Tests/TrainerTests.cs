@@ -232,6 +232,9 @@ public sealed class TrainerTests : IDisposable
 
         Assert.True(history.StoppedEarly);
         Assert.Equal(4, history.Epochs.Count);
+        var exactlyRunOut = new Trainer<FeatureDetector>(new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1), new Sgd(learningRate: 0f), Loss.BinaryCrossEntropy)
+            .Fit(SignTask(64, 1), new FitOptions { Epochs = 4, BatchSize = 16, Validation = SignTask(32, 2), EarlyStopping = new EarlyStopping(Patience: 3) });
+        Assert.False(exactlyRunOut.StoppedEarly); // every asked epoch ran
         Assert.Equal(1, history.BestEpoch);
         Assert.Equal(before, model.Parameters.Values.ToArray());
         string csv = Path.Combine(_folder, "history.csv");

@@ -194,7 +194,8 @@ public sealed class Trainer<TModel>
             }
 
             options.EpochEnd?.Invoke(record);
-            if (options.EarlyStopping is { } stopping && sinceBest >= stopping.Patience)
+            // Patience running out on the last epoch stops nothing, so it is not reported as an early stop.
+            if (options.EarlyStopping is { } stopping && sinceBest >= stopping.Patience && epoch < options.Epochs)
             {
                 stoppedEarly = true;
                 break;
