@@ -13,6 +13,7 @@ internal static class AttributeNames
     public const string Dense = "RnnGen.DenseAttribute";
     public const string Embedding = "RnnGen.EmbeddingAttribute";
     public const string Dropout = "RnnGen.DropoutAttribute";
+    public const string EncoderDecoder = "RnnGen.EncoderDecoderAttribute";
 
     /// <summary>Every attribute that can make a class a model; the first one on a class triggers generation.</summary>
     public static readonly string[] All = [RnnModel, Embedding, SimpleRnn, Lstm, Gru, Dense, Dropout];

@@ -21,7 +21,7 @@ public sealed class RnnGenerator : IIncrementalGenerator
         // A model may start with any of its attributes ([RnnModel] or a first [Embedding]); each kind gets its own
         // provider and the parser keeps only the class's first RnnGen attribute, so every model is generated once.
         var providers = new IncrementalValuesProvider<ModelParseResult>[AttributeNames.All.Length];
-        IncrementalValueProvider<EquatableArray<string>>? hintNames = null;
+        IncrementalValueProvider<EquatableArray<ModelParseResult>>? allModels = null;
         for (int i = 0; i < providers.Length; i++)
         {
             string attributeName = AttributeNames.All[i];
@@ -36,20 +36,36 @@ public sealed class RnnGenerator : IIncrementalGenerator
                 .Select(static (result, _) => result!)
                 .WithTrackingName(TrackingNames.Models);
 
-            var names = providers[i]
-                .Where(static result => result.Spec is not null)
-                .Select(static (result, _) => result.Spec!.HintName)
-                .Collect()
-                .Select(static (names, _) => new EquatableArray<string>(names));
-            hintNames = hintNames is null
-                ? names
-                : hintNames.Value.Combine(names).Select(static (pair, _) => new EquatableArray<string>(pair.Left.Concat(pair.Right)));
+            var collected = providers[i].Collect().Select(static (results, _) => new EquatableArray<ModelParseResult>(results));
+            allModels = allModels is null
+                ? collected
+                : allModels.Value.Combine(collected).Select(static (pair, _) => new EquatableArray<ModelParseResult>(pair.Left.Concat(pair.Right)));
         }
+
+        // Encoder–decoder pairs find their two models among the parsed specs (not the symbols), so that an edit to
+        // a model reaches the pairs that use it and an unrelated edit leaves them cached.
+        var pairs = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.EncoderDecoder,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
+                static (syntaxContext, cancellationToken) => PairParser.Parse(syntaxContext, cancellationToken))
+            .Where(static declaration => declaration is not null)
+            .Select(static (declaration, _) => declaration!)
+            .WithTrackingName(TrackingNames.ParsePair);
+        var catalogue = allModels!.Value.Select(static (results, _) => new ModelCatalogue(
+            new EquatableArray<ModelSpec>(results.Where(r => r.Spec is not null).Select(r => r.Spec!)),
+            new EquatableArray<string>(results.Where(r => r.Spec is null).Select(r => r.QualifiedName))));
+        var resolvedPairs = pairs
+            .Combine(catalogue)
+            .Select(static (pair, _) => PairParser.Resolve(pair.Left, pair.Right.Models, pair.Right.Invalid))
+            .WithTrackingName(TrackingNames.Pairs);
 
         // Hint names must be unique ignoring case: models `model` and `Model` of one namespace both get a suffix.
         // The set is almost always empty, so it stays cached and adds no work to an edit.
-        var clashing = hintNames!.Value
-            .Select(static (names, _) => new EquatableArray<string>(names
+        var pairNames = pairs.Select(static (pair, _) => pair.HintName).Collect();
+        var clashing = catalogue
+            .Combine(pairNames)
+            .Select(static (pair, _) => new EquatableArray<string>(pair.Left.Models.Select(m => m.HintName).Concat(pair.Right)
                 .GroupBy(name => name, StringComparer.OrdinalIgnoreCase)
                 .Where(group => group.Count() > 1)
                 .SelectMany(group => group)
@@ -59,6 +75,8 @@ public sealed class RnnGenerator : IIncrementalGenerator
         {
             context.RegisterSourceOutput(results.Combine(clashing), static (output, pair) => Emit(output, pair.Left, pair.Right));
         }
+
+        context.RegisterSourceOutput(resolvedPairs.Combine(clashing), static (output, pair) => EmitPair(output, pair.Left, pair.Right));
     }
 
     private static void Emit(SourceProductionContext output, ModelParseResult result, EquatableArray<string> clashingHintNames)
@@ -73,20 +91,37 @@ public sealed class RnnGenerator : IIncrementalGenerator
             return;
         }
 
+        AddSource(output, spec.HintName, spec.TypeName, clashingHintNames, () => ModelEmitter.Emit(spec));
+    }
+
+    private static void EmitPair(SourceProductionContext output, PairResult result, EquatableArray<string> clashingHintNames)
+    {
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+
+        if (result.Spec is { } spec)
+        {
+            AddSource(output, spec.Declaration.HintName, spec.Declaration.TypeName, clashingHintNames, () => PairEmitter.Emit(spec));
+        }
+    }
+
+    private static void AddSource(SourceProductionContext output, string hintName, string typeName, EquatableArray<string> clashingHintNames, Func<string> emit)
+    {
         try
         {
-            string hintName = spec.HintName;
             if (clashingHintNames.Contains(hintName))
             {
                 hintName = hintName.Substring(0, hintName.Length - ".g.cs".Length) + "." + StableHash(hintName) + ".g.cs";
             }
 
-            output.AddSource(hintName, ModelEmitter.Emit(spec));
+            output.AddSource(hintName, emit());
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // A bug here must not surface as CS8785, which drops every model of the project: name this one instead.
-            output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, spec.TypeName, exception.GetType().Name + ": " + exception.Message));
+            output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, typeName, exception.GetType().Name + ": " + exception.Message));
         }
     }
 

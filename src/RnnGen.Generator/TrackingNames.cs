@@ -8,4 +8,10 @@ internal static class TrackingNames
 
     /// <summary>Parse results that belong to a model (non-null).</summary>
     public const string Models = "Models";
+
+    /// <summary>[EncoderDecoder] attribute → the declared pair.</summary>
+    public const string ParsePair = "ParsePair";
+
+    /// <summary>A declared pair checked against the models' specs.</summary>
+    public const string Pairs = "Pairs";
 }

@@ -116,6 +116,26 @@ internal static class DiagnosticDescriptors
         "Layers declared on several partial declarations",
         "The RnnGen attributes of '{0}' are split over several partial declarations, so the layer order would depend on the order of files: put them all on one declaration");
 
+    public static readonly DiagnosticDescriptor NotAModel = Error(
+        "RNNG020",
+        "Encoder or decoder is not a model of this project",
+        "[EncoderDecoder]: {0} '{1}' is not an RnnGen model declared in this project: pass a class that has RnnGen layer attributes, e.g. [Embedding(vocabulary, dimension)] [Lstm(128)]");
+
+    public static readonly DiagnosticDescriptor StatesDoNotFit = Error(
+        "RNNG021",
+        "Encoder state does not fit decoder state",
+        "[EncoderDecoder]: the final state of encoder '{0}' ({1}) does not fit the initial state of decoder '{2}' ({3}): {4}");
+
+    public static readonly DiagnosticDescriptor DecoderCannotDecode = Error(
+        "RNNG022",
+        "Decoder cannot generate sequences",
+        "[EncoderDecoder]: decoder '{0}' {1}: {2}");
+
+    public static readonly DiagnosticDescriptor PairWithLayers = Error(
+        "RNNG023",
+        "Encoder–decoder class also declares layers",
+        "'{0}' has [EncoderDecoder] and layer attributes: a class is either one model or a pair of models, so move the layers to a model class of their own");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "RNNG900",
         "RnnGen internal error",

@@ -69,6 +69,14 @@ internal sealed record ModelSpec(
         }
     }
 
+    /// <summary>The type as C# source from anywhere: <c>global::Ns.Outer.Model</c>.</summary>
+    public string QualifiedName => QualifiedNameOf(Namespace, ContainingTypes, TypeName);
+
+    public static string QualifiedNameOf(string? @namespace, EquatableArray<ContainingType> containingTypes, string typeName) =>
+        "global::" + (@namespace is null ? string.Empty : @namespace + ".")
+        + string.Concat(System.Linq.Enumerable.Select(containingTypes, t => t.Name + "."))
+        + typeName;
+
     /// <summary><c>{Namespace}.{Type}.g.cs</c>, without the '@' of escaped keywords (hint names allow no '@').</summary>
     public string HintName => ((Namespace is null ? string.Empty : Namespace + ".")
         + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + "."))
@@ -76,4 +84,5 @@ internal sealed record ModelSpec(
 }
 
 /// <summary>What parsing one declaration produced: a spec when it is valid, and its diagnostics.</summary>
-internal sealed record ModelParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <param name="QualifiedName">The class, as <see cref="ModelSpec.QualifiedName"/> spells it, valid or not.</param>
+internal sealed record ModelParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, string QualifiedName);

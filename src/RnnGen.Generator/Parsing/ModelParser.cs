@@ -42,7 +42,7 @@ internal static class ModelParser
 
         var diagnostics = new List<DiagnosticInfo>();
         var spec = ParseModel(type, context.TargetNode, attributes, diagnostics, cancellationToken);
-        return new ModelParseResult(diagnostics.Count == 0 ? spec : null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        return new ModelParseResult(diagnostics.Count == 0 ? spec : null, new EquatableArray<DiagnosticInfo>(diagnostics), QualifiedName(type));
     }
 
     private static bool IsTrigger((string Name, AttributeData Data) first, string triggerName, SyntaxNode target)
@@ -151,7 +151,11 @@ internal static class ModelParser
         "Parameters", "Forward", "Backward", "Predict", "Step", "State", "ResetParameters", "SeedDropout", "View",
     ];
 
-    private static bool CheckType(INamedTypeSymbol type, LocationInfo? location, List<DiagnosticInfo> diagnostics, out List<ContainingType> containingTypes)
+    private static bool CheckType(INamedTypeSymbol type, LocationInfo? location, List<DiagnosticInfo> diagnostics, out List<ContainingType> containingTypes) =>
+        CheckType(type, location, ReservedNames, diagnostics, out containingTypes);
+
+    /// <summary>Checks that the class can take generated members and a generated constructor; lists its enclosing types.</summary>
+    internal static bool CheckType(INamedTypeSymbol type, LocationInfo? location, HashSet<string> reservedNames, List<DiagnosticInfo> diagnostics, out List<ContainingType> containingTypes)
     {
         containingTypes = [];
         if (type.IsStatic || type.IsRecord)
@@ -160,7 +164,7 @@ internal static class ModelParser
             return false;
         }
 
-        if (ReservedNames.Contains(type.Name))
+        if (reservedNames.Contains(type.Name))
         {
             Report(diagnostics, DiagnosticDescriptors.ReservedTypeName, location, type.Name);
             return false;
@@ -524,15 +528,30 @@ internal static class ModelParser
     private static string ActivationName(int value) =>
         value is >= 0 and <= (int)ActivationKind.Softmax ? ((ActivationKind)value).ToString() : Invariant(value);
 
+    /// <summary>The type as <see cref="ModelSpec.QualifiedName"/> spells it, for any named type.</summary>
+    internal static string QualifiedName(INamedTypeSymbol type)
+    {
+        var containing = new List<ContainingType>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            containing.Insert(0, new ContainingType(string.Empty, Escape(outer.Name)));
+        }
+
+        return ModelSpec.QualifiedNameOf(
+            type.ContainingNamespace is null || type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            new EquatableArray<ContainingType>(containing),
+            Escape(type.Name));
+    }
+
     /// <summary>A name as C# source: keywords get '@' (<c>@event</c>).</summary>
-    private static string Escape(string name) =>
+    internal static string Escape(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
-    private static string? MetadataName(INamedTypeSymbol? type) =>
+    internal static string? MetadataName(INamedTypeSymbol? type) =>
         type is null || type.ContainingNamespace is null ? null : type.ContainingNamespace.ToDisplayString() + "." + type.MetadataName;
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static void Report(List<DiagnosticInfo> diagnostics, DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
+    internal static void Report(List<DiagnosticInfo> diagnostics, DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
         diagnostics.Add(new DiagnosticInfo(descriptor, location, new EquatableArray<string>(arguments)));
 }

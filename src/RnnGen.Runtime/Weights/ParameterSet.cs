@@ -8,12 +8,16 @@ namespace RnnGen;
 /// <summary>
 /// The parameters of a model in one contiguous float buffer, with a gradient buffer of the same layout.
 /// Each named tensor is a view of a slice of the buffer, so an optimizer can update everything in one flat
-/// loop over <see cref="Values"/> and <see cref="Gradients"/>.
+/// loop over <see cref="Values"/> and <see cref="Gradients"/>. <see cref="Concatenate"/> joins the sets of
+/// several models (an encoder and a decoder) into one, which the parts then share.
 /// </summary>
 public sealed class ParameterSet
 {
-    private readonly float[] _values;
-    private readonly float[] _gradients;
+    // A set joined into a combined one keeps its layout but moves into a slice of the combined buffers.
+    private float[] _values;
+    private float[] _gradients;
+    private int _start;
+    private bool _joined;
     private readonly TensorDescriptor[] _tensors;
     private readonly Dictionary<string, TensorDescriptor> _tensorsByName;
 
@@ -80,10 +84,10 @@ public sealed class ParameterSet
     public int Count { get; }
 
     /// <summary>All parameter values in layout order.</summary>
-    public Span<float> Values => _values;
+    public Span<float> Values => _values.AsSpan(_start, Count);
 
     /// <summary>All gradients, in the same layout as <see cref="Values"/>.</summary>
-    public Span<float> Gradients => _gradients;
+    public Span<float> Gradients => _gradients.AsSpan(_start, Count);
 
     /// <summary>The layout, in buffer order.</summary>
     public IReadOnlyList<TensorDescriptor> Tensors { get; }
@@ -95,7 +99,7 @@ public sealed class ParameterSet
         get
         {
             TensorDescriptor tensor = Describe(name);
-            return _values.AsSpan(tensor.Offset, tensor.Length);
+            return _values.AsSpan(_start + tensor.Offset, tensor.Length);
         }
     }
 
@@ -112,11 +116,68 @@ public sealed class ParameterSet
     public Span<float> GradientOf(string name)
     {
         TensorDescriptor tensor = Describe(name);
-        return _gradients.AsSpan(tensor.Offset, tensor.Length);
+        return _gradients.AsSpan(_start + tensor.Offset, tensor.Length);
     }
 
     /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => Array.Clear(_gradients);
+    public void ZeroGradients() => Gradients.Clear();
+
+    /// <summary>
+    /// Joins <paramref name="parts"/> into one set whose tensors are named prefix + name, in the order given, as a
+    /// PyTorch module that holds the parts as submodules names them (<c>encoder.lstm.weight_ih_l0</c>). Values
+    /// and gradients move into the combined buffers and each part becomes a view of its slice, so the models
+    /// that own the parts keep working and one optimizer, one clipping norm and one checkpoint cover them all.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parts, a part repeated, or names that collide after prefixing.</exception>
+    /// <exception cref="InvalidOperationException">A part is already joined into a set, or is itself a joined set.</exception>
+    public static ParameterSet Concatenate(params ReadOnlySpan<(string Prefix, ParameterSet Part)> parts)
+    {
+        if (parts.IsEmpty)
+        {
+            throw new ArgumentException("Concatenate needs at least one part.", nameof(parts));
+        }
+
+        var tensors = new List<TensorDescriptor>();
+        var seen = new HashSet<ParameterSet>(ReferenceEqualityComparer.Instance);
+        int offset = 0;
+        foreach ((string prefix, ParameterSet part) in parts)
+        {
+            ArgumentNullException.ThrowIfNull(part, nameof(parts));
+            ArgumentNullException.ThrowIfNull(prefix, nameof(parts));
+            if (!seen.Add(part))
+            {
+                throw new ArgumentException("A parameter set appears twice among the parts.", nameof(parts));
+            }
+
+            if (part._joined)
+            {
+                throw new InvalidOperationException("A part is already joined into a combined parameter set, or is one; each set can be joined once.");
+            }
+
+            foreach (var tensor in part._tensors)
+            {
+                tensors.Add(new TensorDescriptor(prefix + tensor.Name, offset + tensor.Offset, tensor.Shape));
+            }
+
+            offset += part.Count;
+        }
+
+        var combined = new ParameterSet(tensors); // checks that the prefixed names are unique
+        int start = 0;
+        foreach ((_, ParameterSet part) in parts)
+        {
+            part.Values.CopyTo(combined._values.AsSpan(start));
+            part.Gradients.CopyTo(combined._gradients.AsSpan(start));
+            part._values = combined._values;
+            part._gradients = combined._gradients;
+            part._start = start;
+            part._joined = true;
+            start += part.Count;
+        }
+
+        combined._joined = true;
+        return combined;
+    }
 
     /// <summary>Copies the values (not the gradients) of <paramref name="other"/>, which must have the same layout.</summary>
     /// <exception cref="ArgumentException">The layouts differ.</exception>
@@ -130,7 +191,7 @@ public sealed class ParameterSet
                 nameof(other));
         }
 
-        other._values.AsSpan().CopyTo(_values);
+        other.Values.CopyTo(Values);
     }
 
     /// <summary>
@@ -206,7 +267,7 @@ public sealed class ParameterSet
 
         foreach ((TensorDescriptor tensor, SafetensorsTensor stored) in matches)
         {
-            stored.CopyToFloat32(_values.AsSpan(tensor.Offset, tensor.Length));
+            stored.CopyToFloat32(_values.AsSpan(_start + tensor.Offset, tensor.Length));
         }
 
         return new WeightLoadReport(
@@ -229,7 +290,7 @@ public sealed class ParameterSet
 
     /// <summary>One entry per tensor, in layout order; each entry's data is a live view of <see cref="Values"/>.</summary>
     public IEnumerable<SafetensorsEntry> ToEntries() =>
-        _tensors.Select(tensor => new SafetensorsEntry(tensor.Name, tensor.Shape, _values.AsMemory(tensor.Offset, tensor.Length)));
+        _tensors.Select(tensor => new SafetensorsEntry(tensor.Name, tensor.Shape, _values.AsMemory(_start + tensor.Offset, tensor.Length)));
 
     private static string DescribeLayout(TensorDescriptor[] tensors) =>
         tensors.Length == 0 ? "no tensors" : "[" + string.Join("; ", tensors.Select(t => t.ToString())) + "]";

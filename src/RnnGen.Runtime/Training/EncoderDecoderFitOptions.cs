@@ -1,0 +1,48 @@
+using System;
+
+namespace RnnGen.Training;
+
+/// <summary>Options of <see cref="EncoderDecoderTrainer{TModel}.Fit"/>.</summary>
+public sealed record EncoderDecoderFitOptions
+{
+    /// <summary>Passes over the training pairs.</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Pairs per batch; the model must have been built with at least this maxBatch.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Seed of the shuffling, the dropout masks and scheduled sampling, drawn afresh per epoch from (seed, epoch).</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Shuffle the pairs every epoch.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Held-out pairs, scored after every epoch (teacher-forced loss and token accuracy), or null.</summary>
+    public SequencePairDataset? Validation { get; init; }
+
+    /// <summary>Global-norm gradient clipping threshold (PyTorch <c>clip_grad_norm_</c>), or null for none.</summary>
+    public float? ClipGradientNorm { get; init; }
+
+    /// <summary>Learning rate per epoch, from the optimizer's initial rate; null keeps it constant.</summary>
+    public ILearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>
+    /// Scheduled sampling (Bengio et al., 2015): the probability, per 1-based epoch, that a decoder input is the model's
+    /// own previous prediction instead of the true previous token; null or 0 is pure teacher forcing. The predictions
+    /// come from a teacher-forced pass over the same batch without dropout (the two-pass form of Mihaylova and Martins,
+    /// 2019), so a batch costs one more forward pass when the probability is above 0.
+    /// </summary>
+    public Func<int, double>? SamplingProbability { get; init; }
+
+    /// <summary>
+    /// Where to save the weights (and optimizer state) of the epoch with the lowest validation loss, or the lowest
+    /// training loss without validation; null saves nothing.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Called after every batch.</summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Called after every epoch with its record.</summary>
+    public Action<EpochRecord>? EpochEnd { get; init; }
+}

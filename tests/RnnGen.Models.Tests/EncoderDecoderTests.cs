@@ -1,0 +1,301 @@
+using RnnGen.Models.Tests.Models;
+using RnnGen.Models.Tests.Support;
+using RnnGen.Training;
+
+namespace RnnGen.Models.Tests;
+
+/// <summary>
+/// Encoder–decoder pairs: gradients through the state hand-off against finite differences, streaming decoding against
+/// the batch Forward, beam search against greedy decoding and exhaustive search, and a copy task learned end to end.
+/// </summary>
+public sealed class EncoderDecoderTests
+{
+    private const int Start = 0;
+    private const int End = 1;
+
+    [Fact]
+    public void Token_pair_gradients_flow_through_the_lstm_state_hand_off()
+    {
+        var pair = new TokenPair(3, 5, 6, seed: 3);
+        var random = new SeededRandom(4);
+        var (sources, sourceLengths) = Tokens(5, 3, 7, random);
+        var (targets, targetLengths) = Tokens(6, 3, 7, random);
+        int checkedValues = GradientCheck.RunPair(
+            pair.Parameters,
+            6 * 3 * TokenPair.TargetVocabularySize,
+            logits => pair.Forward(sources, sourceLengths, targets, targetLengths, logits),
+            gradient => pair.Backward(gradient),
+            seed: 5);
+        Assert.True(checkedValues > 200);
+    }
+
+    [Fact]
+    public void Bidirectional_encoder_gradients_flow_through_the_concatenated_directions()
+    {
+        var pair = new BidirectionalPair(3, 4, 5, seed: 6);
+        var random = new SeededRandom(7);
+        float[] sources = GradientCheck.Gaussian(4 * 3 * BidirectionalPair.SourceInputSize, 1f, random);
+        int[] sourceLengths = [4, 2, 3];
+        var (targets, targetLengths) = Tokens(5, 3, 6, random);
+        float[] sourceGradient = new float[sources.Length];
+        GradientCheck.RunPair(
+            pair.Parameters,
+            5 * 3 * BidirectionalPair.TargetVocabularySize,
+            logits => pair.Forward(sources, sourceLengths, targets, targetLengths, logits),
+            gradient => pair.Backward(gradient, sourceGradient),
+            seed: 8,
+            sources: (sources, sourceGradient));
+    }
+
+    [Fact]
+    public void Mixed_pair_gradients_with_a_copied_and_a_concatenated_layer()
+    {
+        var pair = new MixedPair(4, 5, 4, seed: 9);
+        var random = new SeededRandom(10);
+        var (sources, sourceLengths) = Tokens(5, 4, 5, random);
+        var (targets, targetLengths) = Tokens(4, 4, 5, random);
+        GradientCheck.RunPair(
+            pair.Parameters,
+            4 * 4 * MixedPair.TargetVocabularySize,
+            logits => pair.Forward(sources, sourceLengths, targets, targetLengths, logits),
+            gradient => pair.Backward(gradient),
+            seed: 11);
+    }
+
+    [Fact]
+    public void Parameters_are_one_set_named_like_a_pytorch_module_and_shared_with_the_models()
+    {
+        var pair = new TokenPair(seed: 1);
+        Assert.Equal(TokenPair.ParameterCount, pair.Parameters.Count);
+        Assert.Equal("encoder.embedding.weight", pair.Parameters.Tensors[0].Name);
+        Assert.Contains(pair.Parameters.Tensors, t => t.Name == "decoder.dense.bias");
+
+        // Writing through the pair's set is what the models compute with, and the other way round.
+        pair.Parameters["decoder.dense.bias"][2] = 42f;
+        Assert.Equal(42f, pair.Decoder.Parameters["dense.bias"][2]);
+        pair.Encoder.Parameters.GradientOf("lstm.bias_hh_l0")[0] = 7f;
+        Assert.Equal(7f, pair.Parameters.GradientOf("encoder.lstm.bias_hh_l0")[0]);
+
+        // Encoder from the seed, decoder from seed + 1, as documented.
+        Assert.Equal(new TokenEncoder(seed: 1).Parameters.Values.ToArray(), pair.Encoder.Parameters.Values.ToArray());
+        Assert.Equal(new TokenDecoder(seed: 2).Parameters["lstm.weight_hh_l0"].ToArray(), pair.Decoder.Parameters["lstm.weight_hh_l0"].ToArray());
+    }
+
+    [Theory]
+    [InlineData(12UL)]
+    [InlineData(13UL)]
+    public void Greedy_decoding_through_step_agrees_with_the_teacher_forced_forward(ulong seed)
+    {
+        // Encode uses the batch-of-one layout of the final state and Step; Forward uses the batch hand-off and the
+        // batch kernels. Feeding the greedy answer back through Forward must predict the same tokens and then the end.
+        var pair = new BidirectionalPair(1, 6, 9, seed);
+        var random = new SeededRandom(seed + 100);
+        for (int trial = 0; trial < 5; trial++)
+        {
+            int steps = 1 + random.NextInt(6);
+            float[] source = GradientCheck.Gaussian(steps * BidirectionalPair.SourceInputSize, 1f, random);
+            int[] output = new int[8];
+            int length = pair.Translate(source, Start, End, output);
+            int[] inputs = [Start, .. output.AsSpan(0, length)];
+            float[] logits = new float[inputs.Length * BidirectionalPair.TargetVocabularySize];
+            pair.Forward(source, [steps], inputs, [inputs.Length], logits);
+            // After a full output the decoder was cut off, so only then is the last prediction not the end token.
+            int checkedSteps = length == output.Length ? length : inputs.Length;
+            for (int t = 0; t < checkedSteps; t++)
+            {
+                int predicted = ArgMax(logits.AsSpan(t * BidirectionalPair.TargetVocabularySize, BidirectionalPair.TargetVocabularySize));
+                int expected = t < length ? output[t] : End;
+                Assert.Equal(expected, predicted);
+            }
+        }
+    }
+
+    [Fact]
+    public void Beam_search_of_width_one_is_greedy_decoding()
+    {
+        var pair = new MixedPair(1, 6, 10, seed: 14);
+        var random = new SeededRandom(15);
+        int differentLengths = 0;
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int[] source = RandomTokens(1 + random.NextInt(6), MixedPair.SourceVocabularySize, random);
+            int[] greedy = new int[9];
+            int[] beam = new int[9];
+            int greedyLength = pair.Translate(source, Start, End, greedy);
+            int beamLength = pair.BeamSearch(source, Start, End, beam, width: 1);
+            Assert.Equal(greedy.AsSpan(0, greedyLength).ToArray(), beam.AsSpan(0, beamLength).ToArray());
+            differentLengths |= 1 << greedyLength;
+        }
+
+        Assert.True(int.PopCount(differentLengths) > 1, "the random pair always decoded the same length; the test would not see length handling");
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public void Wide_beam_search_finds_the_best_sequence_of_an_exhaustive_search(double lengthPenalty)
+    {
+        // Vocabulary 6 (end = 1), at most 3 tokens: 1 + 5 + 25 + 125 hypotheses, so a beam of 200 keeps them all and
+        // must return exactly the best-scoring sequence that brute force finds with the decoder's Step.
+        var pair = new BidirectionalPair(1, 4, 5, seed: 16);
+        var random = new SeededRandom(17);
+        for (int trial = 0; trial < 4; trial++)
+        {
+            float[] source = GradientCheck.Gaussian(3 * BidirectionalPair.SourceInputSize, 1.5f, random);
+            int[] beam = new int[3];
+            int beamLength = pair.BeamSearch(source, Start, End, beam, width: 200, lengthPenalty);
+
+            WideDecoder.State start = default;
+            pair.Encode(source, ref start);
+            var (best, bestScore) = BruteForce(pair.Decoder, start, [], 0, 3, lengthPenalty);
+            Assert.Equal(best, beam.AsSpan(0, beamLength).ToArray());
+            Assert.True(double.IsFinite(bestScore));
+        }
+    }
+
+    [Fact]
+    public void Decoding_allocates_nothing_after_warm_up()
+    {
+        var pair = new MixedPair(1, 6, 10, seed: 18);
+        int[] source = [2, 3, 4, 1, 0];
+        int[] output = new int[9];
+        pair.Translate(source, Start, End, output);
+        pair.BeamSearch(source, Start, End, output, width: 4);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            pair.Translate(source, Start, End, output);
+            pair.BeamSearch(source, Start, End, output, width: 4);
+            pair.BeamSearch(source, Start, End, output.AsSpan(0, 5), width: 2);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Forward_checks_sizes_before_running_and_backward_needs_a_forward()
+    {
+        var pair = new TokenPair(2, 4, 5, seed: 19);
+        float[] logits = new float[3 * 2 * TokenPair.TargetVocabularySize];
+        var wrongLogits = Assert.Throws<ArgumentException>(() => pair.Forward(new int[4], [2, 2], new int[6], [3, 3], new float[5]));
+        Assert.Equal("logits", wrongLogits.ParamName);
+        var wrongBatch = Assert.Throws<ArgumentException>(() => pair.Forward(new int[4], [2, 2], new int[3], [3], logits));
+        Assert.Equal("targetLengths", wrongBatch.ParamName);
+        var tooLong = Assert.Throws<ArgumentException>(() => pair.Translate([2, 3, 4, 5, 6], Start, End, new int[3]));
+        Assert.Equal("source", tooLong.ParamName);
+        Assert.Throws<InvalidOperationException>(() => pair.Backward(logits));
+        pair.Forward(new int[4], [2, 2], new int[6], [3, 3], logits);
+        pair.Translate([2], Start, End, new int[3]);
+        Assert.Throws<InvalidOperationException>(() => pair.Backward(logits)); // Translate replaced the cached activations
+    }
+
+    [Fact]
+    public void Copy_task_is_learned_to_every_held_out_sequence()
+    {
+        // Sequences of 1–5 symbols from 2..7 must come back unchanged through the fixed-size state.
+        var random = new SeededRandom(20);
+        var train = CopyPairs(1500, random);
+        var test = CopyPairs(200, random);
+        var pair = new Copier(maxBatch: 32, maxSourceSteps: 5, maxTargetSteps: 6, seed: 21);
+        var trainer = new EncoderDecoderTrainer<Copier>(pair, new Adam(learningRate: 0.01f));
+        var history = trainer.Fit(train, new EncoderDecoderFitOptions { Epochs = 12, BatchSize = 32, Seed = 22, ClipGradientNorm = 1f });
+        Assert.True(history.Epochs[^1].Loss < history.Epochs[0].Loss / 10, $"loss went from {history.Epochs[0].Loss} to {history.Epochs[^1].Loss}");
+        Assert.Equal(1.0, trainer.ExactMatch(test));
+        Assert.Equal(1.0, trainer.Evaluate(test).Metric);
+    }
+
+    [Fact]
+    public void Training_is_deterministic_and_scheduled_sampling_changes_the_run()
+    {
+        var random = new SeededRandom(23);
+        var data = CopyPairs(200, random);
+        float[] Run(double sampling)
+        {
+            var pair = new Copier(maxBatch: 16, maxSourceSteps: 5, maxTargetSteps: 6, seed: 24);
+            var trainer = new EncoderDecoderTrainer<Copier>(pair, new Adam(learningRate: 0.01f));
+            trainer.Fit(data, new EncoderDecoderFitOptions { Epochs = 2, BatchSize = 16, Seed = 25, SamplingProbability = _ => sampling });
+            return pair.Parameters.Values.ToArray();
+        }
+
+        Assert.Equal(Run(0), Run(0));
+        Assert.Equal(Run(0.5), Run(0.5));
+        Assert.NotEqual(Run(0), Run(0.5));
+    }
+
+    private static SequencePairDataset CopyPairs(int count, SeededRandom random)
+    {
+        var sources = new int[count][];
+        for (int i = 0; i < count; i++)
+        {
+            sources[i] = new int[1 + random.NextInt(5)];
+            for (int t = 0; t < sources[i].Length; t++)
+            {
+                sources[i][t] = 2 + random.NextInt(6);
+            }
+        }
+
+        return new SequencePairDataset(sources, sources, Start, End);
+    }
+
+    /// <summary>The best continuation of <paramref name="prefix"/> by score / length^α, enumerating every sequence.</summary>
+    private static (int[] Tokens, double Score) BruteForce(WideDecoder decoder, WideDecoder.State state, int[] prefix, double logProbability, int maxLength, double lengthPenalty)
+    {
+        float[] logits = new float[WideDecoder.OutputSize];
+        decoder.Step(prefix.Length == 0 ? Start : prefix[^1], ref state, logits);
+        double max = logits.Max();
+        double logSumExp = max + Math.Log(logits.Sum(z => Math.Exp(z - max)));
+        // Ending here: the end token counts in the length.
+        (int[] Tokens, double Score) best = (prefix, (logProbability + logits[End] - logSumExp) / Math.Pow(prefix.Length + 1, lengthPenalty));
+        if (prefix.Length == maxLength)
+        {
+            return best;
+        }
+
+        for (int token = 0; token < logits.Length; token++)
+        {
+            if (token == End)
+            {
+                continue;
+            }
+
+            var candidate = BruteForce(decoder, state, [.. prefix, token], logProbability + logits[token] - logSumExp, maxLength, lengthPenalty);
+            if (candidate.Score > best.Score)
+            {
+                best = candidate;
+            }
+        }
+
+        return best;
+    }
+
+    private static (int[] Tokens, int[] Lengths) Tokens(int steps, int batch, int vocabulary, SeededRandom random)
+    {
+        int[] lengths = GradientCheck.Lengths(steps, batch, random);
+        return (RandomTokens(steps * batch, vocabulary, random), lengths);
+    }
+
+    private static int[] RandomTokens(int count, int vocabulary, SeededRandom random)
+    {
+        int[] tokens = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            tokens[i] = random.NextInt(vocabulary);
+        }
+
+        return tokens;
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}
