@@ -184,6 +184,116 @@ public class DiagnosticTests
         },
     };
 
+    private const string Encoder = "[Embedding(10, 4)] [Lstm(8)] internal partial class Enc;\n";
+    private const string Decoder = "[Embedding(10, 4)] [Lstm(8, ReturnSequences = true)] [Dense(10)] internal partial class Dec;\n";
+
+    /// <summary>Mistakes in an [EncoderDecoder] pair; the two models themselves are valid and still generated.</summary>
+    public static TheoryData<string, string, string[]> PairCases { get; } = new()
+    {
+        {
+            "RNNG020",
+            Encoder + "internal class Plain;\n[EncoderDecoder(typeof(Enc), [|typeof(Plain)|])] internal partial class Pair;",
+            ["decoder 'Plain' is not an RnnGen model declared in this project", "RnnGen layer attributes"]
+        },
+        {
+            "RNNG021",
+            Decoder + "[Embedding(10, 4)] [Gru(8)] internal partial class Enc;\n[EncoderDecoder([|typeof(Enc)|], typeof(Dec))] internal partial class Pair;",
+            ["encoder 'Enc' (GRU 1×8)", "decoder 'Dec' (LSTM 1×8)", "cell state c", "both be LSTMs or both not"]
+        },
+        {
+            "RNNG021",
+            Decoder + "[Embedding(10, 4)] [Lstm(6)] internal partial class Enc;\n[EncoderDecoder([|typeof(Enc)|], typeof(Dec))] internal partial class Pair;",
+            ["(LSTM 1×6)", "needs the hidden size of 'lstm', 6"]
+        },
+        {
+            "RNNG021",
+            Decoder + "[Embedding(10, 4)] [Lstm(8, Bidirectional = true)] internal partial class Enc;\n[EncoderDecoder([|typeof(Enc)|], typeof(Dec))] internal partial class Pair;",
+            ["(LSTM bidirectional 1×8)", "two directions are concatenated", "needs hidden size 16"]
+        },
+        {
+            "RNNG021",
+            Decoder + "[Embedding(10, 4)] [Lstm(8, Layers = 2)] internal partial class Enc;\n[EncoderDecoder([|typeof(Enc)|], typeof(Dec))] internal partial class Pair;",
+            ["stacks 2 layers", "give them the same Layers"]
+        },
+        {
+            "RNNG021",
+            Decoder + "[RnnModel(InputSize = 3)] [Dense(8)] internal partial class Enc;\n[EncoderDecoder([|typeof(Enc)|], typeof(Dec))] internal partial class Pair;",
+            ["(no recurrent state)", "no state to hand over"]
+        },
+        {
+            "RNNG022",
+            Encoder + "[RnnModel(InputSize = 10)] [Lstm(8, ReturnSequences = true)] [Dense(10)] internal partial class Dec;\n[EncoderDecoder(typeof(Enc), [|typeof(Dec)|])] internal partial class Pair;",
+            ["decoder 'Dec' reads feature vectors", "start it with [Embedding(vocabulary, dimension)]"]
+        },
+        {
+            "RNNG022",
+            Encoder + "[Embedding(10, 4)] [Lstm(8)] [Dense(10)] internal partial class Dec;\n[EncoderDecoder(typeof(Enc), [|typeof(Dec)|])] internal partial class Pair;",
+            ["outputs one vector per sequence", "set ReturnSequences = true"]
+        },
+        {
+            "RNNG022",
+            Encoder + "[Embedding(10, 4)] [Lstm(8, ReturnSequences = true)] [Dense(10, Activation = Activation.Softmax)] internal partial class Dec;\n[EncoderDecoder(typeof(Enc), [|typeof(Dec)|])] internal partial class Pair;",
+            ["does not end with logits", "end it with [Dense(10)] without Activation"]
+        },
+        {
+            "RNNG022",
+            Encoder + "[Embedding(10, 4)] [Lstm(8, ReturnSequences = true)] [Dense(12)] internal partial class Dec;\n[EncoderDecoder(typeof(Enc), [|typeof(Dec)|])] internal partial class Pair;",
+            ["predicts 12 classes but reads 10 token ids", "fed back as inputs"]
+        },
+        {
+            "RNNG022",
+            Encoder + "[Embedding(10, 4)] [Lstm(8, Bidirectional = true, ReturnSequences = true)] [Dense(10)] internal partial class Dec;\n[EncoderDecoder(typeof(Enc), [|typeof(Dec)|])] internal partial class Pair;",
+            ["has a bidirectional layer", "remove Bidirectional"]
+        },
+        {
+            "RNNG023",
+            Encoder + Decoder + "[[|EncoderDecoder(typeof(Enc), typeof(Dec))|]] [RnnModel(InputSize = 3)] [Lstm(4)] internal partial class Pair;",
+            ["'Pair' has [EncoderDecoder] and layer attributes", "move the layers to a model class of their own"]
+        },
+        {
+            "RNNG001",
+            Encoder + Decoder + "[EncoderDecoder(typeof(Enc), typeof(Dec))] internal class [|Pair|];",
+            ["'Pair' must be declared 'partial'"]
+        },
+        {
+            "RNNG016",
+            Encoder + Decoder + "[EncoderDecoder(typeof(Enc), typeof(Dec))] internal partial class [|Encoder|];",
+            ["cannot be named 'Encoder'"]
+        },
+    };
+
+    /// <summary>A pair's mistake is reported where it is; both models still compile and nothing is generated for the pair.</summary>
+    [Theory]
+    [MemberData(nameof(PairCases))]
+    public void Pair_mistake_is_reported_at_the_offending_code(string id, string markedDeclaration, string[] messageFragments)
+    {
+        var (declaration, expectedSpan) = Unmark("using RnnGen;\n\n" + markedDeclaration + "\n");
+        var run = GeneratorHarness.Run(declaration);
+
+        Assert.Null(run.Result.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (string fragment in messageFragments)
+        {
+            Assert.True(message.Contains(fragment, StringComparison.Ordinal), $"The message of {id} should contain \"{fragment}\":\n{message}");
+        }
+
+        Assert.Equal(declaration[expectedSpan.Start..expectedSpan.End], declaration[diagnostic.Location.SourceSpan.Start..diagnostic.Location.SourceSpan.End]);
+        Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("Encoder–decoder generated by RnnGen", StringComparison.Ordinal));
+        var errors = run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, "The declarations and the generated models should compile:\n" + GeneratorHarness.Describe(errors));
+    }
+
+    /// <summary>A model with errors of its own is not reported again by the pair that names it.</summary>
+    [Fact]
+    public void A_broken_model_in_a_pair_is_reported_once()
+    {
+        var run = GeneratorHarness.Run("using RnnGen;\n" + Decoder + "[Embedding(10, 4)] [Lstm(0)] internal partial class Enc;\n[EncoderDecoder(typeof(Enc), typeof(Dec))] internal partial class Pair;\n");
+        Assert.Equal("RNNG003", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Equal(["Dec.g.cs"], run.GeneratedSources.Select(s => s.HintName));
+    }
+
     /// <summary>Descriptors that no declaration can trigger.</summary>
     private static readonly string[] s_untriggerable =
     [
@@ -223,7 +333,7 @@ public class DiagnosticTests
     [Fact]
     public void Every_triggerable_descriptor_has_a_case()
     {
-        var covered = Cases.Select(row => (string)row[0]).ToHashSet(StringComparer.Ordinal);
+        var covered = Cases.Concat(PairCases).Select(row => (string)row[0]).ToHashSet(StringComparer.Ordinal);
         var missing = AllDescriptors().Select(d => d.Id).Where(id => !covered.Contains(id) && !s_untriggerable.Contains(id));
         Assert.Empty(missing);
     }

@@ -134,6 +134,53 @@ public class IncrementalityTests
         Assert.Contains(typeof(LocationInfo), walker.Seen);
     }
 
+    private const string PairSource = """
+        using RnnGen;
+
+        [EncoderDecoder(typeof(Enc), typeof(Dec))]
+        internal partial class Pair;
+        """;
+
+    private const string PairModelsSource = """
+        using RnnGen;
+
+        [Embedding(10, 4)] [Lstm(8)] internal partial class Enc;
+        [Embedding(10, 4)] [Lstm(8, ReturnSequences = true)] [Dense(10)] internal partial class Dec;
+        """;
+
+    [Fact]
+    public void An_unrelated_edit_leaves_a_pair_cached()
+    {
+        var first = GeneratorHarness.Run(PairSource, PairModelsSource, UnrelatedSource);
+        var second = GeneratorHarness.Run(first.Driver, Edit(first, 2, UnrelatedSource.Replace("41", "42", StringComparison.Ordinal)));
+
+        foreach (string step in new[] { TrackingNames.ParsePair, TrackingNames.Pairs })
+        {
+            Assert.All(Outputs(second, step), output => Assert.True(
+                output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                $"Step {step} produced {output.Reason}"));
+        }
+    }
+
+    /// <summary>The pair is declared in another file than its models: an edit to a model must still reach it.</summary>
+    [Fact]
+    public void Editing_a_model_in_another_file_rechecks_the_pair()
+    {
+        var first = GeneratorHarness.Run(PairSource, PairModelsSource);
+        Assert.Empty(first.GeneratorDiagnostics);
+        Assert.Contains(first.GeneratedSources, s => s.HintName == "Pair.g.cs");
+
+        var second = GeneratorHarness.Run(first.Driver, Edit(first, 1, PairModelsSource.Replace("[Lstm(8)]", "[Lstm(6)]", StringComparison.Ordinal)));
+        Assert.Contains(Outputs(second, TrackingNames.Pairs), output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.Equal("RNNG021", Assert.Single(second.GeneratorDiagnostics).Id);
+        Assert.DoesNotContain(second.GeneratedSources, s => s.HintName == "Pair.g.cs");
+
+        var third = GeneratorHarness.Run(second.Driver, Edit(second, 1, PairModelsSource.Replace("[Lstm(8, ", "[Lstm(6, ", StringComparison.Ordinal).Replace("[Lstm(8)]", "[Lstm(6)]", StringComparison.Ordinal)));
+        Assert.Empty(third.GeneratorDiagnostics);
+        Assert.Contains(third.GeneratedSources, s => s.HintName == "Pair.g.cs");
+        Assert.Empty(third.CompilationDiagnostics);
+    }
+
     /// <summary>The input compilation of <paramref name="run"/> with source file <paramref name="index"/> replaced by <paramref name="source"/>.</summary>
     private static Compilation Edit(GeneratorRun run, int index, string source)
     {

@@ -116,6 +116,35 @@ public class SnapshotTests
         public partial class DeepSigmoidRnn;
         """);
 
+    /// <summary>A bidirectional GRU encoder handing both directions to a decoder of twice its width; all three files.</summary>
+    [Fact]
+    public void EncoderDecoderWithConcatenatedDirections()
+    {
+        var run = GeneratorHarness.Run("""
+            using RnnGen;
+
+            namespace Translation;
+
+            [Embedding(12, 8)]
+            [Gru(16, Bidirectional = true)]
+            public partial class SourceReader;
+
+            [Embedding(12, 8)]
+            [Gru(32, ReturnSequences = true)]
+            [Dense(12)]
+            public partial class TargetWriter;
+
+            /// <summary>Reads a source sentence and writes its translation.</summary>
+            [EncoderDecoder(typeof(SourceReader), typeof(TargetWriter))]
+            public partial class Translator;
+            """);
+
+        Assert.True(run.GeneratorDiagnostics.IsEmpty, "Generator diagnostics:\n" + GeneratorHarness.Describe(run.GeneratorDiagnostics));
+        Assert.True(run.CompilationDiagnostics.IsEmpty, "The pair and its generated code have diagnostics:\n" + GeneratorHarness.Describe(run.CompilationDiagnostics));
+        Assert.Equal(["Translation.SourceReader.g.cs", "Translation.TargetWriter.g.cs", "Translation.Translator.g.cs"], run.GeneratedSources.Select(s => s.HintName).Order(System.StringComparer.Ordinal));
+        SnapshotVerifier.Verify(run);
+    }
+
     private static void VerifyModel(string hintName, string source, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "")
     {
         var run = GeneratorHarness.Run(source);
