@@ -34,15 +34,10 @@ else
     return 2;
 }
 
-DirectoryInfo? temporary = null;
-if (weightsPath is null)
-{
-    temporary = Directory.CreateTempSubdirectory("aot-inference-");
-    weightsPath = InitialWeights.Write(temporary.FullName, Seed);
-}
-
+DirectoryInfo? temporary = weightsPath is null ? Directory.CreateTempSubdirectory("aot-inference-") : null;
 try
 {
+    weightsPath ??= InitialWeights.Write(temporary!.FullName, Seed);
     SafetensorsFile weights = SafetensorsFile.Read(weightsPath);
     var model = new CharacterModel(maxBatch: 1, maxSteps: 1);
     model.Parameters.Load(weights);
