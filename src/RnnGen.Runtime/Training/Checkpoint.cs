@@ -26,6 +26,15 @@ public static class Checkpoint
         return stem + ".optimizer" + Extension;
     }
 
+    /// <summary>The metadata a trainer writes with a best checkpoint, read back by <see cref="Load"/>.</summary>
+    internal static Dictionary<string, string> Metadata(int epoch, MonitoredQuantity monitor, double value) => new()
+    {
+        ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
+        ["monitor"] = monitor.ToString(),
+        ["monitored_value"] = value.ToString("R", CultureInfo.InvariantCulture),
+        ["format"] = "rnngen-checkpoint/1",
+    };
+
     /// <summary>Saves the weights of <paramref name="parameters"/> and the state of <paramref name="optimizer"/>.</summary>
     public static void Save(string weightsPath, ParameterSet parameters, Optimizer optimizer, IReadOnlyDictionary<string, string>? metadata = null)
     {

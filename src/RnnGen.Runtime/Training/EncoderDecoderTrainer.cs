@@ -85,7 +85,7 @@ public sealed class EncoderDecoderTrainer<TModel>
                 random.Shuffle(order.AsSpan());
             }
 
-            var totals = default(Totals);
+            var totals = default(RunningTotals);
             for (int b = 0; b < batches; b++)
             {
                 int start = b * options.BatchSize;
@@ -115,7 +115,7 @@ public sealed class EncoderDecoderTrainer<TModel>
                 }
 
                 Optimizer.Step(parameters);
-                totals.Add(loss.Sum, loss.Count, correct, counted);
+                totals.Add(new BatchResult(loss.Sum, loss.Count, correct, counted));
                 options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, b + 1, batches, totals.Loss, totals.Metric));
             }
 
@@ -129,13 +129,7 @@ public sealed class EncoderDecoderTrainer<TModel>
                 bestEpoch = epoch;
                 if (options.CheckpointPath is not null)
                 {
-                    Checkpoint.Save(options.CheckpointPath, parameters, Optimizer, new Dictionary<string, string>
-                    {
-                        ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
-                        ["monitor"] = nameof(MonitoredQuantity.Loss),
-                        ["monitored_value"] = monitored.ToString("R", CultureInfo.InvariantCulture),
-                        ["format"] = "rnngen-checkpoint/1",
-                    });
+                    Checkpoint.Save(options.CheckpointPath, parameters, Optimizer, Checkpoint.Metadata(epoch, MonitoredQuantity.Loss, monitored));
                 }
             }
 
@@ -160,7 +154,7 @@ public sealed class EncoderDecoderTrainer<TModel>
         }
 
         var batch = Buffers(size, data, null);
-        var totals = default(Totals);
+        var totals = default(RunningTotals);
         int[] all = new int[data.Count];
         for (int i = 0; i < all.Length; i++)
         {
@@ -173,7 +167,7 @@ public sealed class EncoderDecoderTrainer<TModel>
             Model.Forward(batch.Sources, batch.SourceLengths, batch.TargetInputs, batch.TargetLengths, batch.Logits, training: false);
             var loss = _crossEntropy.Compute(batch.Logits, batch.Vocabulary, batch.Labels, batch.Gradient);
             int correct = Metrics.CountCorrectLabels(batch.Logits, batch.Vocabulary, batch.Labels, IgnoreLabel, out int counted);
-            totals.Add(loss.Sum, loss.Count, correct, counted);
+            totals.Add(new BatchResult(loss.Sum, loss.Count, correct, counted));
         }
 
         return new Evaluation(totals.Loss, totals.Metric, totals.Counted);
@@ -283,29 +277,6 @@ public sealed class EncoderDecoderTrainer<TModel>
         }
 
         return _batch;
-    }
-
-    /// <summary>Running sums of an epoch or an evaluation.</summary>
-    private struct Totals
-    {
-        private double _loss;
-        private int _lossCount;
-        private double _correct;
-        private int _counted;
-
-        public readonly double Loss => _lossCount == 0 ? double.NaN : _loss / _lossCount;
-
-        public readonly double Metric => _counted == 0 ? double.NaN : _correct / _counted;
-
-        public readonly int Counted => _lossCount;
-
-        public void Add(double loss, int lossCount, int correct, int counted)
-        {
-            _loss += loss;
-            _lossCount += lossCount;
-            _correct += correct;
-            _counted += counted;
-        }
     }
 
     /// <summary>One time-major batch: sources, decoder inputs (start + target) and labels (target + end, padding ignored).</summary>

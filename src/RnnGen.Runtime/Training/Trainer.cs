@@ -147,7 +147,7 @@ public sealed class Trainer<TModel>
                 epochRandom.Shuffle(order.AsSpan());
             }
 
-            var totals = default(Totals);
+            var totals = default(RunningTotals);
             int skipped = 0;
             for (int batch = 0; batch < batches; batch++)
             {
@@ -185,7 +185,7 @@ public sealed class Trainer<TModel>
                 }
                 if (options.CheckpointPath is not null)
                 {
-                    Checkpoint.Save(options.CheckpointPath, parameters, Optimizer, CheckpointMetadata(record, options.Monitor, monitored));
+                    Checkpoint.Save(options.CheckpointPath, parameters, Optimizer, Checkpoint.Metadata(record.Epoch, options.Monitor, monitored));
                 }
             }
             else
@@ -217,7 +217,7 @@ public sealed class Trainer<TModel>
         int size = batchSize ?? Model.MaxBatch;
         CheckCompatible(data, nameof(data));
         var buffers = Buffers(size, data.LongestSequence, data.ValueSize);
-        var totals = default(Totals);
+        var totals = default(RunningTotals);
         int[] all = Range(0, data.Count);
         for (int start = 0; start < data.Count; start += size)
         {
@@ -280,14 +280,6 @@ public sealed class Trainer<TModel>
     private static double Monitored(EpochRecord record, MonitoredQuantity monitor) => monitor == MonitoredQuantity.Loss
         ? record.ValidationLoss ?? record.Loss
         : record.ValidationMetric ?? record.Metric;
-
-    private static Dictionary<string, string> CheckpointMetadata(EpochRecord record, MonitoredQuantity monitor, double value) => new()
-    {
-        ["epoch"] = record.Epoch.ToString(CultureInfo.InvariantCulture),
-        ["monitor"] = monitor.ToString(),
-        ["monitored_value"] = value.ToString("R", CultureInfo.InvariantCulture),
-        ["format"] = "rnngen-checkpoint/1",
-    };
 
     private bool IsBetter(double value, double best, FitOptions options)
     {
@@ -456,29 +448,5 @@ public sealed class Trainer<TModel>
         }
 
         return _buffers;
-    }
-
-    /// <summary>Running sums of an epoch or an evaluation.</summary>
-    private struct Totals
-    {
-        private double _loss;
-        private double _metric;
-        private int _lossCount;
-        private int _metricCount;
-
-        // NaN when nothing counted (every batch skipped, every label ignored): such an epoch can never be "best".
-        public readonly double Loss => _lossCount == 0 ? double.NaN : _loss / _lossCount;
-
-        public readonly double Metric => _metricCount == 0 ? double.NaN : _metric / _metricCount;
-
-        public readonly int Counted => _lossCount;
-
-        public void Add(BatchResult step)
-        {
-            _loss += step.LossSum;
-            _lossCount += step.LossCount;
-            _metric += step.MetricSum;
-            _metricCount += step.MetricCount;
-        }
     }
 }
