@@ -23,7 +23,7 @@ Console.WriteLine($"{train.Count:N0} training and {test.Count:N0} held-out quest
 const int BatchSize = 32;
 var pair = new Adder(maxBatch: BatchSize, maxSourceSteps: 7, maxTargetSteps: 5, seed: options.Seed);
 var trainer = new EncoderDecoderTrainer<Adder>(pair, new Adam(learningRate: 2e-3f));
-int epochs = options.EpochsOr(20, 2);
+int epochs = options.EpochsOr(12, 2);
 int reachedAt = 0;
 double exact = 0;
 Directory.CreateDirectory(options.OutputDirectory);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace RnnGen.Models.Tests;
 
@@ -10,7 +13,7 @@ namespace RnnGen.Models.Tests;
 public sealed class AdditionExampleTests
 {
     [Fact]
-    public void Quick_run_trains_decodes_and_reports_a_result()
+    public async Task Quick_run_trains_decodes_and_reports_a_result()
     {
         // The example is built beside this test project, in the same configuration: …/bin/{Configuration}/net10.0/.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -28,10 +31,11 @@ public sealed class AdditionExampleTests
             }
 
             using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "the quick run did not finish in 5 minutes");
-            string log = stdout + stderr.Result;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+            string stdout = await process.StandardOutput.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+            string log = stdout + await stderr;
             Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}:\n{log}");
 
             string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
