@@ -106,11 +106,7 @@ internal static class FeedForwardEmitter
 
                 return;
             default:
-                using (w.Block("for (int i = 0; i < " + target + ".Length; i++)"))
-                {
-                    w.Line(target + "[i] = " + Activations + "." + CellEmitter.FunctionName(layer.Activation) + "(" + target + "[i]);");
-                }
-
+                w.Line("global::RnnGen.Kernels.CellKernels.Activate(" + target + ", global::RnnGen.Activation." + CellEmitter.FunctionName(layer.Activation) + ");");
                 return;
         }
     }

@@ -9,7 +9,6 @@ internal static class Names
     public const string Span = "global::System.Span<float>";
     public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     public const string Kernels = "global::RnnGen.Kernels.MatrixKernels";
-    public const string Activations = "global::RnnGen.Kernels.Activations";
     public const string Sequences = "global::RnnGen.Kernels.SequenceKernels";
 
     public static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

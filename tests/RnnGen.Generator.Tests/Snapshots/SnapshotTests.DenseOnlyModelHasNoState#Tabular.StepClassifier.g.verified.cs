@@ -209,10 +209,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         output.Clear();
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
-        for (int i = 0; i < output.Length; i++)
-        {
-            output[i] = global::RnnGen.Kernels.Activations.Relu(output[i]);
-        }
+        global::RnnGen.Kernels.CellKernels.Activate(output, global::RnnGen.Activation.Relu);
         global::RnnGen.Kernels.SequenceKernels.ZeroPadding(output, Units, steps, View(_lengths, 0, batch));
     }
 
@@ -296,10 +293,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
             y.Clear();
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(y, Units, parameters.Slice(DenseBias, Units), 1, Units);
-            for (int i = 0; i < y.Length; i++)
-            {
-                y[i] = global::RnnGen.Kernels.Activations.Relu(y[i]);
-            }
+            global::RnnGen.Kernels.CellKernels.Activate(y, global::RnnGen.Activation.Relu);
             x = y;
         }
 

@@ -272,46 +272,12 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     }
 
     // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The gates keep their activations for backward.
-    private static void LstmCellForward(global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> h)
-    {
-        const int Hidden = 128;
-        for (int j = 0; j < Hidden; j++)
-        {
-            float i = global::RnnGen.Kernels.Activations.Sigmoid(gates[j]);
-            float f = global::RnnGen.Kernels.Activations.Sigmoid(gates[Hidden + j]);
-            float g = global::RnnGen.Kernels.Activations.Tanh(gates[(2 * Hidden) + j]);
-            float o = global::RnnGen.Kernels.Activations.Sigmoid(gates[(3 * Hidden) + j]);
-            gates[j] = i;
-            gates[Hidden + j] = f;
-            gates[(2 * Hidden) + j] = g;
-            gates[(3 * Hidden) + j] = o;
-            float cell = (f * c[j]) + (i * g);
-            c[j] = cell;
-            h[j] = o * global::RnnGen.Kernels.Activations.Tanh(cell);
-        }
-    }
+    private static void LstmCellForward(global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> h) =>
+        global::RnnGen.Kernels.CellKernels.LstmForward(gates, c, h);
 
     // dh = dH + dOutput; dc = dC + dh⊙o⊙(1 − tanh²c'); pre-activation gate gradients; then dC ← dc⊙f and dH ← 0 (the recurrent product adds the rest).
-    private static void LstmCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> cell, global::System.ReadOnlySpan<float> cellPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dC, global::System.Span<float> dGates)
-    {
-        const int Hidden = 128;
-        for (int j = 0; j < Hidden; j++)
-        {
-            float dh = dOutput.IsEmpty ? dH[j] : dH[j] + dOutput[j];
-            float i = gates[j];
-            float f = gates[Hidden + j];
-            float g = gates[(2 * Hidden) + j];
-            float o = gates[(3 * Hidden) + j];
-            float tanhCell = global::RnnGen.Kernels.Activations.Tanh(cell[j]);
-            float dc = dC[j] + (dh * o * (1f - (tanhCell * tanhCell)));
-            dGates[j] = dc * g * i * (1f - i);
-            dGates[Hidden + j] = dc * cellPrevious[j] * f * (1f - f);
-            dGates[(2 * Hidden) + j] = dc * i * (1f - (g * g));
-            dGates[(3 * Hidden) + j] = dh * tanhCell * o * (1f - o);
-            dC[j] = dc * f;
-            dH[j] = 0f;
-        }
-    }
+    private static void LstmCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> cell, global::System.ReadOnlySpan<float> cellPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dC, global::System.Span<float> dGates) =>
+        global::RnnGen.Kernels.CellKernels.LstmBackward(gates, cell, cellPrevious, dOutput, dH, dC, dGates);
 
     // lstm layer 0, forward direction: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
     private void ForwardLstmL0(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)

@@ -271,45 +271,12 @@ partial class Forecasting
         }
 
         // r = σ(a_r + u_r), z = σ(a_z + u_z), n = tanh(a_n + r⊙u_n), h' = (1 − z)⊙n + z⊙h, with u = W_hh·h + b_hh. The gates keep r, z, n for backward.
-        private static void GruCellForward(global::System.Span<float> gates, global::System.ReadOnlySpan<float> recurrent, global::System.Span<float> h, global::System.Span<float> recurrentN)
-        {
-            const int Hidden = 8;
-            for (int j = 0; j < Hidden; j++)
-            {
-                float r = global::RnnGen.Kernels.Activations.Sigmoid(gates[j] + recurrent[j]);
-                float z = global::RnnGen.Kernels.Activations.Sigmoid(gates[Hidden + j] + recurrent[Hidden + j]);
-                float u = recurrent[(2 * Hidden) + j];
-                float n = global::RnnGen.Kernels.Activations.Tanh(gates[(2 * Hidden) + j] + (r * u));
-                gates[j] = r;
-                gates[Hidden + j] = z;
-                gates[(2 * Hidden) + j] = n;
-                recurrentN[j] = u;
-                h[j] = ((1f - z) * n) + (z * h[j]);
-            }
-        }
+        private static void GruCellForward(global::System.Span<float> gates, global::System.ReadOnlySpan<float> recurrent, global::System.Span<float> h, global::System.Span<float> recurrentN) =>
+            global::RnnGen.Kernels.CellKernels.GruForward(gates, recurrent, h, recurrentN);
 
         // dh = dH + dOutput; through n, z and r to the input-side gates (dGates) and the recurrent side (dRecurrent, whose n block is scaled by r); dH ← dh⊙z.
-        private static void GruCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> recurrentN, global::System.ReadOnlySpan<float> hiddenPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dGates, global::System.Span<float> dRecurrent)
-        {
-            const int Hidden = 8;
-            for (int j = 0; j < Hidden; j++)
-            {
-                float dh = dOutput.IsEmpty ? dH[j] : dH[j] + dOutput[j];
-                float r = gates[j];
-                float z = gates[Hidden + j];
-                float n = gates[(2 * Hidden) + j];
-                float dn = dh * (1f - z) * (1f - (n * n));
-                float dz = dh * (hiddenPrevious[j] - n) * z * (1f - z);
-                float dr = dn * recurrentN[j] * r * (1f - r);
-                dGates[j] = dr;
-                dGates[Hidden + j] = dz;
-                dGates[(2 * Hidden) + j] = dn;
-                dRecurrent[j] = dr;
-                dRecurrent[Hidden + j] = dz;
-                dRecurrent[(2 * Hidden) + j] = dn * r;
-                dH[j] = dh * z;
-            }
-        }
+        private static void GruCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> recurrentN, global::System.ReadOnlySpan<float> hiddenPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dGates, global::System.Span<float> dRecurrent) =>
+            global::RnnGen.Kernels.CellKernels.GruBackward(gates, recurrentN, hiddenPrevious, dOutput, dH, dGates, dRecurrent);
 
         // gru layer 0, forward direction: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
         private void ForwardGruL0(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)

@@ -290,46 +290,12 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     }
 
     // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The gates keep their activations for backward.
-    private static void EncoderCellForward(global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> h)
-    {
-        const int Hidden = 24;
-        for (int j = 0; j < Hidden; j++)
-        {
-            float i = global::RnnGen.Kernels.Activations.Sigmoid(gates[j]);
-            float f = global::RnnGen.Kernels.Activations.Sigmoid(gates[Hidden + j]);
-            float g = global::RnnGen.Kernels.Activations.Tanh(gates[(2 * Hidden) + j]);
-            float o = global::RnnGen.Kernels.Activations.Sigmoid(gates[(3 * Hidden) + j]);
-            gates[j] = i;
-            gates[Hidden + j] = f;
-            gates[(2 * Hidden) + j] = g;
-            gates[(3 * Hidden) + j] = o;
-            float cell = (f * c[j]) + (i * g);
-            c[j] = cell;
-            h[j] = o * global::RnnGen.Kernels.Activations.Tanh(cell);
-        }
-    }
+    private static void EncoderCellForward(global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> h) =>
+        global::RnnGen.Kernels.CellKernels.LstmForward(gates, c, h);
 
     // dh = dH + dOutput; dc = dC + dh⊙o⊙(1 − tanh²c'); pre-activation gate gradients; then dC ← dc⊙f and dH ← 0 (the recurrent product adds the rest).
-    private static void EncoderCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> cell, global::System.ReadOnlySpan<float> cellPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dC, global::System.Span<float> dGates)
-    {
-        const int Hidden = 24;
-        for (int j = 0; j < Hidden; j++)
-        {
-            float dh = dOutput.IsEmpty ? dH[j] : dH[j] + dOutput[j];
-            float i = gates[j];
-            float f = gates[Hidden + j];
-            float g = gates[(2 * Hidden) + j];
-            float o = gates[(3 * Hidden) + j];
-            float tanhCell = global::RnnGen.Kernels.Activations.Tanh(cell[j]);
-            float dc = dC[j] + (dh * o * (1f - (tanhCell * tanhCell)));
-            dGates[j] = dc * g * i * (1f - i);
-            dGates[Hidden + j] = dc * cellPrevious[j] * f * (1f - f);
-            dGates[(2 * Hidden) + j] = dc * i * (1f - (g * g));
-            dGates[(3 * Hidden) + j] = dh * tanhCell * o * (1f - o);
-            dC[j] = dc * f;
-            dH[j] = 0f;
-        }
-    }
+    private static void EncoderCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> cell, global::System.ReadOnlySpan<float> cellPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dC, global::System.Span<float> dGates) =>
+        global::RnnGen.Kernels.CellKernels.LstmBackward(gates, cell, cellPrevious, dOutput, dH, dC, dGates);
 
     // encoder layer 0, forward direction: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
     private void ForwardEncoderL0(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)
@@ -482,45 +448,12 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     }
 
     // r = σ(a_r + u_r), z = σ(a_z + u_z), n = tanh(a_n + r⊙u_n), h' = (1 − z)⊙n + z⊙h, with u = W_hh·h + b_hh. The gates keep r, z, n for backward.
-    private static void DecoderCellForward(global::System.Span<float> gates, global::System.ReadOnlySpan<float> recurrent, global::System.Span<float> h, global::System.Span<float> recurrentN)
-    {
-        const int Hidden = 16;
-        for (int j = 0; j < Hidden; j++)
-        {
-            float r = global::RnnGen.Kernels.Activations.Sigmoid(gates[j] + recurrent[j]);
-            float z = global::RnnGen.Kernels.Activations.Sigmoid(gates[Hidden + j] + recurrent[Hidden + j]);
-            float u = recurrent[(2 * Hidden) + j];
-            float n = global::RnnGen.Kernels.Activations.Tanh(gates[(2 * Hidden) + j] + (r * u));
-            gates[j] = r;
-            gates[Hidden + j] = z;
-            gates[(2 * Hidden) + j] = n;
-            recurrentN[j] = u;
-            h[j] = ((1f - z) * n) + (z * h[j]);
-        }
-    }
+    private static void DecoderCellForward(global::System.Span<float> gates, global::System.ReadOnlySpan<float> recurrent, global::System.Span<float> h, global::System.Span<float> recurrentN) =>
+        global::RnnGen.Kernels.CellKernels.GruForward(gates, recurrent, h, recurrentN);
 
     // dh = dH + dOutput; through n, z and r to the input-side gates (dGates) and the recurrent side (dRecurrent, whose n block is scaled by r); dH ← dh⊙z.
-    private static void DecoderCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> recurrentN, global::System.ReadOnlySpan<float> hiddenPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dGates, global::System.Span<float> dRecurrent)
-    {
-        const int Hidden = 16;
-        for (int j = 0; j < Hidden; j++)
-        {
-            float dh = dOutput.IsEmpty ? dH[j] : dH[j] + dOutput[j];
-            float r = gates[j];
-            float z = gates[Hidden + j];
-            float n = gates[(2 * Hidden) + j];
-            float dn = dh * (1f - z) * (1f - (n * n));
-            float dz = dh * (hiddenPrevious[j] - n) * z * (1f - z);
-            float dr = dn * recurrentN[j] * r * (1f - r);
-            dGates[j] = dr;
-            dGates[Hidden + j] = dz;
-            dGates[(2 * Hidden) + j] = dn;
-            dRecurrent[j] = dr;
-            dRecurrent[Hidden + j] = dz;
-            dRecurrent[(2 * Hidden) + j] = dn * r;
-            dH[j] = dh * z;
-        }
-    }
+    private static void DecoderCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> recurrentN, global::System.ReadOnlySpan<float> hiddenPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dGates, global::System.Span<float> dRecurrent) =>
+        global::RnnGen.Kernels.CellKernels.GruBackward(gates, recurrentN, hiddenPrevious, dOutput, dH, dGates, dRecurrent);
 
     // decoder layer 0, forward direction: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
     private void ForwardDecoderL0(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)

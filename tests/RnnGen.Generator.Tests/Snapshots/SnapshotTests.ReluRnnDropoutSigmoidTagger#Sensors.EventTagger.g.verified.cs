@@ -266,13 +266,8 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
     // h' = relu(a), where the gates already hold a = W_ih·x + b_ih + W_hh·h + b_hh; they keep h' for backward.
     private static void RnnCellForward(global::System.Span<float> gates, global::System.Span<float> h)
     {
-        const int Hidden = 16;
-        for (int j = 0; j < Hidden; j++)
-        {
-            float value = global::RnnGen.Kernels.Activations.Relu(gates[j]);
-            gates[j] = value;
-            h[j] = value;
-        }
+        global::RnnGen.Kernels.CellKernels.Activate(gates, global::RnnGen.Activation.Relu);
+        gates.CopyTo(h);
     }
 
     // da = (dH + dOutput)⊙relu'(a), from the stored h'; dH ← 0 (the recurrent product adds the rest).
@@ -452,10 +447,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         output.Clear();
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
-        for (int i = 0; i < output.Length; i++)
-        {
-            output[i] = global::RnnGen.Kernels.Activations.Sigmoid(output[i]);
-        }
+        global::RnnGen.Kernels.CellKernels.Activate(output, global::RnnGen.Activation.Sigmoid);
         global::RnnGen.Kernels.SequenceKernels.ZeroPadding(output, Units, steps, View(_lengths, 0, batch));
     }
 
@@ -528,10 +520,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             y.Clear();
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(y, Units, parameters.Slice(DenseBias, Units), 1, Units);
-            for (int i = 0; i < y.Length; i++)
-            {
-                y[i] = global::RnnGen.Kernels.Activations.Sigmoid(y[i]);
-            }
+            global::RnnGen.Kernels.CellKernels.Activate(y, global::RnnGen.Activation.Sigmoid);
             x = y;
         }
 

@@ -321,13 +321,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     // h' = sigmoid(a), where the gates already hold a = W_ih·x + b_ih + W_hh·h + b_hh; they keep h' for backward.
     private static void RnnCellForward(global::System.Span<float> gates, global::System.Span<float> h)
     {
-        const int Hidden = 7;
-        for (int j = 0; j < Hidden; j++)
-        {
-            float value = global::RnnGen.Kernels.Activations.Sigmoid(gates[j]);
-            gates[j] = value;
-            h[j] = value;
-        }
+        global::RnnGen.Kernels.CellKernels.Activate(gates, global::RnnGen.Activation.Sigmoid);
+        gates.CopyTo(h);
     }
 
     // da = (dH + dOutput)⊙sigmoid'(a), from the stored h'; dH ← 0 (the recurrent product adds the rest).
