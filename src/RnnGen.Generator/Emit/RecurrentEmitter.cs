@@ -161,6 +161,19 @@ internal static class RecurrentEmitter
         }
     }
 
+    private static void WriteRecurrentProduct(SourceWriter w, string target)
+    {
+        using (w.Block("if (transposed)"))
+        {
+            w.Line(Kernels + ".MultiplyAdd(h, Hidden, weightHhT, " + target + ", GateWidth, running, Hidden, GateWidth);");
+        }
+
+        using (w.Block("else"))
+        {
+            w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, " + target + ", GateWidth, running, Hidden, GateWidth);");
+        }
+    }
+
     private static string Time(int d) => d == 1 ? "steps - 1 - s" : "s";
 
     private static void WriteSublayerForward(SourceWriter w, LayerSpec layer, int k, int d, List<TensorSlot> slots)
@@ -198,6 +211,15 @@ internal static class RecurrentEmitter
             w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);");
             w.Line(Kernels + ".AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);");
             w.Line();
+            w.Line("// with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows");
+            w.Line("bool transposed = " + Kernels + ".PrefersTransposedWeights(batch);");
+            w.Line(Span + " weightHhT = View(" + Field(layer, "WeightHhTransposed") + ", 0, Hidden * GateWidth);");
+            using (w.Block("if (transposed)"))
+            {
+                w.Line(Kernels + ".Transpose(wWeightHh, GateWidth, Hidden, weightHhT);");
+            }
+
+            w.Line();
             w.Line("// the state starts from the initial state, or zero");
             w.Line(Sequences + ".LoadState(initialState, " + TimesBatch(HiddenOffset(layer, k, d)) + ", h);");
             if (lstm)
@@ -220,13 +242,13 @@ internal static class RecurrentEmitter
                 {
                     w.Line("// recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block");
                     w.Line("recurrent.Clear();");
-                    w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);");
+                    WriteRecurrentProduct(w, "recurrent");;
                     w.Line(Kernels + ".AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);");
                 }
                 else
                 {
                     w.Line("// gates += h_{t-1}·W_hhᵀ + b_hh");
-                    w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);");
+                    WriteRecurrentProduct(w, "stepGates");;
                     w.Line(Kernels + ".AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);");
                 }
 

@@ -74,7 +74,12 @@ public static class MatrixKernels
         ref float aRef = ref MemoryMarshal.GetReference(a);
         ref float wRef = ref MemoryMarshal.GetReference(w);
         ref float cRef = ref MemoryMarshal.GetReference(c);
-        if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
+        if (UsePackedGemm(rows, outputs))
+        {
+            // Many rows (a batch, or every time step): the weight read as [inner, outputs] by packed tiles.
+            PackedGemm.MultiplyAdd(ref cRef, (nuint)cStride, ref aRef, (nuint)aStride, 1, ref wRef, 1, (nuint)inner, rows, outputs, inner);
+        }
+        else if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
         {
             MatrixLoops.MultiplyTransposedAdd<Simd512, Vector512<float>>(ref aRef, (nuint)aStride, ref wRef, ref cRef, (nuint)cStride, rows, (nuint)inner, outputs);
         }
@@ -125,7 +130,11 @@ public static class MatrixKernels
         var shape = new CombinationShape(
             Count: rows, TargetStride: (nuint)dStride, CoefficientCountStride: (nuint)gStride, CoefficientTermStride: 1,
             Terms: outputs, TermStride: (nuint)inner, Width: (nuint)inner);
-        if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
+        if (UsePackedGemm(rows, inner))
+        {
+            PackedGemm.MultiplyAdd(ref dRef, (nuint)dStride, ref gRef, (nuint)gStride, 1, ref wRef, (nuint)inner, 1, rows, inner, outputs);
+        }
+        else if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
         {
             MatrixLoops.AccumulateCombinations<Simd512, Vector512<float>>(ref dRef, ref gRef, ref wRef, shape);
         }
@@ -176,7 +185,12 @@ public static class MatrixKernels
         var shape = new CombinationShape(
             Count: outputs, TargetStride: (nuint)inner, CoefficientCountStride: 1, CoefficientTermStride: (nuint)gStride,
             Terms: rows, TermStride: (nuint)aStride, Width: (nuint)inner);
-        if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
+        if (UsePackedGemm(outputs, inner))
+        {
+            // dw = gᵀ·a: g read transposed through its strides, summing over the rows.
+            PackedGemm.MultiplyAdd(ref dwRef, (nuint)inner, ref gRef, 1, (nuint)gStride, ref aRef, (nuint)aStride, 1, outputs, inner, rows);
+        }
+        else if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
         {
             MatrixLoops.AccumulateCombinations<Simd512, Vector512<float>>(ref dwRef, ref gRef, ref aRef, shape);
         }
@@ -193,6 +207,48 @@ public static class MatrixKernels
             ScalarLoops.AccumulateCombinations(ref dwRef, ref gRef, ref aRef, shape);
         }
     }
+
+    /// <summary>
+    /// True when a product over <paramref name="rows"/> rows runs faster as <see cref="MultiplyAdd"/> on a transposed
+    /// copy of the weight (made once with <see cref="Transpose"/>) than as <see cref="MultiplyTransposedAdd"/>: with
+    /// Vector256 and at least one register block of rows, where the packed kernel reads the copy in place.
+    /// </summary>
+    public static bool PrefersTransposedWeights(int rows) => Vector256.IsHardwareAccelerated && rows >= PackedGemm.PanelRows;
+
+    /// <summary>Writes the transpose of <paramref name="source"/> [rows, columns] into <paramref name="target"/> [columns, rows].</summary>
+    /// <exception cref="ArgumentException">A size is negative or a span is too short.</exception>
+    public static void Transpose(ReadOnlySpan<float> source, int rows, int columns, Span<float> target)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        CheckMatrix(source.Length, rows, columns, columns, nameof(source), nameof(columns));
+        CheckMatrix(target.Length, columns, rows, rows, nameof(target), nameof(rows));
+
+        // 16×16 blocks keep both the rows read and the rows written in L1.
+        const int Block = 16;
+        for (int r0 = 0; r0 < rows; r0 += Block)
+        {
+            int r1 = Math.Min(rows, r0 + Block);
+            for (int c0 = 0; c0 < columns; c0 += Block)
+            {
+                int c1 = Math.Min(columns, c0 + Block);
+                for (int r = r0; r < r1; r++)
+                {
+                    for (int c = c0; c < c1; c++)
+                    {
+                        target[(c * rows) + r] = source[(r * columns) + c];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Products with at least a register block of rows and a vector of columns go through the packed 6×16 kernel
+    /// (Vector256); single rows (streaming, batch 1) and narrow shapes stay with the dot-product and combination loops.
+    /// </summary>
+    private static bool UsePackedGemm(int rows, int columns) =>
+        Vector256.IsHardwareAccelerated && rows >= PackedGemm.PanelRows && columns >= Vector256<float>.Count;
 
     /// <summary>Adds a row vector to every row: c[r·cStride + j] += bias[j].</summary>
     /// <param name="c">Matrix [rows, width] with row stride <paramref name="cStride"/>; added to.</param>

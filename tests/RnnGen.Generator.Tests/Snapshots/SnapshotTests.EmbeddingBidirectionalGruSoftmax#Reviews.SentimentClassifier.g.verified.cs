@@ -105,6 +105,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     private readonly float[] _gruState;
     private readonly float[] _gruStateGradient;
     private readonly float[] _gruFinalState;
+    private readonly float[] _gruWeightHhTransposed;
     private readonly float[] _gruGateGradients;
     private readonly float[] _gruRecurrent;
     private readonly float[] _gruRecurrentGradients;
@@ -165,6 +166,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         _gruState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 64);
         _gruStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 64);
         _gruFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 256);
+        _gruWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(64, 192);
         _gruGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
         _gruRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 192);
         _gruRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
@@ -438,6 +440,14 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
         for (int s = 0; s < steps; s++)
@@ -448,7 +458,14 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Clear();
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
@@ -554,6 +571,14 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 64 * batch, h);
         for (int s = 0; s < steps; s++)
@@ -564,7 +589,14 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Clear();
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
@@ -670,6 +702,14 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 128 * batch, h);
         for (int s = 0; s < steps; s++)
@@ -680,7 +720,14 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Clear();
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
@@ -786,6 +833,14 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 192 * batch, h);
         for (int s = 0; s < steps; s++)
@@ -796,7 +851,14 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Clear();
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {

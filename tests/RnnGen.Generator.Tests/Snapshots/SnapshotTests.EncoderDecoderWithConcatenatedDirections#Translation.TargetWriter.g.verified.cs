@@ -68,6 +68,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
     private readonly float[] _gruState;
     private readonly float[] _gruStateGradient;
     private readonly float[] _gruFinalState;
+    private readonly float[] _gruWeightHhTransposed;
     private readonly float[] _gruGateGradients;
     private readonly float[] _gruRecurrent;
     private readonly float[] _gruRecurrentGradients;
@@ -120,6 +121,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         _gruState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 32);
         _gruStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 32);
         _gruFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 32);
+        _gruWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(32, 96);
         _gruGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
         _gruRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 96);
         _gruRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
@@ -346,6 +348,14 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
         for (int s = 0; s < steps; s++)
@@ -356,7 +366,14 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Clear();
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {

@@ -65,6 +65,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     private readonly float[] _lstmCellStateGradient;
     private readonly float[] _lstmStateGradient;
     private readonly float[] _lstmFinalState;
+    private readonly float[] _lstmWeightHhTransposed;
     private readonly float[] _lstmGateGradients;
     private readonly float[] _denseOutput;
     private readonly float[] _denseOutputGradient;
@@ -115,6 +116,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         _lstmCellStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
         _lstmStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
         _lstmFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 256);
+        _lstmWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(128, 512);
         _lstmGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 512);
         _denseOutput = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 10);
         _denseOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 10);
@@ -306,6 +308,14 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_lstmWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 128 * batch, c);
@@ -317,7 +327,14 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             c.CopyTo(cellPrevious.Slice(t * batch * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {

@@ -68,6 +68,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     private readonly float[] _encoderCellStateGradient;
     private readonly float[] _encoderStateGradient;
     private readonly float[] _encoderFinalState;
+    private readonly float[] _encoderWeightHhTransposed;
     private readonly float[] _encoderGateGradients;
     private readonly float[] _decoderOutput0;
     private readonly float[] _decoderGates0;
@@ -78,6 +79,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     private readonly float[] _decoderState;
     private readonly float[] _decoderStateGradient;
     private readonly float[] _decoderFinalState;
+    private readonly float[] _decoderWeightHhTransposed;
     private readonly float[] _decoderGateGradients;
     private readonly float[] _decoderRecurrent;
     private readonly float[] _decoderRecurrentGradients;
@@ -128,6 +130,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         _encoderCellStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 24);
         _encoderStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 24);
         _encoderFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 48);
+        _encoderWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(24, 96);
         _encoderGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
         _decoderOutput0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _decoderGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
@@ -138,6 +141,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         _decoderState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _decoderStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _decoderFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
+        _decoderWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(16, 48);
         _decoderGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
         _decoderRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 48);
         _decoderRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
@@ -324,6 +328,14 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_encoderWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 24 * batch, c);
@@ -335,7 +347,14 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             c.CopyTo(cellPrevious.Slice(t * batch * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
@@ -481,6 +500,14 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_decoderWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
         for (int s = 0; s < steps; s++)
@@ -491,7 +518,14 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Clear();
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {

@@ -61,6 +61,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
     private readonly float[] _rnnState;
     private readonly float[] _rnnStateGradient;
     private readonly float[] _rnnFinalState;
+    private readonly float[] _rnnWeightHhTransposed;
     private readonly float[] _rnnGateGradients;
     private readonly float[] _dropoutOutput;
     private readonly float[] _dropoutMask;
@@ -111,6 +112,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         _rnnState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _rnnStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _rnnFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
+        _rnnWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(16, 16);
         _rnnGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _dropoutOutput = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _dropoutMask = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
@@ -307,6 +309,14 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_rnnWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
         for (int s = 0; s < steps; s++)
@@ -316,7 +326,14 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {

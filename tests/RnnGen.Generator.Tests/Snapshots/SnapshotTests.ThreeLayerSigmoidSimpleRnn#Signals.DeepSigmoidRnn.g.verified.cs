@@ -85,6 +85,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     private readonly float[] _rnnState;
     private readonly float[] _rnnStateGradient;
     private readonly float[] _rnnFinalState;
+    private readonly float[] _rnnWeightHhTransposed;
     private readonly float[] _rnnGateGradients;
     private readonly float[] _denseOutput;
     private readonly float[] _denseOutputGradient;
@@ -139,6 +140,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         _rnnState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 7);
         _rnnStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 7);
         _rnnFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 21);
+        _rnnWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(7, 7);
         _rnnGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
         _denseOutput = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 2);
         _denseOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 2);
@@ -362,6 +364,14 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_rnnWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
         for (int s = 0; s < steps; s++)
@@ -371,7 +381,14 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
@@ -471,6 +488,14 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_rnnWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 7 * batch, h);
         for (int s = 0; s < steps; s++)
@@ -480,7 +505,14 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {
@@ -580,6 +612,14 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.Span<float> weightHhT = View(_rnnWeightHhTransposed, 0, Hidden * GateWidth);
+        if (transposed)
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+        }
+
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 14 * batch, h);
         for (int s = 0; s < steps; s++)
@@ -589,7 +629,14 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            if (transposed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+            }
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);
             for (int b = 0; b < batch; b++)
             {

@@ -1,0 +1,224 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// C += A·B for the batched products of training (many rows), in the GotoBLAS shape with Vector256:
+/// the inner dimension in blocks of <see cref="DepthBlock"/>; for each block, A packed once into panels of
+/// <see cref="PanelRows"/> rows interleaved by depth (so the kernel's broadcasts read consecutive floats) and B in
+/// tiles of <see cref="TileColumns"/> columns (read in place when its rows are contiguous, packed otherwise);
+/// a register-blocked 6×16 kernel keeps 12 accumulators and multiplies each packed A value into two B vectors.
+/// Any operand may be transposed through its strides. Partial panels and tiles are zero-padded and go through a
+/// scratch tile, so the kernel itself has no edge cases. Scratch lives per thread and is reused: no allocation
+/// once a thread has seen its largest shape.
+/// </summary>
+internal static class PackedGemm
+{
+    /// <summary>Rows of C per kernel call (register block).</summary>
+    public const int PanelRows = 6;
+
+    /// <summary>Columns of C per kernel call: two Vector256.</summary>
+    public const int TileColumns = 16;
+
+    /// <summary>Inner-dimension block: a packed A panel (6 KB) stays in L1, a B block in L2.</summary>
+    public const int DepthBlock = 256;
+
+    [ThreadStatic]
+    private static float[]? t_aPanels;
+
+    [ThreadStatic]
+    private static float[]? t_bTile;
+
+    [ThreadStatic]
+    private static float[]? t_cTile;
+
+    /// <summary>
+    /// c[i·cStride + j] += Σ_k a[i·aRowStride + k·aDepthStride] · b[k·bDepthStride + j·bColumnStride]
+    /// for i &lt; m, j &lt; n, k &lt; depth. Callers have validated every extent.
+    /// </summary>
+    public static void MultiplyAdd(
+        ref float c, nuint cStride,
+        ref float a, nuint aRowStride, nuint aDepthStride,
+        ref float b, nuint bDepthStride, nuint bColumnStride,
+        int m, int n, int depth)
+    {
+        int panels = (m + PanelRows - 1) / PanelRows;
+        float[] aPanels = Scratch(ref t_aPanels, panels * PanelRows * DepthBlock);
+        float[] bTile = Scratch(ref t_bTile, DepthBlock * TileColumns);
+        float[] cTile = Scratch(ref t_cTile, PanelRows * TileColumns);
+        for (int k0 = 0; k0 < depth; k0 += DepthBlock)
+        {
+            int kc = Math.Min(DepthBlock, depth - k0);
+            ref float aBlock = ref Unsafe.Add(ref a, (nuint)k0 * aDepthStride);
+            for (int p = 0; p < panels; p++)
+            {
+                PackPanel(ref aBlock, aRowStride, aDepthStride, p * PanelRows, Math.Min(PanelRows, m - (p * PanelRows)), kc, aPanels.AsSpan(p * PanelRows * kc, PanelRows * kc));
+            }
+
+            for (int j0 = 0; j0 < n; j0 += TileColumns)
+            {
+                int nr = Math.Min(TileColumns, n - j0);
+                ref float bOrigin = ref Unsafe.Add(ref b, ((nuint)k0 * bDepthStride) + ((nuint)j0 * bColumnStride));
+                ref float tile = ref bOrigin;
+                nuint tileStride = bDepthStride;
+                if (bColumnStride != 1 || nr < TileColumns)
+                {
+                    PackTile(ref bOrigin, bDepthStride, bColumnStride, nr, kc, bTile);
+                    tile = ref MemoryMarshal.GetArrayDataReference(bTile);
+                    tileStride = TileColumns;
+                }
+
+                for (int p = 0; p < panels; p++)
+                {
+                    int i0 = p * PanelRows;
+                    int mr = Math.Min(PanelRows, m - i0);
+                    ref float panel = ref aPanels[p * PanelRows * kc];
+                    ref float cOrigin = ref Unsafe.Add(ref c, ((nuint)i0 * cStride) + (nuint)j0);
+                    if (mr == PanelRows && nr == TileColumns)
+                    {
+                        Kernel6x16(ref cOrigin, cStride, ref panel, ref tile, tileStride, kc);
+                        continue;
+                    }
+
+                    // An edge: compute the whole 6×16 block into the scratch tile and add only the part inside C.
+                    Array.Clear(cTile);
+                    ref float scratch = ref MemoryMarshal.GetArrayDataReference(cTile);
+                    Kernel6x16(ref scratch, TileColumns, ref panel, ref tile, tileStride, kc);
+                    for (int i = 0; i < mr; i++)
+                    {
+                        ref float cRow = ref Unsafe.Add(ref cOrigin, (nuint)i * cStride);
+                        for (int j = 0; j < nr; j++)
+                        {
+                            Unsafe.Add(ref cRow, j) += cTile[(i * TileColumns) + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows [i0, i0 + rows) of the A block as panel[k·6 + i]; rows past the end are zero.</summary>
+    private static void PackPanel(ref float a, nuint rowStride, nuint depthStride, int i0, int rows, int kc, Span<float> panel)
+    {
+        if (rows < PanelRows)
+        {
+            panel.Clear();
+        }
+
+        ref float target = ref MemoryMarshal.GetReference(panel);
+        for (int i = 0; i < rows; i++)
+        {
+            ref float row = ref Unsafe.Add(ref a, (nuint)(i0 + i) * rowStride);
+            if (depthStride == 1)
+            {
+                for (int k = 0; k < kc; k++)
+                {
+                    Unsafe.Add(ref target, (k * PanelRows) + i) = Unsafe.Add(ref row, k);
+                }
+            }
+            else
+            {
+                for (int k = 0; k < kc; k++)
+                {
+                    Unsafe.Add(ref target, (k * PanelRows) + i) = Unsafe.Add(ref row, (nuint)k * depthStride);
+                }
+            }
+        }
+    }
+
+    /// <summary>Columns [0, columns) of a B tile as tile[k·16 + j]; columns past the end are zero.</summary>
+    private static void PackTile(ref float b, nuint depthStride, nuint columnStride, int columns, int kc, float[] tile)
+    {
+        if (columns < TileColumns)
+        {
+            Array.Clear(tile);
+        }
+
+        ref float target = ref MemoryMarshal.GetArrayDataReference(tile);
+        if (columnStride == 1)
+        {
+            for (int k = 0; k < kc; k++)
+            {
+                ref float row = ref Unsafe.Add(ref b, (nuint)k * depthStride);
+                for (int j = 0; j < columns; j++)
+                {
+                    Unsafe.Add(ref target, (k * TileColumns) + j) = Unsafe.Add(ref row, j);
+                }
+            }
+
+            return;
+        }
+
+        // A transposed operand (a weight [outputs, inner] used as [inner, outputs]): each column is a contiguous row.
+        for (int j = 0; j < columns; j++)
+        {
+            ref float column = ref Unsafe.Add(ref b, (nuint)j * columnStride);
+            for (int k = 0; k < kc; k++)
+            {
+                Unsafe.Add(ref target, (k * TileColumns) + j) = Unsafe.Add(ref column, (nuint)k * depthStride);
+            }
+        }
+    }
+
+    /// <summary>C[6×16] += panel[kc×6]ᵀ-interleaved · B[kc×16]: 12 accumulators, 2 loads and 6 broadcasts per depth step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x16(ref float c, nuint cStride, ref float panel, ref float b, nuint bStride, int kc)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        ref float aStep = ref panel;
+        ref float bRow = ref b;
+        for (int k = 0; k < kc; k++)
+        {
+            var b0 = Vector256.LoadUnsafe(ref bRow);
+            var b1 = Vector256.LoadUnsafe(ref bRow, 8);
+            var x = Vector256.Create(aStep);
+            c00 = Vector256.MultiplyAddEstimate(x, b0, c00);
+            c01 = Vector256.MultiplyAddEstimate(x, b1, c01);
+            x = Vector256.Create(Unsafe.Add(ref aStep, 1));
+            c10 = Vector256.MultiplyAddEstimate(x, b0, c10);
+            c11 = Vector256.MultiplyAddEstimate(x, b1, c11);
+            x = Vector256.Create(Unsafe.Add(ref aStep, 2));
+            c20 = Vector256.MultiplyAddEstimate(x, b0, c20);
+            c21 = Vector256.MultiplyAddEstimate(x, b1, c21);
+            x = Vector256.Create(Unsafe.Add(ref aStep, 3));
+            c30 = Vector256.MultiplyAddEstimate(x, b0, c30);
+            c31 = Vector256.MultiplyAddEstimate(x, b1, c31);
+            x = Vector256.Create(Unsafe.Add(ref aStep, 4));
+            c40 = Vector256.MultiplyAddEstimate(x, b0, c40);
+            c41 = Vector256.MultiplyAddEstimate(x, b1, c41);
+            x = Vector256.Create(Unsafe.Add(ref aStep, 5));
+            c50 = Vector256.MultiplyAddEstimate(x, b0, c50);
+            c51 = Vector256.MultiplyAddEstimate(x, b1, c51);
+            aStep = ref Unsafe.Add(ref aStep, PanelRows);
+            bRow = ref Unsafe.Add(ref bRow, bStride);
+        }
+
+        Accumulate(ref c, c00, c01);
+        Accumulate(ref Unsafe.Add(ref c, cStride), c10, c11);
+        Accumulate(ref Unsafe.Add(ref c, 2 * cStride), c20, c21);
+        Accumulate(ref Unsafe.Add(ref c, 3 * cStride), c30, c31);
+        Accumulate(ref Unsafe.Add(ref c, 4 * cStride), c40, c41);
+        Accumulate(ref Unsafe.Add(ref c, 5 * cStride), c50, c51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(ref float row, Vector256<float> left, Vector256<float> right)
+    {
+        (Vector256.LoadUnsafe(ref row) + left).StoreUnsafe(ref row);
+        (Vector256.LoadUnsafe(ref row, 8) + right).StoreUnsafe(ref row, 8);
+    }
+
+    private static float[] Scratch(ref float[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new float[length];
+        }
+
+        return buffer;
+    }
+}
