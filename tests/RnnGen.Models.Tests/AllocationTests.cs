@@ -4,6 +4,7 @@ using RnnGen.Models.Tests.Support;
 namespace RnnGen.Models.Tests;
 
 /// <summary>After construction, Forward, Backward, Predict and Step allocate nothing (exact, per thread).</summary>
+[Collection(KernelSettingsGroup.Name)]
 public sealed class AllocationTests
 {
     [Fact]

@@ -35,27 +35,57 @@ internal static class PackedGemm
     [ThreadStatic]
     private static float[]? t_cTile;
 
+    /// <summary>Products smaller than this many multiply-adds stay on the calling thread.</summary>
+    private const long ParallelWork = 1 << 18;
+
+    [ThreadStatic]
+    private static Job? t_job;
+
     /// <summary>
     /// c[i·cStride + j] += Σ_k a[i·aRowStride + k·aDepthStride] · b[k·bDepthStride + j·bColumnStride]
-    /// for i &lt; m, j &lt; n, k &lt; depth. Callers have validated every extent.
+    /// for i &lt; m, j &lt; n, k &lt; depth. Callers have validated every extent. With more than one kernel thread, large
+    /// products are split by panels of rows, each computed exactly as on one thread.
     /// </summary>
-    public static void MultiplyAdd(
+    public static unsafe void MultiplyAdd(
         ref float c, nuint cStride,
         ref float a, nuint aRowStride, nuint aDepthStride,
         ref float b, nuint bDepthStride, nuint bColumnStride,
         int m, int n, int depth)
     {
         int panels = (m + PanelRows - 1) / PanelRows;
-        float[] aPanels = Scratch(ref t_aPanels, panels * PanelRows * DepthBlock);
+        int parts = Math.Min(KernelWorkers.Threads, panels);
+        if (parts <= 1 || (long)m * n * depth < ParallelWork)
+        {
+            MultiplyAddPanels(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bDepthStride, bColumnStride, m, n, depth, 0, panels);
+            return;
+        }
+
+        // The workers need addresses that stay put: pin the three operands for the duration of the product.
+        fixed (float* cPointer = &c, aPointer = &a, bPointer = &b)
+        {
+            var job = t_job ??= new Job();
+            job.Set(cPointer, cStride, aPointer, aRowStride, aDepthStride, bPointer, bDepthStride, bColumnStride, m, n, depth, panels);
+            KernelWorkers.Run(job, parts);
+        }
+    }
+
+    /// <summary>The product restricted to the row panels [firstPanel, endPanel).</summary>
+    private static void MultiplyAddPanels(
+        ref float c, nuint cStride,
+        ref float a, nuint aRowStride, nuint aDepthStride,
+        ref float b, nuint bDepthStride, nuint bColumnStride,
+        int m, int n, int depth, int firstPanel, int endPanel)
+    {
+        float[] aPanels = Scratch(ref t_aPanels, (endPanel - firstPanel) * PanelRows * DepthBlock);
         float[] bTile = Scratch(ref t_bTile, DepthBlock * TileColumns);
         float[] cTile = Scratch(ref t_cTile, PanelRows * TileColumns);
         for (int k0 = 0; k0 < depth; k0 += DepthBlock)
         {
             int kc = Math.Min(DepthBlock, depth - k0);
             ref float aBlock = ref Unsafe.Add(ref a, (nuint)k0 * aDepthStride);
-            for (int p = 0; p < panels; p++)
+            for (int p = firstPanel; p < endPanel; p++)
             {
-                PackPanel(ref aBlock, aRowStride, aDepthStride, p * PanelRows, Math.Min(PanelRows, m - (p * PanelRows)), kc, aPanels.AsSpan(p * PanelRows * kc, PanelRows * kc));
+                PackPanel(ref aBlock, aRowStride, aDepthStride, p * PanelRows, Math.Min(PanelRows, m - (p * PanelRows)), kc, aPanels.AsSpan((p - firstPanel) * PanelRows * kc, PanelRows * kc));
             }
 
             for (int j0 = 0; j0 < n; j0 += TileColumns)
@@ -71,11 +101,11 @@ internal static class PackedGemm
                     tileStride = TileColumns;
                 }
 
-                for (int p = 0; p < panels; p++)
+                for (int p = firstPanel; p < endPanel; p++)
                 {
                     int i0 = p * PanelRows;
                     int mr = Math.Min(PanelRows, m - i0);
-                    ref float panel = ref aPanels[p * PanelRows * kc];
+                    ref float panel = ref aPanels[(p - firstPanel) * PanelRows * kc];
                     ref float cOrigin = ref Unsafe.Add(ref c, ((nuint)i0 * cStride) + (nuint)j0);
                     if (mr == PanelRows && nr == TileColumns)
                     {
@@ -210,6 +240,37 @@ internal static class PackedGemm
     {
         (Vector256.LoadUnsafe(ref row) + left).StoreUnsafe(ref row);
         (Vector256.LoadUnsafe(ref row, 8) + right).StoreUnsafe(ref row, 8);
+    }
+
+    /// <summary>One product's operands as pinned addresses, so that worker threads can compute their panels of it.</summary>
+    private sealed unsafe class Job : KernelWorkers.IPartitionedJob
+    {
+        private float* _c;
+        private float* _a;
+        private float* _b;
+        private nuint _cStride;
+        private nuint _aRowStride;
+        private nuint _aDepthStride;
+        private nuint _bDepthStride;
+        private nuint _bColumnStride;
+        private int _m;
+        private int _n;
+        private int _depth;
+        private int _panels;
+
+        public void Set(float* c, nuint cStride, float* a, nuint aRowStride, nuint aDepthStride, float* b, nuint bDepthStride, nuint bColumnStride, int m, int n, int depth, int panels)
+        {
+            _c = c;
+            _a = a;
+            _b = b;
+            (_cStride, _aRowStride, _aDepthStride, _bDepthStride, _bColumnStride) = (cStride, aRowStride, aDepthStride, bDepthStride, bColumnStride);
+            (_m, _n, _depth, _panels) = (m, n, depth, panels);
+        }
+
+        public void RunPart(int part, int parts) =>
+            MultiplyAddPanels(
+                ref *_c, _cStride, ref *_a, _aRowStride, _aDepthStride, ref *_b, _bDepthStride, _bColumnStride,
+                _m, _n, _depth, _panels * part / parts, _panels * (part + 1) / parts);
     }
 
     private static float[] Scratch(ref float[]? buffer, int length)

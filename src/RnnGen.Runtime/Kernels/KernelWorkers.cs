@@ -1,0 +1,162 @@
+using System;
+using System.Threading;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Background threads that take a share of the large matrix products. A product is split by blocks of output
+/// rows, each computed by one thread in the same order as on one thread, so results are bit-identical for any
+/// thread count. Workers spin briefly between products (training issues one every few tens of microseconds) and
+/// then sleep on a semaphore. Nothing is allocated per product.
+/// </summary>
+internal static class KernelWorkers
+{
+    // Spin this long for the next product before blocking: longer than the gap between the products of one step.
+    private const long SpinTicks = 2 * TimeSpan.TicksPerMillisecond;
+
+    private static readonly Lock s_gate = new();
+    private static Worker[] s_workers = [];
+
+    /// <summary>Threads that compute a product, the caller included: 1 (default) to <see cref="Environment.ProcessorCount"/>.</summary>
+    public static int Threads { get; private set; } = 1;
+
+    public static void SetThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        lock (s_gate)
+        {
+            if (s_workers.Length < threads - 1)
+            {
+                var workers = new Worker[threads - 1];
+                Array.Copy(s_workers, workers, s_workers.Length);
+                for (int i = s_workers.Length; i < workers.Length; i++)
+                {
+                    workers[i] = new Worker(i + 1);
+                }
+
+                s_workers = workers;
+            }
+
+            Threads = threads;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="job"/> for parts 0 … parts − 1: part 0 on the calling thread, the others on workers, and
+    /// returns when all are done. Only one product runs at a time (callers on several threads take turns).
+    /// </summary>
+    public static void Run(IPartitionedJob job, int parts)
+    {
+        if (parts <= 1)
+        {
+            job.RunPart(0, 1);
+            return;
+        }
+
+        lock (s_gate)
+        {
+            var workers = s_workers;
+            for (int i = 1; i < parts; i++)
+            {
+                workers[i - 1].Start(job, parts);
+            }
+
+            job.RunPart(0, parts);
+            Exception? failure = null;
+            for (int i = 1; i < parts; i++)
+            {
+                failure ??= workers[i - 1].Wait();
+            }
+
+            if (failure is not null)
+            {
+                throw new InvalidOperationException("A kernel worker thread failed: " + failure.Message, failure);
+            }
+        }
+    }
+
+    /// <summary>A product split into parts that can run on any thread.</summary>
+    internal interface IPartitionedJob
+    {
+        void RunPart(int part, int parts);
+    }
+
+    // Workers live as long as the process (background threads), so their semaphore is never disposed.
+#pragma warning disable CA1001
+    private sealed class Worker
+#pragma warning restore CA1001
+    {
+        private readonly int _part;
+        private readonly SemaphoreSlim _wake = new(0);
+        private IPartitionedJob? _job;
+        private int _parts;
+        private Exception? _failure;
+        private volatile int _requested;
+        private volatile int _completed;
+
+        public Worker(int part)
+        {
+            _part = part;
+            var thread = new Thread(Loop) { IsBackground = true, Name = "RnnGen kernel worker " + part };
+            thread.Start();
+        }
+
+        public void Start(IPartitionedJob job, int parts)
+        {
+            _job = job;
+            _parts = parts;
+            _failure = null;
+            _requested++; // publishes the fields above (volatile write)
+            if (_wake.CurrentCount == 0)
+            {
+                _wake.Release();
+            }
+        }
+
+        public Exception? Wait()
+        {
+            var spinner = default(SpinWait);
+            while (_completed != _requested)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+
+            return _failure;
+        }
+
+        private void Loop()
+        {
+            int seen = 0;
+            while (true)
+            {
+                long deadline = DateTime.UtcNow.Ticks + SpinTicks;
+                var spinner = default(SpinWait);
+                while (_requested == seen)
+                {
+                    if (DateTime.UtcNow.Ticks > deadline)
+                    {
+                        _wake.Wait();
+                        deadline = DateTime.UtcNow.Ticks + SpinTicks;
+                    }
+                    else
+                    {
+                        spinner.SpinOnce(sleep1Threshold: -1);
+                    }
+                }
+
+                seen = _requested;
+                try
+                {
+                    _job!.RunPart(_part, _parts);
+                }
+                catch (Exception exception)
+                {
+                    _failure = exception;
+                }
+
+                _job = null;
+                _completed = seen;
+            }
+        }
+    }
+}
