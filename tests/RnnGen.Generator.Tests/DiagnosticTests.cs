@@ -158,6 +158,12 @@ public class DiagnosticTests
             ["'Model' has a primary constructor", "generates the model's constructor"]
         },
         {
+            // Found by GeneratorPropertyTests: the generated part declared a second, non-file Outer, so Model got nothing.
+            "RNNG018",
+            "file partial class Outer { [RnnModel(InputSize = 3)] [Lstm(4)] internal partial class [|Model|]; }",
+            ["'Model' is nested in the file-local type 'Outer'", "generated part lives in another file"]
+        },
+        {
             "RNNG019",
             "[RnnModel(InputSize = 3)] internal partial class [|Model|]; [Lstm(4)] internal partial class Model;",
             ["attributes of 'Model' are split over several partial declarations", "put them all on one declaration"]

@@ -229,6 +229,15 @@ internal static class ModelParser
             return "is file-local (its generated part lives in another file)";
         }
 
+        // The generated part re-declares every enclosing type; outside the file, a file-local one is another type.
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (outer.IsFileLocal)
+            {
+                return "is nested in the file-local type '" + outer.Name + "' (its generated part lives in another file)";
+            }
+        }
+
         if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType
             && !baseType.InstanceConstructors.Any(c => c.Parameters.All(p => p.IsOptional || p.IsParams) && c.DeclaredAccessibility is not Accessibility.Private))
         {
