@@ -202,6 +202,17 @@ public class DiagnosticTests
             ["decoder 'Plain' is not an RnnGen model declared in this project", "RnnGen layer attributes"]
         },
         {
+            // Found by GeneratorPropertyTests: null and array arguments compile, and the pair used to be skipped silently.
+            "RNNG020",
+            Encoder + Decoder + "[EncoderDecoder([|null|], typeof(Dec))] internal partial class Pair;",
+            ["encoder 'null' is not an RnnGen model declared in this project"]
+        },
+        {
+            "RNNG020",
+            Encoder + Decoder + "[EncoderDecoder(typeof(Enc), [|typeof(Dec[])|])] internal partial class Pair;",
+            ["decoder 'Dec[]' is not an RnnGen model declared in this project"]
+        },
+        {
             "RNNG021",
             Decoder + "[Embedding(10, 4)] [Gru(8)] internal partial class Enc;\n[EncoderDecoder([|typeof(Enc)|], typeof(Dec))] internal partial class Pair;",
             ["encoder 'Enc' (GRU 1×8)", "decoder 'Dec' (LSTM 1×8)", "cell state c", "both be LSTMs or both not"]
