@@ -417,6 +417,23 @@ public class DiagnosticTests
         SnapshotVerifier.Verify(run);
     }
 
+    /// <summary>
+    /// A class whose name is missing is the compiler's error (CS1001) alone: found by GeneratorPropertyTests, where
+    /// RnnGen reported "'' is a record" on an empty span.
+    /// </summary>
+    [Theory]
+    [InlineData("[RnnModel(InputSize = 3)] [Lstm(4)] internal partial record")]
+    [InlineData("[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class")]
+    [InlineData("[Embedding(10, 4)] [Lstm(8)] internal partial class Enc;\n[Embedding(10, 4)] [Lstm(8, ReturnSequences = true)] [Dense(10)] internal partial class Dec;\n[EncoderDecoder(typeof(Enc), typeof(Dec))] internal partial class")]
+    public void A_class_without_a_name_is_left_to_the_compiler(string declaration)
+    {
+        var run = GeneratorHarness.Run("using RnnGen;\n\n" + declaration + "\n");
+
+        Assert.Null(run.Result.Exception);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id.StartsWith("RNNG", StringComparison.Ordinal));
+        Assert.Contains(run.InputCompilation.GetDiagnostics(), d => d.Id == "CS1001");
+    }
+
     /// <summary>A valid model next to a broken one is still generated: one model's errors do not block another.</summary>
     [Fact]
     public void A_broken_model_does_not_block_a_valid_one()

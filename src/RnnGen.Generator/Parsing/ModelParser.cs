@@ -20,7 +20,8 @@ internal static class ModelParser
     /// </summary>
     public static ModelParseResult? Parse(GeneratorAttributeSyntaxContext context, string triggerName, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type)
+        // A class without a name is a syntax error the compiler reports (CS1001); a message about '' would be noise.
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is TypeDeclarationSyntax { Identifier.IsMissing: true })
         {
             return null;
         }

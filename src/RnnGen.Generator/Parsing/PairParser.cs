@@ -25,7 +25,9 @@ internal static class PairParser
 
     public static PairDeclaration? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length != 1)
+        if (context.TargetSymbol is not INamedTypeSymbol type
+            || context.Attributes.Length != 1
+            || context.TargetNode is TypeDeclarationSyntax { Identifier.IsMissing: true })
         {
             return null;
         }
