@@ -158,6 +158,12 @@ public class DiagnosticTests
             ["'Model' has a primary constructor", "generates the model's constructor"]
         },
         {
+            // Found by GeneratorPropertyTests: the generated part declared a second, non-file Outer, so Model got nothing.
+            "RNNG018",
+            "file partial class Outer { [RnnModel(InputSize = 3)] [Lstm(4)] internal partial class [|Model|]; }",
+            ["'Model' is nested in the file-local type 'Outer'", "generated part lives in another file"]
+        },
+        {
             "RNNG019",
             "[RnnModel(InputSize = 3)] internal partial class [|Model|]; [Lstm(4)] internal partial class Model;",
             ["attributes of 'Model' are split over several partial declarations", "put them all on one declaration"]
@@ -194,6 +200,17 @@ public class DiagnosticTests
             "RNNG020",
             Encoder + "internal class Plain;\n[EncoderDecoder(typeof(Enc), [|typeof(Plain)|])] internal partial class Pair;",
             ["decoder 'Plain' is not an RnnGen model declared in this project", "RnnGen layer attributes"]
+        },
+        {
+            // Found by GeneratorPropertyTests: null and array arguments compile, and the pair used to be skipped silently.
+            "RNNG020",
+            Encoder + Decoder + "[EncoderDecoder([|null|], typeof(Dec))] internal partial class Pair;",
+            ["encoder 'null' is not an RnnGen model declared in this project"]
+        },
+        {
+            "RNNG020",
+            Encoder + Decoder + "[EncoderDecoder(typeof(Enc), [|typeof(Dec[])|])] internal partial class Pair;",
+            ["decoder 'Dec[]' is not an RnnGen model declared in this project"]
         },
         {
             "RNNG021",
@@ -398,6 +415,23 @@ public class DiagnosticTests
         Assert.Equal(["RNNG003", "RNNG007", "RNNG008"], run.GeneratorDiagnostics.Select(d => d.Id).Order(StringComparer.Ordinal));
         Assert.Empty(run.GeneratedSources);
         SnapshotVerifier.Verify(run);
+    }
+
+    /// <summary>
+    /// A class whose name is missing is the compiler's error (CS1001) alone: found by GeneratorPropertyTests, where
+    /// RnnGen reported "'' is a record" on an empty span.
+    /// </summary>
+    [Theory]
+    [InlineData("[RnnModel(InputSize = 3)] [Lstm(4)] internal partial record")]
+    [InlineData("[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class")]
+    [InlineData("[Embedding(10, 4)] [Lstm(8)] internal partial class Enc;\n[Embedding(10, 4)] [Lstm(8, ReturnSequences = true)] [Dense(10)] internal partial class Dec;\n[EncoderDecoder(typeof(Enc), typeof(Dec))] internal partial class")]
+    public void A_class_without_a_name_is_left_to_the_compiler(string declaration)
+    {
+        var run = GeneratorHarness.Run("using RnnGen;\n\n" + declaration + "\n");
+
+        Assert.Null(run.Result.Exception);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id.StartsWith("RNNG", StringComparison.Ordinal));
+        Assert.Contains(run.InputCompilation.GetDiagnostics(), d => d.Id == "CS1001");
     }
 
     /// <summary>A valid model next to a broken one is still generated: one model's errors do not block another.</summary>

@@ -162,6 +162,49 @@ public class IncrementalityTests
         }
     }
 
+    /// <summary>Six layers, every kind of step (the model used by <see cref="GeneratorCostTests"/>).</summary>
+    internal const string SixLayerSource = """
+        using RnnGen;
+
+        namespace Reviews;
+
+        [Embedding(5000, 64)]
+        [Lstm(128, ReturnSequences = true)]
+        [Lstm(128)]
+        [Gru(64, Bidirectional = true)]
+        [Dropout(0.3)]
+        [Dense(5, Activation = Activation.Softmax)]
+        public partial class SixLayerClassifier
+        {
+            public int Epochs() { return 1; }
+        }
+        """;
+
+    [Fact]
+    public void An_unrelated_edit_next_to_a_six_layer_model_and_a_pair_reuses_every_step()
+    {
+        var first = GeneratorHarness.Run(SixLayerSource, PairSource, PairModelsSource, UnrelatedSource);
+        Assert.Empty(first.GeneratorDiagnostics);
+        Assert.Equal(4, first.GeneratedSources.Length);
+
+        var edited = GeneratorHarness.Run(first.Driver, Edit(first, 3, UnrelatedSource.Replace("41", "42", StringComparison.Ordinal)));
+        var bodyEdited = GeneratorHarness.Run(edited.Driver, Edit(edited, 0, SixLayerSource.Replace("return 1;", "return 2;", StringComparison.Ordinal)));
+
+        foreach (var run in new[] { edited, bodyEdited })
+        {
+            foreach (string step in new[] { TrackingNames.ParseModel, TrackingNames.Models, TrackingNames.ParsePair, TrackingNames.Pairs })
+            {
+                var outputs = Outputs(run, step);
+                Assert.NotEmpty(outputs);
+                Assert.All(outputs, output => Assert.True(
+                    output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                    $"Step {step} produced {output.Reason} for {output.Value}"));
+            }
+
+            Assert.Equal(first.GeneratedSources.Select(s => s.SourceText.ToString()), run.GeneratedSources.Select(s => s.SourceText.ToString()));
+        }
+    }
+
     /// <summary>The pair is declared in another file than its models: an edit to a model must still reach it.</summary>
     [Fact]
     public void Editing_a_model_in_another_file_rechecks_the_pair()

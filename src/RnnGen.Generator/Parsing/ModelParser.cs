@@ -20,7 +20,8 @@ internal static class ModelParser
     /// </summary>
     public static ModelParseResult? Parse(GeneratorAttributeSyntaxContext context, string triggerName, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type)
+        // A class without a name is a syntax error the compiler reports (CS1001); a message about '' would be noise.
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is TypeDeclarationSyntax { Identifier.IsMissing: true })
         {
             return null;
         }
@@ -227,6 +228,15 @@ internal static class ModelParser
         if (type.IsFileLocal)
         {
             return "is file-local (its generated part lives in another file)";
+        }
+
+        // The generated part re-declares every enclosing type; outside the file, a file-local one is another type.
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (outer.IsFileLocal)
+            {
+                return "is nested in the file-local type '" + outer.Name + "' (its generated part lives in another file)";
+            }
         }
 
         if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType

@@ -25,7 +25,9 @@ internal static class PairParser
 
     public static PairDeclaration? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length != 1)
+        if (context.TargetSymbol is not INamedTypeSymbol type
+            || context.Attributes.Length != 1
+            || context.TargetNode is TypeDeclarationSyntax { Identifier.IsMissing: true })
         {
             return null;
         }
@@ -34,10 +36,8 @@ internal static class PairParser
         var reader = new AttributeReader(attribute, cancellationToken);
         if (reader.HasErrors
             || attribute.ConstructorArguments.Length != 2
-            || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol encoder
-            || attribute.ConstructorArguments[1].Value is not INamedTypeSymbol decoder
-            || encoder.TypeKind == TypeKind.Error
-            || decoder.TypeKind == TypeKind.Error)
+            || IsErrorType(attribute.ConstructorArguments[0].Value)
+            || IsErrorType(attribute.ConstructorArguments[1].Value))
         {
             return null; // the compiler reports the malformed attribute
         }
@@ -54,12 +54,31 @@ internal static class PairParser
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             new EquatableArray<ContainingType>(containingTypes),
             ModelParser.Escape(type.Name),
-            ModelParser.QualifiedName(encoder),
-            ModelParser.QualifiedName(decoder),
+            ArgumentName(attribute.ConstructorArguments[0].Value),
+            ArgumentName(attribute.ConstructorArguments[1].Value),
             reader.PositionalLocation(0),
             reader.PositionalLocation(1),
             new EquatableArray<DiagnosticInfo>(diagnostics));
     }
+
+    private static bool IsErrorType(object? value) => value switch
+    {
+        IArrayTypeSymbol array => IsErrorType(array.ElementType),
+        IPointerTypeSymbol pointer => IsErrorType(pointer.PointedAtType),
+        ITypeSymbol type => type.TypeKind == TypeKind.Error,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The name <see cref="Find"/> looks up: a named type's qualified name, else a spelling no model has
+    /// (<c>null</c>, an array, a pointer), so that RNNG020 names it instead of the pair being skipped without a word.
+    /// </summary>
+    private static string ArgumentName(object? value) => value switch
+    {
+        INamedTypeSymbol type => ModelParser.QualifiedName(type),
+        ITypeSymbol type => "global::" + type.ToDisplayString(),
+        _ => "global::null",
+    };
 
     /// <summary>Finds both models among <paramref name="models"/> and checks that they make a pair.</summary>
     public static PairResult Resolve(PairDeclaration declaration, EquatableArray<ModelSpec> models, EquatableArray<string> invalidModels)
