@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace RnnGen.Examples;
 
-/// <summary>The command line every example shares: <c>--epochs N --seed N --quick --data DIR --out DIR</c>.</summary>
+/// <summary>
+/// The command line every example shares: <c>--epochs N --seed N --quick --data DIR --out DIR --threads N</c>.
+/// <c>--threads</c> sets <see cref="Parallelism.Threads"/> (default 1); results do not depend on it, bit for bit.
+/// </summary>
 public sealed record ExampleOptions(int? Epochs, ulong Seed, bool Quick, string DataDirectory, string OutputDirectory)
 {
     /// <summary>Parses the arguments; unknown ones stop the program with a usage line.</summary>
@@ -13,6 +16,7 @@ public sealed record ExampleOptions(int? Epochs, ulong Seed, bool Quick, string 
         bool quick = false;
         string? data = null;
         string? output = null;
+        int threads = 1;
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw Usage(example, $"{args[i]} needs a value");
@@ -33,11 +37,15 @@ public sealed record ExampleOptions(int? Epochs, ulong Seed, bool Quick, string 
                 case "--out":
                     output = Next();
                     break;
+                case "--threads":
+                    threads = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
                 default:
                     throw Usage(example, $"unknown argument {args[i]}");
             }
         }
 
+        Parallelism.Threads = Math.Clamp(threads, 1, Environment.ProcessorCount);
         string root = RepositoryRoot();
         return new ExampleOptions(
             epochs,
@@ -65,5 +73,5 @@ public sealed record ExampleOptions(int? Epochs, ulong Seed, bool Quick, string 
     }
 
     private static ArgumentException Usage(string example, string problem) =>
-        new($"{problem}. Usage: dotnet run -c Release --project examples/{example} -- [--epochs N] [--seed N] [--quick] [--data DIR] [--out DIR]");
+        new($"{problem}. Usage: dotnet run -c Release --project examples/{example} -- [--epochs N] [--seed N] [--quick] [--data DIR] [--out DIR] [--threads N]");
 }
