@@ -13,7 +13,7 @@ namespace RnnGen.Benchmarks.Benchmarks;
 /// RnnGen trains on one thread today, so it runs only the one-thread cases; libtorch runs both thread counts.
 /// When RnnGen's trainer splits the batch across both cores (issue 4), its two-thread methods
 /// (<c>RnnGenLstmTwoThreads</c>, <c>RnnGenGruTwoThreads</c>) belong next to the libtorch ones below, under
-/// <see cref="SetUpTwoThreads"/>, and in Reporting.BenchmarkCatalog's two-thread cases.
+/// <see cref="SetUpTwoThreads"/>, and in <see cref="Reporting.BenchmarkCatalog"/>'s two-thread cases.
 /// </remarks>
 [MemoryDiagnoser]
 public class TrainingBenchmarks
