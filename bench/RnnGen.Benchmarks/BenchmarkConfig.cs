@@ -21,7 +21,7 @@ internal static class BenchmarkConfig
         Job job = quick
             ? Job.Default
                 .WithLaunchCount(1)
-                .WithWarmupCount(3)
+                .WithWarmupCount(6)
                 .WithIterationCount(7)
                 .WithIterationTime(TimeInterval.FromMilliseconds(80))
                 .WithId("Quick")

@@ -66,6 +66,11 @@ internal static class LibTorchSharpPatch
 
         library.MarkWeak(requirement);
         ReplaceFile(path, library.Bytes);
+        if (ElfVersionNeeds.Read(path).Find(StandardLibrary, MissingVersion) is not { IsWeak: true })
+        {
+            throw new InvalidOperationException($"{path}: {MissingVersion} is still a strong requirement after patching.");
+        }
+
         return $"{LibraryFile}: marked {MissingVersion} weak (index {requirement.Index}; symbols of that version, none relocated: " +
             $"{string.Join(", ", library.SymbolsOf(requirement))}).";
     }
