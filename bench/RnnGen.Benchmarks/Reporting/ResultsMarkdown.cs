@@ -26,7 +26,7 @@ internal static class ResultsMarkdown
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {r.Case.Name} | {r.Case.Work} | {r.Case.Threads} | {Time(r.RnnGen, r.Case.RnnGenMethod)} | {Time(r.LibTorch, r.Case.LibTorchMethod)} | " +
-                $"{Number(r.Speedup, "F2")}× | {Number(r.RnnGen?.AllocatedBytes, "N0")} | {Number(r.LibTorch?.AllocatedBytes, "N0")} | " +
+                $"{Speedup(r.Speedup)} | {Number(r.RnnGen?.AllocatedBytes, "N0")} | {Number(r.LibTorch?.AllocatedBytes, "N0")} | " +
                 $"{Number(r.RnnGenGflops, "F1")} | {Number(r.LibTorchGflops, "F1")} | {Percent(r.RnnGenPeakFraction)} | {Percent(r.LibTorchPeakFraction)} |");
         }
 
@@ -53,6 +53,8 @@ internal static class ResultsMarkdown
         : measurement.MedianNanoseconds >= 1e6 ? Number(measurement.MedianNanoseconds / 1e6, "F2") + " ms"
         : measurement.MedianNanoseconds >= 1e3 ? Number(measurement.MedianNanoseconds / 1e3, "F2") + " µs"
         : Number(measurement.MedianNanoseconds, "F1") + " ns";
+
+    private static string Speedup(double? speedup) => speedup is { } s ? Number(s, "F2") + "×" : "—";
 
     private static string Percent(double? fraction) => fraction is { } f ? Number(100 * f, "F1") + " %" : "—";
 
