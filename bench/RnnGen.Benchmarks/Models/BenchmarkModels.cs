@@ -1,5 +1,3 @@
-using RnnGen;
-
 namespace RnnGen.Benchmarks.Models;
 
 // The networks the benchmark compiles, one per configuration of issue 4. The recurrent-only models output the

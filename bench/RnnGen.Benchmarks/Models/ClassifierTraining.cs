@@ -1,4 +1,3 @@
-using RnnGen;
 using RnnGen.Training;
 
 namespace RnnGen.Benchmarks.Models;
