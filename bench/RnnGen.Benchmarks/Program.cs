@@ -1,0 +1,62 @@
+// RnnGen vs libtorch (TorchSharp-cpu), side by side in one BenchmarkDotNet run; see bench/README.md.
+//   dotnet run -c Release --project bench/RnnGen.Benchmarks              full run, writes bench/RESULTS.md
+//   dotnet run -c Release --project bench/RnnGen.Benchmarks -- --quick   about two minutes, RATIO lines only
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using RnnGen.Benchmarks;
+using RnnGen.Benchmarks.Benchmarks;
+using RnnGen.Benchmarks.Native;
+using RnnGen.Benchmarks.Reporting;
+
+const string QuickFlag = "--quick";
+if (args.Any(a => a != QuickFlag))
+{
+    Console.Error.WriteLine($"Unknown argument(s): {string.Join(" ", args.Where(a => a != QuickFlag))}. The only option is {QuickFlag}.");
+    return 2;
+}
+
+bool quick = args.Contains(QuickFlag);
+
+// Before anything loads libtorch: the GLIBCXX_3.4.32 requirement of the copy in the output folder (see the class).
+if (OperatingSystem.IsLinux())
+{
+    Console.WriteLine(LibTorchSharpPatch.EnsureLoadable(AppContext.BaseDirectory));
+}
+
+string loadBefore = MachineInfo.LoadAverage();
+Summary[] summaries = BenchmarkRunner.Run(
+    [typeof(PeakFlopsBenchmarks), typeof(StepBenchmarks), typeof(ForwardBenchmarks), typeof(TrainingBenchmarks)],
+    BenchmarkConfig.Create(quick));
+string loadAfter = MachineInfo.LoadAverage();
+
+var peak = PeakFlops.From(summaries);
+IReadOnlyList<CaseResult> results = CaseResult.From(summaries, peak);
+if (!quick)
+{
+    string path = Path.Combine(BenchFolder(), "RESULTS.md");
+    File.WriteAllText(path, ResultsMarkdown.Format(MachineInfo.Read(), peak, results, loadBefore, loadAfter, DateTime.UtcNow));
+    Console.WriteLine($"Wrote {path}");
+}
+
+Console.WriteLine($"Load average (1, 5, 15 min): {loadBefore} before, {loadAfter} after.");
+Console.WriteLine($"PEAK gflops={peak.Gflops.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)} width={peak.Width}");
+foreach (string line in RatioLines.Format(results))
+{
+    Console.WriteLine(line);
+}
+
+return results.All(r => r.IsComplete) ? 0 : 1;
+
+// bench/, found by walking up from the build output to the folder that holds this project.
+static string BenchFolder()
+{
+    for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+    {
+        if (File.Exists(Path.Combine(folder.FullName, "RnnGen.Benchmarks", "RnnGen.Benchmarks.csproj")))
+        {
+            return folder.FullName;
+        }
+    }
+
+    throw new DirectoryNotFoundException($"No bench/ folder holding RnnGen.Benchmarks/ above {AppContext.BaseDirectory}.");
+}

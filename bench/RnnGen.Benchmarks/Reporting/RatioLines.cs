@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace RnnGen.Benchmarks.Reporting;
+
+/// <summary>
+/// The machine-readable summary: one line per case,
+/// <c>RATIO case=… threads=… rnngen_ns=… libtorch_ns=… speedup=… rnngen_alloc_bytes=… gflops=… peak_fraction=…</c>.
+/// </summary>
+/// <remarks>
+/// <c>gflops</c> and <c>peak_fraction</c> are RnnGen's; the fraction is of the single-core FMA peak times the
+/// case's threads. A value RnnGen has no benchmark for (the two-thread training rows today), or that a failed
+/// benchmark did not produce, is written <c>NA</c>.
+/// </remarks>
+internal static class RatioLines
+{
+    public static IEnumerable<string> Format(IEnumerable<CaseResult> results) =>
+        results.Select(r =>
+            $"RATIO case={r.Case.Name} threads={r.Case.Threads} " +
+            $"rnngen_ns={Number(r.RnnGen?.MedianNanoseconds, "F1")} libtorch_ns={Number(r.LibTorch?.MedianNanoseconds, "F1")} " +
+            $"speedup={Number(r.Speedup, "F2")} rnngen_alloc_bytes={Number(r.RnnGen?.AllocatedBytes, "F0")} " +
+            $"gflops={Number(r.RnnGenGflops, "F2")} peak_fraction={Number(r.RnnGenPeakFraction, "F3")}");
+
+    private static string Number(double? value, string format) =>
+        value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "NA";
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+
+namespace RnnGen.Benchmarks.Reporting;
+
+/// <summary>Writes bench/RESULTS.md from a full run: the machine line, the table, and how to rerun.</summary>
+internal static class ResultsMarkdown
+{
+    /// <summary>The command that produces the file, run from the repository root.</summary>
+    public const string RerunCommand = "dotnet run -c Release --project bench/RnnGen.Benchmarks";
+
+    public static string Format(MachineInfo machine, PeakFlops peak, IReadOnlyList<CaseResult> results, string loadBefore, string loadAfter, DateTime finishedUtc)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# RnnGen vs libtorch: benchmark results");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}.");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Single-core FMA peak measured in the same run: {Number(peak.Gflops, "F1")} GFLOP/s ({peak.Width}, ten register-resident accumulators). " +
+            $"Load average (1, 5, 15 min) {loadBefore} before the run and {loadAfter} after; finished {finishedUtc:yyyy-MM-dd HH:mm} UTC.");
+        text.AppendLine();
+        text.AppendLine("| case | work per operation | threads | RnnGen median | libtorch median | speedup | RnnGen B/op | libtorch B/op | RnnGen GFLOP/s | libtorch GFLOP/s | RnnGen % of peak | libtorch % of peak |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (CaseResult r in results)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Case.Name} | {r.Case.Work} | {r.Case.Threads} | {Time(r.RnnGen, r.Case.RnnGenMethod)} | {Time(r.LibTorch, r.Case.LibTorchMethod)} | " +
+                $"{Speedup(r.Speedup)} | {Number(r.RnnGen?.AllocatedBytes, "N0")} | {Number(r.LibTorch?.AllocatedBytes, "N0")} | " +
+                $"{Number(r.RnnGenGflops, "F1")} | {Number(r.LibTorchGflops, "F1")} | {Percent(r.RnnGenPeakFraction)} | {Percent(r.LibTorchPeakFraction)} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("- Median of BenchmarkDotNet's default job, run in process; speedup is libtorch's median over RnnGen's (above 1: RnnGen faster).");
+        text.AppendLine("- FLOPs count the matrix products only (a multiply-add is 2): an LSTM step is 2·4H·(I+H) per sequence, a GRU step 2·3H·(I+H); " +
+            "a training step is 3× the forward, and its forward includes the Dense(128→10) layer (2·128·10 per sequence).");
+        text.AppendLine("- % of peak is of the measured single-core FMA peak times the case's threads.");
+        text.AppendLine("- Allocated bytes are managed allocations only (BenchmarkDotNet's MemoryDiagnoser); libtorch's native allocations are not counted.");
+        text.AppendLine("- Both sides run the same weights (copied from RnnGen into the torch modules) on the same seeded inputs; each setup checks that their outputs agree within 1e-4.");
+        text.AppendLine("- \"not yet\": RnnGen trains on one thread today; its two-thread training cases are to come (issue 4).");
+        text.AppendLine();
+        text.AppendLine("Rerun from the repository root, alone on the machine:");
+        text.AppendLine();
+        text.AppendLine("```sh");
+        text.AppendLine(RerunCommand);
+        text.AppendLine("```");
+        return text.ToString();
+    }
+
+    private static string Time(Measurement? measurement, string? method) =>
+        method is null ? "not yet"
+        : measurement is null ? "failed"
+        : measurement.MedianNanoseconds >= 1e6 ? Number(measurement.MedianNanoseconds / 1e6, "F2") + " ms"
+        : measurement.MedianNanoseconds >= 1e3 ? Number(measurement.MedianNanoseconds / 1e3, "F2") + " µs"
+        : Number(measurement.MedianNanoseconds, "F1") + " ns";
+
+    private static string Speedup(double? speedup) => speedup is { } s ? Number(s, "F2") + "×" : "—";
+
+    private static string Percent(double? fraction) => fraction is { } f ? Number(100 * f, "F1") + " %" : "—";
+
+    private static string Number(double? value, string format) =>
+        value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
+}

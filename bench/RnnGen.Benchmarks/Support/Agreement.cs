@@ -1,0 +1,29 @@
+namespace RnnGen.Benchmarks.Support;
+
+/// <summary>
+/// Checks, once per setup, that RnnGen and libtorch compute the same thing from the same weights and inputs,
+/// so that a timing compares equal work.
+/// </summary>
+internal static class Agreement
+{
+    /// <summary>Largest absolute difference accepted between the two float32 outputs.</summary>
+    private const float Tolerance = 1e-4f;
+
+    /// <exception cref="InvalidOperationException">The outputs differ in length or by more than the tolerance; the message names the case and the first offending element.</exception>
+    public static void Require(string what, ReadOnlySpan<float> rnnGen, ReadOnlySpan<float> libTorch)
+    {
+        if (rnnGen.Length != libTorch.Length)
+        {
+            throw new InvalidOperationException($"{what}: RnnGen wrote {rnnGen.Length} values, libtorch {libTorch.Length}.");
+        }
+
+        for (int i = 0; i < rnnGen.Length; i++)
+        {
+            if (!(MathF.Abs(rnnGen[i] - libTorch[i]) <= Tolerance))
+            {
+                throw new InvalidOperationException(
+                    $"{what}: element {i} is {rnnGen[i]} in RnnGen and {libTorch[i]} in libtorch (tolerance {Tolerance}); the two sides do not compute the same network.");
+            }
+        }
+    }
+}
