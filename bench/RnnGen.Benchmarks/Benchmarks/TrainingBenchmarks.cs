@@ -10,10 +10,8 @@ namespace RnnGen.Benchmarks.Benchmarks;
 /// softmax cross-entropy, backward, Adam. Both sides start from the same weights and see the same batch.
 /// </summary>
 /// <remarks>
-/// RnnGen trains on one thread today, so it runs only the one-thread cases; libtorch runs both thread counts.
-/// When RnnGen's trainer splits the batch across both cores (issue 4), its two-thread methods
-/// (<c>RnnGenLstmTwoThreads</c>, <c>RnnGenGruTwoThreads</c>) belong next to the libtorch ones below, under
-/// <see cref="SetUpTwoThreads"/>, and in <see cref="Reporting.BenchmarkCatalog"/>'s two-thread cases.
+/// Two threads: <c>torch.set_num_threads(2)</c> for libtorch, <see cref="Parallelism.Threads"/> = 2 for RnnGen (its
+/// large products split by rows, bit-identical to one thread).
 /// </remarks>
 [MemoryDiagnoser]
 public class TrainingBenchmarks
@@ -29,12 +27,13 @@ public class TrainingBenchmarks
     [GlobalSetup(Targets = [nameof(RnnGenLstm), nameof(LibTorchLstm), nameof(RnnGenGru), nameof(LibTorchGru)])]
     public void SetUpOneThread() => SetUp(threads: 1);
 
-    [GlobalSetup(Targets = [nameof(LibTorchLstmTwoThreads), nameof(LibTorchGruTwoThreads)])]
+    [GlobalSetup(Targets = [nameof(RnnGenLstmTwoThreads), nameof(LibTorchLstmTwoThreads), nameof(RnnGenGruTwoThreads), nameof(LibTorchGruTwoThreads)])]
     public void SetUpTwoThreads() => SetUp(threads: 2);
 
     [GlobalCleanup]
     public void CleanUp()
     {
+        Parallelism.Threads = 1;
         _torchLstm.Dispose();
         _torchGru.Dispose();
     }
@@ -46,6 +45,9 @@ public class TrainingBenchmarks
     public void LibTorchLstm() => _torchLstm.Step();
 
     [Benchmark]
+    public void RnnGenLstmTwoThreads() => _rnnGenLstm.Step();
+
+    [Benchmark]
     public void LibTorchLstmTwoThreads() => _torchLstm.Step();
 
     [Benchmark]
@@ -55,11 +57,15 @@ public class TrainingBenchmarks
     public void LibTorchGru() => _torchGru.Step();
 
     [Benchmark]
+    public void RnnGenGruTwoThreads() => _rnnGenGru.Step();
+
+    [Benchmark]
     public void LibTorchGruTwoThreads() => _torchGru.Step();
 
     private void SetUp(int threads)
     {
         Torch.UseThreads(threads);
+        Parallelism.Threads = threads;
         float[] inputs = TestData.Uniform(Sizes.Steps * Batch * Sizes.Input, seed: 303);
         int[] labels = TestData.Labels(Batch, Sizes.Classes, seed: 304);
 

@@ -38,8 +38,6 @@ internal static class BenchmarkCatalog
         .. Training(8),
     ];
 
-    // RnnGen has no two-thread training yet (issue 4), so those rows carry libtorch alone: their RnnGenMethod is
-    // null. Name TrainingBenchmarks' RnnGenLstmTwoThreads / RnnGenGruTwoThreads here once they exist.
     private static IEnumerable<BenchmarkCase> Training(int batch)
     {
         double lstm = Support.Flops.TrainingStep(LstmClassifierForward, batch);
@@ -48,9 +46,9 @@ internal static class BenchmarkCatalog
         return
         [
             new($"lstm-train-b{batch}", 1, typeof(TrainingBenchmarks), nameof(TrainingBenchmarks.RnnGenLstm), nameof(TrainingBenchmarks.LibTorchLstm), batch, lstm, $"LSTM(28→128) {work}"),
-            new($"lstm-train-b{batch}", 2, typeof(TrainingBenchmarks), null, nameof(TrainingBenchmarks.LibTorchLstmTwoThreads), batch, lstm, $"LSTM(28→128) {work}"),
+            new($"lstm-train-b{batch}", 2, typeof(TrainingBenchmarks), nameof(TrainingBenchmarks.RnnGenLstmTwoThreads), nameof(TrainingBenchmarks.LibTorchLstmTwoThreads), batch, lstm, $"LSTM(28→128) {work}"),
             new($"gru-train-b{batch}", 1, typeof(TrainingBenchmarks), nameof(TrainingBenchmarks.RnnGenGru), nameof(TrainingBenchmarks.LibTorchGru), batch, gru, $"GRU(28→128) {work}"),
-            new($"gru-train-b{batch}", 2, typeof(TrainingBenchmarks), null, nameof(TrainingBenchmarks.LibTorchGruTwoThreads), batch, gru, $"GRU(28→128) {work}"),
+            new($"gru-train-b{batch}", 2, typeof(TrainingBenchmarks), nameof(TrainingBenchmarks.RnnGenGruTwoThreads), nameof(TrainingBenchmarks.LibTorchGruTwoThreads), batch, gru, $"GRU(28→128) {work}"),
         ];
     }
 }

@@ -8,8 +8,8 @@ namespace RnnGen.Benchmarks.Reporting;
 /// </summary>
 /// <remarks>
 /// <c>gflops</c> and <c>peak_fraction</c> are RnnGen's; the fraction is of the single-core FMA peak times the
-/// case's threads. A value RnnGen has no benchmark for (the two-thread training rows today), or that a failed
-/// benchmark did not produce, is written <c>NA</c>.
+/// case's threads. A value that a failed
+/// benchmark did not produce is written <c>NA</c>.
 /// </remarks>
 internal static class RatioLines
 {
