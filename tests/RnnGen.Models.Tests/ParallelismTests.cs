@@ -11,22 +11,30 @@ public sealed class KernelSettingsGroup
 }
 
 /// <summary>
-/// Two kernel threads split the large products by rows, each row computed as on one thread: a training step gives
-/// the same outputs and gradients, bit for bit, and allocates nothing after warm-up.
+/// Two kernel threads split a batch's sequences in the time loops and the large products by rows, each row computed
+/// as on one thread: a training step gives the same outputs and gradients, bit for bit, and allocates nothing after
+/// warm-up.
 /// </summary>
 [Collection(KernelSettingsGroup.Name)]
 public sealed class ParallelismTests
 {
-    [Fact]
-    public void Two_threads_give_bit_identical_outputs_and_gradients()
+    // Every cell kind, stacked and bidirectional, with lengths in any order (every row runs every step) and longest
+    // first (finished sequences leave the products, so the rows still running in each thread's part shrink unevenly).
+    [Theory]
+    [InlineData(nameof(StackedBidirectionalLstm), false)]
+    [InlineData(nameof(StackedBidirectionalLstm), true)]
+    [InlineData(nameof(BidirectionalGruClassifier), false)]
+    [InlineData(nameof(BidirectionalGruClassifier), true)]
+    [InlineData(nameof(SigmoidRnnClassifier), true)]
+    public void Two_threads_give_bit_identical_outputs_and_gradients(string model, bool longestFirst)
     {
         if (Environment.ProcessorCount < 2)
         {
             return; // Parallelism.Threads cannot exceed the processor count
         }
 
-        var one = Run(threads: 1);
-        var two = Run(threads: 2);
+        var one = Run(model, longestFirst, threads: 1);
+        var two = Run(model, longestFirst, threads: 2);
         Assert.Equal(one.Outputs, two.Outputs);
         Assert.Equal(one.Gradients, two.Gradients);
         Assert.Equal(one.InputGradient, two.InputGradient);
@@ -43,12 +51,12 @@ public sealed class ParallelismTests
         try
         {
             Parallelism.Threads = 2;
-            var (model, inputs, lengths, outputs, outputGradient, inputGradient) = Setup();
+            var (model, inputs, lengths, outputs, outputGradient, inputGradient) = Setup(nameof(StackedBidirectionalLstm), longestFirst: true);
             void Step()
             {
                 model.Parameters.ZeroGradients();
-                model.Forward(inputs, lengths, outputs, training: true);
-                model.Backward(outputGradient, inputGradient);
+                model.Forward(inputs, lengths, outputs, initialState: default, finalState: default, training: true);
+                model.Backward(outputGradient, inputGradient, initialStateGradient: default, finalStateGradient: default);
             }
 
             Step();
@@ -74,16 +82,16 @@ public sealed class ParallelismTests
         Assert.Equal(1, Parallelism.Threads);
     }
 
-    private static (float[] Outputs, float[] Gradients, float[] InputGradient) Run(int threads)
+    private static (float[] Outputs, float[] Gradients, float[] InputGradient) Run(string model, bool longestFirst, int threads)
     {
         try
         {
             Parallelism.Threads = threads;
-            var (model, inputs, lengths, outputs, outputGradient, inputGradient) = Setup();
-            model.Parameters.ZeroGradients();
-            model.Forward(inputs, lengths, outputs, training: true);
-            model.Backward(outputGradient, inputGradient);
-            return (outputs, model.Parameters.Gradients.ToArray(), inputGradient);
+            var (network, inputs, lengths, outputs, outputGradient, inputGradient) = Setup(model, longestFirst);
+            network.Parameters.ZeroGradients();
+            network.Forward(inputs, lengths, outputs, initialState: default, finalState: default, training: true);
+            network.Backward(outputGradient, inputGradient, initialStateGradient: default, finalStateGradient: default);
+            return (outputs, network.Parameters.Gradients.ToArray(), inputGradient);
         }
         finally
         {
@@ -91,15 +99,25 @@ public sealed class ParallelismTests
         }
     }
 
-    // Batch 40 of a stacked bidirectional LSTM: every product is large enough to be split.
-    private static (StackedBidirectionalLstm Model, float[] Inputs, int[] Lengths, float[] Outputs, float[] OutputGradient, float[] InputGradient) Setup()
+    // Batch 40: every time loop is split between the threads, and the all-steps products too.
+    private static (IDenseInputModel Model, float[] Inputs, int[] Lengths, float[] Outputs, float[] OutputGradient, float[] InputGradient) Setup(string name, bool longestFirst)
     {
         const int Steps = 12, Batch = 40;
-        var model = new StackedBidirectionalLstm(Batch, Steps, seed: 3);
+        IDenseInputModel model = name switch
+        {
+            nameof(StackedBidirectionalLstm) => new StackedBidirectionalLstm(Batch, Steps, seed: 3),
+            nameof(BidirectionalGruClassifier) => new BidirectionalGruClassifier(Batch, Steps, seed: 3),
+            _ => new SigmoidRnnClassifier(Batch, Steps, seed: 3),
+        };
         var random = new SeededRandom(4);
-        float[] inputs = GradientCheck.Gaussian(Steps * Batch * StackedBidirectionalLstm.InputSize, 1f, random);
+        float[] inputs = GradientCheck.Gaussian(Steps * Batch * model.Shape.InputSize, 1f, random);
         int[] lengths = GradientCheck.Lengths(Steps, Batch, random);
-        float[] outputs = new float[((IRnnModel)model).Shape.OutputLength(Steps, Batch)];
+        if (longestFirst)
+        {
+            Array.Sort(lengths, (x, y) => y.CompareTo(x));
+        }
+
+        float[] outputs = new float[model.Shape.OutputLength(Steps, Batch)];
         float[] outputGradient = GradientCheck.Gaussian(outputs.Length, 1f, random);
         return (model, inputs, lengths, outputs, outputGradient, new float[inputs.Length]);
     }

@@ -10,6 +10,7 @@ internal static class Names
     public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     public const string Kernels = "global::RnnGen.Kernels.MatrixKernels";
     public const string Sequences = "global::RnnGen.Kernels.SequenceKernels";
+    public const string RowSplit = "global::RnnGen.Kernels.BatchRows";
 
     public static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 

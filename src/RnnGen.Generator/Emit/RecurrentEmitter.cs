@@ -22,7 +22,7 @@ internal static class RecurrentEmitter
             for (int d = 0; d < layer.Directions; d++)
             {
                 WriteSublayerForward(w, layer, k, d, slots);
-                WriteSublayerBackward(w, layer, k, d, slots);
+                WriteSublayerBackward(w, layer, k, d);
             }
         }
     }
@@ -127,7 +127,7 @@ internal static class RecurrentEmitter
                     }
 
                     w.Line();
-                    w.Line("Backward" + layer.Identifier + Suffix(k, d) + "(" + sequenceGradient + ", " + input + ", " + below + (lstm ? ", dH, dC" : ", dH") + ", steps, batch);");
+                    w.Line("Backward" + layer.Identifier + Suffix(k, d) + "(" + sequenceGradient + ", " + input + ", " + below + ", steps, batch);");
                     w.Line(Sequences + ".StoreState(dH, initialStateGradient, " + TimesBatch(HiddenOffset(layer, k, d)) + ");");
                     if (lstm)
                     {
@@ -140,54 +140,132 @@ internal static class RecurrentEmitter
         w.Line();
     }
 
-    private static void WriteSizes(SourceWriter w, LayerSpec layer, int k, int d)
+    /// <summary>The sizes as constants: the input's for the input-side products, the output's for the time loop.</summary>
+    private static void WriteSizes(SourceWriter w, LayerSpec layer, int k, int d, bool input)
     {
-        w.Line("const int InputWidth = " + Invariant(layer.SublayerInputWidth(k)) + ";");
+        if (input)
+        {
+            w.Line("const int InputWidth = " + Invariant(layer.SublayerInputWidth(k)) + ";");
+        }
+
         w.Line("const int Hidden = " + Invariant(layer.Units) + ";");
         w.Line("const int GateWidth = " + Invariant(layer.Gates * layer.Units) + ";");
-        w.Line("const int OutputWidth = " + Invariant(layer.OutputWidth) + ";");
-        w.Line("const int Column = " + Invariant(d * layer.Units) + "; // this direction's features in the [forward, reverse] output");
-    }
-
-    private static void WriteWeights(SourceWriter w, LayerSpec layer, int k, int d, string source, string prefix, bool biases = true)
-    {
-        string suffix = Suffix(k, d);
-        w.Line("var " + prefix + "WeightIh = " + source + ".Slice(" + layer.Identifier + "WeightIh" + suffix + ", GateWidth * InputWidth);");
-        w.Line("var " + prefix + "WeightHh = " + source + ".Slice(" + layer.Identifier + "WeightHh" + suffix + ", GateWidth * Hidden);");
-        if (biases)
+        if (!input)
         {
-            w.Line("var " + prefix + "BiasIh = " + source + ".Slice(" + layer.Identifier + "BiasIh" + suffix + ", GateWidth);");
-            w.Line("var " + prefix + "BiasHh = " + source + ".Slice(" + layer.Identifier + "BiasHh" + suffix + ", GateWidth);");
+            w.Line("const int OutputWidth = " + Invariant(layer.OutputWidth) + ";");
+            w.Line("const int Column = " + Invariant(d * layer.Units) + "; // this direction's features in the [forward, reverse] output");
         }
     }
 
+    private static void WriteGradientViews(SourceWriter w, LayerSpec layer, int k, int d)
+    {
+        string suffix = Suffix(k, d);
+        w.Line("var dWeightIh = gradients.Slice(" + layer.Identifier + "WeightIh" + suffix + ", GateWidth * InputWidth);");
+        w.Line("var dWeightHh = gradients.Slice(" + layer.Identifier + "WeightHh" + suffix + ", GateWidth * Hidden);");
+        w.Line("var dBiasIh = gradients.Slice(" + layer.Identifier + "BiasIh" + suffix + ", GateWidth);");
+        w.Line("var dBiasHh = gradients.Slice(" + layer.Identifier + "BiasHh" + suffix + ", GateWidth);");
+    }
+
+    /// <summary>
+    /// The per-step product h_{t-1}·W_hhᵀ for this part's running rows. With a batch (transposed) it goes through the
+    /// packed kernel for any number of rows, so that each row's result depends neither on how many rows still run
+    /// nor on how the batch is split between threads.
+    /// </summary>
     private static void WriteRecurrentProduct(SourceWriter w, string target)
     {
         using (w.Block("if (transposed)"))
         {
-            w.Line(Kernels + ".MultiplyAdd(h, Hidden, weightHhT, " + target + ", GateWidth, running, Hidden, GateWidth);");
+            w.Line(Kernels + ".MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, " + target + ".Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);");
         }
 
         using (w.Block("else"))
         {
-            w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, " + target + ", GateWidth, running, Hidden, GateWidth);");
+            w.Line(Kernels + ".MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, " + target + ".Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);");
         }
     }
+
+    /// <summary>Splits the time loop's sequences between the kernel threads; the rows method reads its buffers from fields.</summary>
+    private static void WriteRowSplit(SourceWriter w, string rowsMethod, string data)
+    {
+        w.Line("// the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not");
+        w.Line("// interact, and every row is computed the same way whatever the split, so results do not depend on it");
+        w.Line(RowSplit + ".For(this, " + data + ", steps, batch, static (model, data, steps, batch, first, end) => model." + rowsMethod + "(data, steps, batch, first, end));");
+    }
+
+    /// <summary>The rows of this part still running at step t (longest-first batches skip finished sequences).</summary>
+    private static void WriteRunningCount(SourceWriter w) =>
+        w.Line("int count = global::System.Math.Max(0, global::System.Math.Min(" + Sequences + ".RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);");
 
     private static string Time(int d) => d == 1 ? "steps - 1 - s" : "s";
 
     private static void WriteSublayerForward(SourceWriter w, LayerSpec layer, int k, int d, List<TensorSlot> slots)
     {
         bool lstm = layer.Cell == CellKind.Lstm;
-        bool gru = layer.Cell == CellKind.Gru;
         string suffix = Suffix(k, d);
         string names = string.Join(", ", slots.Where(s => s.Layer == layer && s.Name.EndsWith(TensorSuffix(k, d), System.StringComparison.Ordinal)).Select(s => s.Name.Substring(layer.Name.Length + 1)));
         w.Line("// " + layer.Name + " layer " + Invariant(k) + (d == 1 ? ", reverse direction (t = T − 1 … 0)" : ", forward direction") + ": " + names);
         using (w.Block("private void Forward" + layer.Identifier + suffix + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " initialState, int steps, int batch)"))
         {
-            WriteSizes(w, layer, k, d);
+            WriteSizes(w, layer, k, d, input: true);
             w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
-            WriteWeights(w, layer, k, d, "parameters", "w");
+            w.Line("var wWeightIh = parameters.Slice(" + layer.Identifier + "WeightIh" + suffix + ", GateWidth * InputWidth);");
+            w.Line("var wWeightHh = parameters.Slice(" + layer.Identifier + "WeightHh" + suffix + ", GateWidth * Hidden);");
+            w.Line("var wBiasIh = parameters.Slice(" + layer.Identifier + "BiasIh" + suffix + ", GateWidth);");
+            w.Line("int rows = steps * batch;");
+            w.Line(Span + " gates = " + "View(" + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ", 0, rows * GateWidth);");
+            w.Line(Span + " h = " + "View(" + Field(layer, "State") + ", 0, batch * Hidden);");
+            if (lstm)
+            {
+                w.Line(Span + " c = " + "View(" + Field(layer, "CellState") + ", 0, batch * Hidden);");
+            }
+
+            w.Line();
+            w.Line("// gates = x_t·W_ihᵀ + b_ih for every step at once");
+            w.Line("gates.Clear();");
+            w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);");
+            w.Line(Kernels + ".AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);");
+            w.Line();
+            w.Line("// with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows");
+            using (w.Block("if (" + Kernels + ".PrefersTransposedWeights(batch))"))
+            {
+                w.Line(Kernels + ".Transpose(wWeightHh, GateWidth, Hidden, View(" + Field(layer, "WeightHhTransposed") + ", 0, Hidden * GateWidth));");
+            }
+
+            w.Line();
+            w.Line("// the state starts from the initial state, or zero");
+            w.Line(Sequences + ".LoadState(initialState, " + TimesBatch(HiddenOffset(layer, k, d)) + ", h);");
+            if (lstm)
+            {
+                w.Line(Sequences + ".LoadState(initialState, " + TimesBatch(CellOffset(layer, k, d)) + ", c);");
+            }
+
+            w.Line();
+            WriteRowSplit(w, "Forward" + layer.Identifier + suffix + "Rows", "default");
+            w.Line();
+            w.Line("// final state: after each sequence's last step" + (d == 1 ? " (the reverse direction ends after t = 0)" : string.Empty));
+            w.Line("h.CopyTo(" + "View(" + Field(layer, "FinalState") + ", " + TimesBatch(HiddenOffset(layer, k, d)) + ", batch * Hidden));");
+            if (lstm)
+            {
+                w.Line("c.CopyTo(" + "View(" + Field(layer, "FinalState") + ", " + TimesBatch(CellOffset(layer, k, d)) + ", batch * Hidden));");
+            }
+        }
+
+        w.Line();
+        WriteSublayerForwardRows(w, layer, k, d);
+    }
+
+    private static void WriteSublayerForwardRows(SourceWriter w, LayerSpec layer, int k, int d)
+    {
+        bool lstm = layer.Cell == CellKind.Lstm;
+        bool gru = layer.Cell == CellKind.Gru;
+        string suffix = Suffix(k, d);
+        w.Line("// " + layer.Name + " layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + ": every time step of sequences [first, end)");
+        using (w.Block("private void Forward" + layer.Identifier + suffix + "Rows(" + ReadOnlySpan + " unused, int steps, int batch, int first, int end)"))
+        {
+            WriteSizes(w, layer, k, d, input: false);
+            w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
+            w.Line("var wWeightHh = parameters.Slice(" + layer.Identifier + "WeightHh" + suffix + ", GateWidth * Hidden);");
+            w.Line("var wBiasHh = parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", GateWidth);");
             w.Line("int rows = steps * batch;");
             w.Line(Span + " gates = " + "View(" + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ", 0, rows * GateWidth);");
             w.Line(Span + " output = " + "View(" + Field(layer, "Output" + Invariant(k)) + ", 0, rows * OutputWidth);");
@@ -205,54 +283,35 @@ internal static class RecurrentEmitter
                 w.Line(Span + " recurrent = " + "View(" + Field(layer, "Recurrent") + ", 0, batch * GateWidth);");
             }
 
-            w.Line();
-            w.Line("// gates = x_t·W_ihᵀ + b_ih for every step at once");
-            w.Line("gates.Clear();");
-            w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);");
-            w.Line(Kernels + ".AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);");
-            w.Line();
-            w.Line("// with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows");
             w.Line("bool transposed = " + Kernels + ".PrefersTransposedWeights(batch);");
-            w.Line(Span + " weightHhT = View(" + Field(layer, "WeightHhTransposed") + ", 0, Hidden * GateWidth);");
-            using (w.Block("if (transposed)"))
-            {
-                w.Line(Kernels + ".Transpose(wWeightHh, GateWidth, Hidden, weightHhT);");
-            }
-
-            w.Line();
-            w.Line("// the state starts from the initial state, or zero");
-            w.Line(Sequences + ".LoadState(initialState, " + TimesBatch(HiddenOffset(layer, k, d)) + ", h);");
-            if (lstm)
-            {
-                w.Line(Sequences + ".LoadState(initialState, " + TimesBatch(CellOffset(layer, k, d)) + ", c);");
-            }
-
+            w.Line(ReadOnlySpan + " weightHhT = View(" + Field(layer, "WeightHhTransposed") + ", 0, Hidden * GateWidth);");
+            w.Line("int width = end - first;");
             using (w.Block("for (int s = 0; s < steps; s++)"))
             {
                 w.Line("int t = " + Time(d) + ";");
-                w.Line("int running = " + Sequences + ".RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows");
+                WriteRunningCount(w);
                 w.Line(Span + " stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);");
-                w.Line("h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));");
+                w.Line("h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));");
                 if (lstm)
                 {
-                    w.Line("c.CopyTo(cellPrevious.Slice(t * batch * Hidden));");
+                    w.Line("c.Slice(first * Hidden, width * Hidden).CopyTo(cellPrevious.Slice(((t * batch) + first) * Hidden));");
                 }
 
                 if (gru)
                 {
                     w.Line("// recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block");
-                    w.Line("recurrent.Clear();");
-                    WriteRecurrentProduct(w, "recurrent");;
-                    w.Line(Kernels + ".AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);");
+                    w.Line("recurrent.Slice(first * GateWidth, width * GateWidth).Clear();");
+                    WriteRecurrentProduct(w, "recurrent");
+                    w.Line(Kernels + ".AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);");
                 }
                 else
                 {
                     w.Line("// gates += h_{t-1}·W_hhᵀ + b_hh");
-                    WriteRecurrentProduct(w, "stepGates");;
-                    w.Line(Kernels + ".AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);");
+                    WriteRecurrentProduct(w, "stepGates");
+                    w.Line(Kernels + ".AddRowVector(stepGates.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);");
                 }
 
-                using (w.Block("for (int b = 0; b < batch; b++)"))
+                using (w.Block("for (int b = first; b < end; b++)"))
                 {
                     w.Line(Span + " outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);");
                     using (w.Block("if (t >= _lengths[b])"))
@@ -281,36 +340,63 @@ internal static class RecurrentEmitter
                     w.Line("hRow.CopyTo(outputRow);");
                 }
             }
-
-            w.Line();
-            w.Line("// final state: after each sequence's last step" + (d == 1 ? " (the reverse direction ends after t = 0)" : string.Empty));
-            w.Line("h.CopyTo(" + "View(" + Field(layer, "FinalState") + ", " + TimesBatch(HiddenOffset(layer, k, d)) + ", batch * Hidden));");
-            if (lstm)
-            {
-                w.Line("c.CopyTo(" + "View(" + Field(layer, "FinalState") + ", " + TimesBatch(CellOffset(layer, k, d)) + ", batch * Hidden));");
-            }
         }
 
         w.Line();
     }
 
-    private static void WriteSublayerBackward(SourceWriter w, LayerSpec layer, int k, int d, List<TensorSlot> slots)
+    private static void WriteSublayerBackward(SourceWriter w, LayerSpec layer, int k, int d)
+    {
+        bool gru = layer.Cell == CellKind.Gru;
+        string suffix = Suffix(k, d);
+        w.Line("// " + layer.Name + " layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + " backward: steps in the opposite order of forward.");
+        using (w.Block("private void Backward" + layer.Identifier + suffix + "(" + ReadOnlySpan + " outputGradient, " + ReadOnlySpan + " input, " + Span + " inputGradient, int steps, int batch)"))
+        {
+            WriteSizes(w, layer, k, d, input: true);
+            w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
+            w.Line(Span + " gradients = Parameters.Gradients;");
+            w.Line("var wWeightIh = parameters.Slice(" + layer.Identifier + "WeightIh" + suffix + ", GateWidth * InputWidth);");
+            WriteGradientViews(w, layer, k, d);
+            w.Line("int rows = steps * batch;");
+            w.Line(ReadOnlySpan + " hiddenPrevious = " + "View(" + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
+            w.Line(ReadOnlySpan + " dGates = " + "View(" + Field(layer, "GateGradients") + ", 0, rows * GateWidth);");
+            string dRecurrent = gru ? "dRecurrent" : "dGates";
+            if (gru)
+            {
+                w.Line(ReadOnlySpan + " dRecurrent = " + "View(" + Field(layer, "RecurrentGradients") + ", 0, rows * GateWidth);");
+            }
+
+            w.Line();
+            WriteRowSplit(w, "Backward" + layer.Identifier + suffix + "Rows", "outputGradient");
+            w.Line();
+            w.Line("// parameter gradients, all steps at once: dW_hh += " + dRecurrent + "ᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums");
+            w.Line(Kernels + ".AccumulateTransposedProduct(" + dRecurrent + ", GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);");
+            w.Line(Kernels + ".AccumulateColumnSums(" + dRecurrent + ", GateWidth, dBiasHh, rows, GateWidth);");
+            w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);");
+            w.Line(Kernels + ".AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);");
+            using (w.Block("if (!inputGradient.IsEmpty)"))
+            {
+                w.Line("// dx += dGates·W_ih");
+                w.Line(Kernels + ".MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);");
+            }
+        }
+
+        w.Line();
+        WriteSublayerBackwardRows(w, layer, k, d);
+    }
+
+    private static void WriteSublayerBackwardRows(SourceWriter w, LayerSpec layer, int k, int d)
     {
         bool lstm = layer.Cell == CellKind.Lstm;
         bool gru = layer.Cell == CellKind.Gru;
         string suffix = Suffix(k, d);
-        w.Line("// " + layer.Name + " layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + " backward: steps in the opposite order of forward.");
-        string dC = lstm ? ", " + Span + " dC" : string.Empty;
-        using (w.Block("private void Backward" + layer.Identifier + suffix + "(" + ReadOnlySpan + " outputGradient, " + ReadOnlySpan + " input, " + Span + " inputGradient, " + Span + " dH" + dC + ", int steps, int batch)"))
+        w.Line("// " + layer.Name + " layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + " backward: every time step of sequences [first, end), last step first");
+        using (w.Block("private void Backward" + layer.Identifier + suffix + "Rows(" + ReadOnlySpan + " outputGradient, int steps, int batch, int first, int end)"))
         {
-            WriteSizes(w, layer, k, d);
-            w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
-            w.Line(Span + " gradients = Parameters.Gradients;");
-            WriteWeights(w, layer, k, d, "parameters", "w", biases: false);
-            WriteWeights(w, layer, k, d, "gradients", "d");
+            WriteSizes(w, layer, k, d, input: false);
+            w.Line("var wWeightHh = Parameters.Values.Slice(" + layer.Identifier + "WeightHh" + suffix + ", GateWidth * Hidden);");
             w.Line("int rows = steps * batch;");
             w.Line(ReadOnlySpan + " gates = " + "View(" + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ", 0, rows * GateWidth);");
-            w.Line(ReadOnlySpan + " hiddenPrevious = " + "View(" + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
             if (lstm)
             {
                 w.Line(ReadOnlySpan + " cellPrevious = " + "View(" + Field(layer, "CellPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
@@ -318,6 +404,7 @@ internal static class RecurrentEmitter
             }
             else if (gru)
             {
+                w.Line(ReadOnlySpan + " hiddenPrevious = " + "View(" + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
                 w.Line(ReadOnlySpan + " recurrentN = " + "View(" + Field(layer, "RecurrentN" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
             }
 
@@ -328,12 +415,18 @@ internal static class RecurrentEmitter
                 w.Line(Span + " dRecurrent = " + "View(" + Field(layer, "RecurrentGradients") + ", 0, rows * GateWidth);");
             }
 
-            w.Line();
+            w.Line(Span + " dH = View(" + Field(layer, "StateGradient") + ", 0, batch * Hidden);");
+            if (lstm)
+            {
+                w.Line(Span + " dC = View(" + Field(layer, "CellStateGradient") + ", 0, batch * Hidden);");
+            }
+
+            w.Line("bool packed = " + Kernels + ".PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split");
             using (w.Block("for (int s = steps - 1; s >= 0; s--)"))
             {
                 w.Line("int t = " + Time(d) + ";");
-                w.Line("int running = " + Sequences + ".RunningRows(View(_lengths, 0, batch), t, _longestFirst);");
-                using (w.Block("for (int b = 0; b < batch; b++)"))
+                WriteRunningCount(w);
+                using (w.Block("for (int b = first; b < end; b++)"))
                 {
                     w.Line("int row = (t * batch) + b;");
                     w.Line(Span + " dGatesRow = dGates.Slice(row * GateWidth, GateWidth);");
@@ -371,20 +464,17 @@ internal static class RecurrentEmitter
                 }
 
                 w.Line();
-                w.Line("// dH_{t-1} += " + dRecurrent + "_t·W_hh");
-                w.Line(Kernels + ".MultiplyAdd(" + dRecurrent + ".Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);");
-            }
+                w.Line("// dH_{t-1} += " + dRecurrent + "_t·W_hh for this part's running rows");
+                w.Line(ReadOnlySpan + " stepGradients = " + dRecurrent + ".Slice(((t * batch) + first) * GateWidth, count * GateWidth);");
+                using (w.Block("if (packed)"))
+                {
+                    w.Line(Kernels + ".MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);");
+                }
 
-            w.Line();
-            w.Line("// parameter gradients, all steps at once: dW_hh += " + dRecurrent + "ᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums");
-            w.Line(Kernels + ".AccumulateTransposedProduct(" + dRecurrent + ", GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);");
-            w.Line(Kernels + ".AccumulateColumnSums(" + dRecurrent + ", GateWidth, dBiasHh, rows, GateWidth);");
-            w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);");
-            w.Line(Kernels + ".AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);");
-            using (w.Block("if (!inputGradient.IsEmpty)"))
-            {
-                w.Line("// dx += dGates·W_ih");
-                w.Line(Kernels + ".MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);");
+                using (w.Block("else"))
+                {
+                    w.Line(Kernels + ".MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);");
+                }
             }
         }
 

@@ -4,10 +4,10 @@ using System.Threading;
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// Background threads that take a share of the large matrix products. A product is split by blocks of output
-/// rows, each computed by one thread in the same order as on one thread, so results are bit-identical for any
-/// thread count. Workers spin briefly between products (training issues one every few tens of microseconds) and
-/// then sleep on a semaphore. Nothing is allocated per product.
+/// Background threads that take a share of the large matrix products and of a batch's sequences
+/// (<see cref="BatchRows"/>). A job is split by blocks of output rows, each computed by one thread in the same order
+/// as on one thread, so results are bit-identical for any thread count. Workers spin briefly between jobs (training
+/// issues one every few tens of microseconds) and then sleep on a semaphore. Nothing is allocated per job.
 /// </summary>
 internal static class KernelWorkers
 {
@@ -17,8 +17,15 @@ internal static class KernelWorkers
     private static readonly Lock s_gate = new();
     private static Worker[] s_workers = [];
 
+    // True on a thread while it runs a part of a job: work nested in a part stays on that thread (the workers are busy).
+    [ThreadStatic]
+    private static bool t_inPart;
+
     /// <summary>Threads that compute a product, the caller included: 1 (default) to <see cref="Environment.ProcessorCount"/>.</summary>
     public static int Threads { get; private set; } = 1;
+
+    /// <summary>Threads a job started on this thread may use: <see cref="Threads"/>, or 1 inside a part of another job.</summary>
+    public static int AvailableThreads => t_inPart ? 1 : Threads;
 
     public static void SetThreads(int threads)
     {
@@ -61,7 +68,16 @@ internal static class KernelWorkers
                 workers[i - 1].Start(job, parts);
             }
 
-            job.RunPart(0, parts);
+            t_inPart = true;
+            try
+            {
+                job.RunPart(0, parts);
+            }
+            finally
+            {
+                t_inPart = false;
+            }
+
             Exception? failure = null;
             for (int i = 1; i < parts; i++)
             {
@@ -126,6 +142,7 @@ internal static class KernelWorkers
 
         private void Loop()
         {
+            t_inPart = true;
             int seen = 0;
             while (true)
             {

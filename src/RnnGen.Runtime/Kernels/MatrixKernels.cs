@@ -153,6 +153,34 @@ public static class MatrixKernels
     }
 
     /// <summary>
+    /// <see cref="MultiplyAdd"/> on the packed register-blocked kernel whatever the number of rows, so that each row of
+    /// <paramref name="d"/> is computed the same way however many rows the call has. The per-step products of a batch
+    /// use it (where <see cref="PrefersTransposedWeights"/>): sequences that end early and the split of a batch between
+    /// threads (<see cref="BatchRows"/>) then change no result, bit for bit. Below a register block of rows it does
+    /// wasted work; it needs Vector256 to be fast.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void MultiplyAddPacked(
+        ReadOnlySpan<float> g, int gStride, ReadOnlySpan<float> w, Span<float> d, int dStride, int rows, int outputs, int inner)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner);
+        CheckMatrix(g.Length, rows, outputs, gStride, nameof(g), nameof(gStride));
+        CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
+        CheckMatrix(d.Length, rows, inner, dStride, nameof(d), nameof(dStride));
+        if (rows == 0 || outputs == 0 || inner == 0)
+        {
+            return;
+        }
+
+        PackedGemm.MultiplyAdd(
+            ref MemoryMarshal.GetReference(d), (nuint)dStride, ref MemoryMarshal.GetReference(g), (nuint)gStride, 1,
+            ref MemoryMarshal.GetReference(w), (nuint)inner, 1, rows, inner, outputs);
+    }
+
+    /// <summary>
     /// Weight gradient: dw[o·inner + k] += Σ_r g[r·gStride + o] · a[r·aStride + k].
     /// </summary>
     /// <param name="g">Output gradient [rows, outputs] with row stride <paramref name="gStride"/>.</param>

@@ -53,7 +53,7 @@ internal static class PackedGemm
         int m, int n, int depth)
     {
         int panels = (m + PanelRows - 1) / PanelRows;
-        int parts = Math.Min(KernelWorkers.Threads, panels);
+        int parts = Math.Min(KernelWorkers.AvailableThreads, panels);
         if (parts <= 1 || (long)m * n * depth < ParallelWork)
         {
             MultiplyAddPanels(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bDepthStride, bColumnStride, m, n, depth, 0, panels);

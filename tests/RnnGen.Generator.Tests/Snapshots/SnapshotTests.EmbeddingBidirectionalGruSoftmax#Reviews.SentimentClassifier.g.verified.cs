@@ -380,7 +380,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::RnnGen.Kernels.MatrixKernels.Axpy(1f, outputGradient.Slice(b * 128, 64), dH.Slice(b * 64, 64));
         }
 
-        BackwardGruL1(default, View(_gruOutput0, 0, rows * 128), View(_gruOutputGradient0, 0, rows * 128), dH, steps, batch);
+        BackwardGruL1(default, View(_gruOutput0, 0, rows * 128), View(_gruOutputGradient0, 0, rows * 128), steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 128 * batch);
         // layer 1, reverse direction: dH starts from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 192 * batch, dH);
@@ -390,19 +390,19 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::RnnGen.Kernels.MatrixKernels.Axpy(1f, outputGradient.Slice((b * 128) + 64, 64), dH.Slice(b * 64, 64));
         }
 
-        BackwardGruL1Reverse(default, View(_gruOutput0, 0, rows * 128), View(_gruOutputGradient0, 0, rows * 128), dH, steps, batch);
+        BackwardGruL1Reverse(default, View(_gruOutput0, 0, rows * 128), View(_gruOutputGradient0, 0, rows * 128), steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 192 * batch);
 
         inputGradient.Clear();
         // layer 0: dH starts from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 0, dH);
 
-        BackwardGruL0(View(_gruOutputGradient0, 0, rows * 128), input, inputGradient, dH, steps, batch);
+        BackwardGruL0(View(_gruOutputGradient0, 0, rows * 128), input, inputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 0);
         // layer 0, reverse direction: dH starts from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 64 * batch, dH);
 
-        BackwardGruL0Reverse(View(_gruOutputGradient0, 0, rows * 128), input, inputGradient, dH, steps, batch);
+        BackwardGruL0Reverse(View(_gruOutputGradient0, 0, rows * 128), input, inputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 64 * batch);
     }
 
@@ -420,12 +420,45 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 32;
         const int Hidden = 64;
         const int GateWidth = 192;
-        const int OutputWidth = 128;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(GruWeightIhL0, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(GruWeightHhL0, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(GruBiasIhL0, GateWidth);
+        int rows = steps * batch;
+        global::System.Span<float> gates = View(_gruGates0, 0, rows * GateWidth);
+        global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
+
+        // gates = x_t·W_ihᵀ + b_ih for every step at once
+        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
+
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_gruWeightHhTransposed, 0, Hidden * GateWidth));
+        }
+
+        // the state starts from the initial state, or zero
+        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardGruL0Rows(data, steps, batch, first, end));
+
+        // final state: after each sequence's last step
+        h.CopyTo(View(_gruFinalState, 0, batch * Hidden));
+    }
+
+    // gru layer 0: every time step of sequences [first, end)
+    private void ForwardGruL0Rows(global::System.ReadOnlySpan<float> unused, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 64;
+        const int GateWidth = 192;
+        const int OutputWidth = 128;
+        const int Column = 0; // this direction's features in the [forward, reverse] output
+        global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        var wWeightHh = parameters.Slice(GruWeightHhL0, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(GruBiasHhL0, GateWidth);
         int rows = steps * batch;
         global::System.Span<float> gates = View(_gruGates0, 0, rows * GateWidth);
@@ -434,40 +467,27 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN0, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
-
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
-
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
         bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.Span<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
-        if (transposed)
-        {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
-        }
-
-        // the state starts from the initial state, or zero
-        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
+        global::System.ReadOnlySpan<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        int width = end - first;
         for (int s = 0; s < steps; s++)
         {
             int t = s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
+            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Clear();
+            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
             if (transposed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, recurrent, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
-            for (int b = 0; b < batch; b++)
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
@@ -481,39 +501,63 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                 hRow.CopyTo(outputRow);
             }
         }
-
-        // final state: after each sequence's last step
-        h.CopyTo(View(_gruFinalState, 0, batch * Hidden));
     }
 
     // gru layer 0 backward: steps in the opposite order of forward.
-    private void BackwardGruL0(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.Span<float> dH, int steps, int batch)
+    private void BackwardGruL0(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, int steps, int batch)
     {
         const int InputWidth = 32;
         const int Hidden = 64;
         const int GateWidth = 192;
-        const int OutputWidth = 128;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL0, GateWidth * InputWidth);
-        var wWeightHh = parameters.Slice(GruWeightHhL0, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(GruWeightIhL0, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(GruWeightHhL0, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(GruBiasIhL0, GateWidth);
         var dBiasHh = gradients.Slice(GruBiasHhL0, GateWidth);
+        int rows = steps * batch;
+        global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0, 0, rows * Hidden);
+        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0Rows(data, steps, batch, first, end));
+
+        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
+        if (!inputGradient.IsEmpty)
+        {
+            // dx += dGates·W_ih
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+        }
+    }
+
+    // gru layer 0 backward: every time step of sequences [first, end), last step first
+    private void BackwardGruL0Rows(global::System.ReadOnlySpan<float> outputGradient, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 64;
+        const int GateWidth = 192;
+        const int OutputWidth = 128;
+        const int Column = 0; // this direction's features in the [forward, reverse] output
+        var wWeightHh = Parameters.Values.Slice(GruWeightHhL0, GateWidth * Hidden);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> gates = View(_gruGates0, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_gruRecurrentN0, 0, rows * Hidden);
         global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
-
+        global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
-            for (int b = 0; b < batch; b++)
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
+            for (int b = first; b < end; b++)
             {
                 int row = (t * batch) + b;
                 global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
@@ -529,19 +573,16 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                 GruCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
-        }
-
-        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
-        if (!inputGradient.IsEmpty)
-        {
-            // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            if (packed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
         }
     }
 
@@ -551,12 +592,45 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 32;
         const int Hidden = 64;
         const int GateWidth = 192;
-        const int OutputWidth = 128;
-        const int Column = 64; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(GruWeightIhL0Reverse, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(GruBiasIhL0Reverse, GateWidth);
+        int rows = steps * batch;
+        global::System.Span<float> gates = View(_gruGates0Reverse, 0, rows * GateWidth);
+        global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
+
+        // gates = x_t·W_ihᵀ + b_ih for every step at once
+        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
+
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_gruWeightHhTransposed, 0, Hidden * GateWidth));
+        }
+
+        // the state starts from the initial state, or zero
+        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 64 * batch, h);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardGruL0ReverseRows(data, steps, batch, first, end));
+
+        // final state: after each sequence's last step (the reverse direction ends after t = 0)
+        h.CopyTo(View(_gruFinalState, 64 * batch, batch * Hidden));
+    }
+
+    // gru layer 0, reverse direction: every time step of sequences [first, end)
+    private void ForwardGruL0ReverseRows(global::System.ReadOnlySpan<float> unused, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 64;
+        const int GateWidth = 192;
+        const int OutputWidth = 128;
+        const int Column = 64; // this direction's features in the [forward, reverse] output
+        global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        var wWeightHh = parameters.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(GruBiasHhL0Reverse, GateWidth);
         int rows = steps * batch;
         global::System.Span<float> gates = View(_gruGates0Reverse, 0, rows * GateWidth);
@@ -565,40 +639,27 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN0Reverse, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
-
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
-
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
         bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.Span<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
-        if (transposed)
-        {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
-        }
-
-        // the state starts from the initial state, or zero
-        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 64 * batch, h);
+        global::System.ReadOnlySpan<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        int width = end - first;
         for (int s = 0; s < steps; s++)
         {
             int t = steps - 1 - s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
+            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Clear();
+            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
             if (transposed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, recurrent, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
-            for (int b = 0; b < batch; b++)
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
@@ -612,39 +673,63 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                 hRow.CopyTo(outputRow);
             }
         }
-
-        // final state: after each sequence's last step (the reverse direction ends after t = 0)
-        h.CopyTo(View(_gruFinalState, 64 * batch, batch * Hidden));
     }
 
     // gru layer 0, reverse direction backward: steps in the opposite order of forward.
-    private void BackwardGruL0Reverse(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.Span<float> dH, int steps, int batch)
+    private void BackwardGruL0Reverse(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, int steps, int batch)
     {
         const int InputWidth = 32;
         const int Hidden = 64;
         const int GateWidth = 192;
-        const int OutputWidth = 128;
-        const int Column = 64; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL0Reverse, GateWidth * InputWidth);
-        var wWeightHh = parameters.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(GruWeightIhL0Reverse, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(GruBiasIhL0Reverse, GateWidth);
         var dBiasHh = gradients.Slice(GruBiasHhL0Reverse, GateWidth);
+        int rows = steps * batch;
+        global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0Reverse, 0, rows * Hidden);
+        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0ReverseRows(data, steps, batch, first, end));
+
+        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
+        if (!inputGradient.IsEmpty)
+        {
+            // dx += dGates·W_ih
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+        }
+    }
+
+    // gru layer 0, reverse direction backward: every time step of sequences [first, end), last step first
+    private void BackwardGruL0ReverseRows(global::System.ReadOnlySpan<float> outputGradient, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 64;
+        const int GateWidth = 192;
+        const int OutputWidth = 128;
+        const int Column = 64; // this direction's features in the [forward, reverse] output
+        var wWeightHh = Parameters.Values.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> gates = View(_gruGates0Reverse, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0Reverse, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_gruRecurrentN0Reverse, 0, rows * Hidden);
         global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
-
+        global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
-            for (int b = 0; b < batch; b++)
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
+            for (int b = first; b < end; b++)
             {
                 int row = (t * batch) + b;
                 global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
@@ -660,19 +745,16 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                 GruCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
-        }
-
-        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
-        if (!inputGradient.IsEmpty)
-        {
-            // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            if (packed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
         }
     }
 
@@ -682,12 +764,45 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 128;
         const int Hidden = 64;
         const int GateWidth = 192;
-        const int OutputWidth = 128;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(GruWeightIhL1, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(GruWeightHhL1, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(GruBiasIhL1, GateWidth);
+        int rows = steps * batch;
+        global::System.Span<float> gates = View(_gruGates1, 0, rows * GateWidth);
+        global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
+
+        // gates = x_t·W_ihᵀ + b_ih for every step at once
+        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
+
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_gruWeightHhTransposed, 0, Hidden * GateWidth));
+        }
+
+        // the state starts from the initial state, or zero
+        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 128 * batch, h);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardGruL1Rows(data, steps, batch, first, end));
+
+        // final state: after each sequence's last step
+        h.CopyTo(View(_gruFinalState, 128 * batch, batch * Hidden));
+    }
+
+    // gru layer 1: every time step of sequences [first, end)
+    private void ForwardGruL1Rows(global::System.ReadOnlySpan<float> unused, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 64;
+        const int GateWidth = 192;
+        const int OutputWidth = 128;
+        const int Column = 0; // this direction's features in the [forward, reverse] output
+        global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        var wWeightHh = parameters.Slice(GruWeightHhL1, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(GruBiasHhL1, GateWidth);
         int rows = steps * batch;
         global::System.Span<float> gates = View(_gruGates1, 0, rows * GateWidth);
@@ -696,40 +811,27 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN1, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
-
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
-
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
         bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.Span<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
-        if (transposed)
-        {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
-        }
-
-        // the state starts from the initial state, or zero
-        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 128 * batch, h);
+        global::System.ReadOnlySpan<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        int width = end - first;
         for (int s = 0; s < steps; s++)
         {
             int t = s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
+            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Clear();
+            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
             if (transposed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, recurrent, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
-            for (int b = 0; b < batch; b++)
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
@@ -743,39 +845,63 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                 hRow.CopyTo(outputRow);
             }
         }
-
-        // final state: after each sequence's last step
-        h.CopyTo(View(_gruFinalState, 128 * batch, batch * Hidden));
     }
 
     // gru layer 1 backward: steps in the opposite order of forward.
-    private void BackwardGruL1(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.Span<float> dH, int steps, int batch)
+    private void BackwardGruL1(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, int steps, int batch)
     {
         const int InputWidth = 128;
         const int Hidden = 64;
         const int GateWidth = 192;
-        const int OutputWidth = 128;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL1, GateWidth * InputWidth);
-        var wWeightHh = parameters.Slice(GruWeightHhL1, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(GruWeightIhL1, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(GruWeightHhL1, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(GruBiasIhL1, GateWidth);
         var dBiasHh = gradients.Slice(GruBiasHhL1, GateWidth);
+        int rows = steps * batch;
+        global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious1, 0, rows * Hidden);
+        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL1Rows(data, steps, batch, first, end));
+
+        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
+        if (!inputGradient.IsEmpty)
+        {
+            // dx += dGates·W_ih
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+        }
+    }
+
+    // gru layer 1 backward: every time step of sequences [first, end), last step first
+    private void BackwardGruL1Rows(global::System.ReadOnlySpan<float> outputGradient, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 64;
+        const int GateWidth = 192;
+        const int OutputWidth = 128;
+        const int Column = 0; // this direction's features in the [forward, reverse] output
+        var wWeightHh = Parameters.Values.Slice(GruWeightHhL1, GateWidth * Hidden);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> gates = View(_gruGates1, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious1, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_gruRecurrentN1, 0, rows * Hidden);
         global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
-
+        global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
-            for (int b = 0; b < batch; b++)
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
+            for (int b = first; b < end; b++)
             {
                 int row = (t * batch) + b;
                 global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
@@ -791,19 +917,16 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                 GruCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
-        }
-
-        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
-        if (!inputGradient.IsEmpty)
-        {
-            // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            if (packed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
         }
     }
 
@@ -813,12 +936,45 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 128;
         const int Hidden = 64;
         const int GateWidth = 192;
-        const int OutputWidth = 128;
-        const int Column = 64; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(GruWeightIhL1Reverse, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(GruWeightHhL1Reverse, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(GruBiasIhL1Reverse, GateWidth);
+        int rows = steps * batch;
+        global::System.Span<float> gates = View(_gruGates1Reverse, 0, rows * GateWidth);
+        global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
+
+        // gates = x_t·W_ihᵀ + b_ih for every step at once
+        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
+
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_gruWeightHhTransposed, 0, Hidden * GateWidth));
+        }
+
+        // the state starts from the initial state, or zero
+        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 192 * batch, h);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardGruL1ReverseRows(data, steps, batch, first, end));
+
+        // final state: after each sequence's last step (the reverse direction ends after t = 0)
+        h.CopyTo(View(_gruFinalState, 192 * batch, batch * Hidden));
+    }
+
+    // gru layer 1, reverse direction: every time step of sequences [first, end)
+    private void ForwardGruL1ReverseRows(global::System.ReadOnlySpan<float> unused, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 64;
+        const int GateWidth = 192;
+        const int OutputWidth = 128;
+        const int Column = 64; // this direction's features in the [forward, reverse] output
+        global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        var wWeightHh = parameters.Slice(GruWeightHhL1Reverse, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(GruBiasHhL1Reverse, GateWidth);
         int rows = steps * batch;
         global::System.Span<float> gates = View(_gruGates1Reverse, 0, rows * GateWidth);
@@ -827,40 +983,27 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN1Reverse, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
-
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
-
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
         bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.Span<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
-        if (transposed)
-        {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
-        }
-
-        // the state starts from the initial state, or zero
-        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 192 * batch, h);
+        global::System.ReadOnlySpan<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        int width = end - first;
         for (int s = 0; s < steps; s++)
         {
             int t = steps - 1 - s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
+            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Clear();
+            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
             if (transposed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, recurrent, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
-            for (int b = 0; b < batch; b++)
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
@@ -874,39 +1017,63 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                 hRow.CopyTo(outputRow);
             }
         }
-
-        // final state: after each sequence's last step (the reverse direction ends after t = 0)
-        h.CopyTo(View(_gruFinalState, 192 * batch, batch * Hidden));
     }
 
     // gru layer 1, reverse direction backward: steps in the opposite order of forward.
-    private void BackwardGruL1Reverse(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.Span<float> dH, int steps, int batch)
+    private void BackwardGruL1Reverse(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, int steps, int batch)
     {
         const int InputWidth = 128;
         const int Hidden = 64;
         const int GateWidth = 192;
-        const int OutputWidth = 128;
-        const int Column = 64; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL1Reverse, GateWidth * InputWidth);
-        var wWeightHh = parameters.Slice(GruWeightHhL1Reverse, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(GruWeightIhL1Reverse, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(GruWeightHhL1Reverse, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(GruBiasIhL1Reverse, GateWidth);
         var dBiasHh = gradients.Slice(GruBiasHhL1Reverse, GateWidth);
+        int rows = steps * batch;
+        global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious1Reverse, 0, rows * Hidden);
+        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL1ReverseRows(data, steps, batch, first, end));
+
+        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
+        if (!inputGradient.IsEmpty)
+        {
+            // dx += dGates·W_ih
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+        }
+    }
+
+    // gru layer 1, reverse direction backward: every time step of sequences [first, end), last step first
+    private void BackwardGruL1ReverseRows(global::System.ReadOnlySpan<float> outputGradient, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 64;
+        const int GateWidth = 192;
+        const int OutputWidth = 128;
+        const int Column = 64; // this direction's features in the [forward, reverse] output
+        var wWeightHh = Parameters.Values.Slice(GruWeightHhL1Reverse, GateWidth * Hidden);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> gates = View(_gruGates1Reverse, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious1Reverse, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_gruRecurrentN1Reverse, 0, rows * Hidden);
         global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
-
+        global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
-            for (int b = 0; b < batch; b++)
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
+            for (int b = first; b < end; b++)
             {
                 int row = (t * batch) + b;
                 global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
@@ -922,19 +1089,16 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                 GruCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
-        }
-
-        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
-        if (!inputGradient.IsEmpty)
-        {
-            // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            if (packed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
         }
     }
 

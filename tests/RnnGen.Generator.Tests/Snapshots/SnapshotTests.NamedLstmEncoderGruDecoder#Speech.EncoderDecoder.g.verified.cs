@@ -288,7 +288,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 0, dH);
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 24 * batch, dC);
 
-        BackwardEncoderL0(outputGradient, input, inputGradient, dH, dC, steps, batch);
+        BackwardEncoderL0(outputGradient, input, inputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 0);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dC, initialStateGradient, 24 * batch);
     }
@@ -307,12 +307,48 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         const int InputWidth = 12;
         const int Hidden = 24;
         const int GateWidth = 96;
-        const int OutputWidth = 24;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(EncoderWeightIhL0, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(EncoderWeightHhL0, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(EncoderBiasIhL0, GateWidth);
+        int rows = steps * batch;
+        global::System.Span<float> gates = View(_encoderGates0, 0, rows * GateWidth);
+        global::System.Span<float> h = View(_encoderState, 0, batch * Hidden);
+        global::System.Span<float> c = View(_encoderCellState, 0, batch * Hidden);
+
+        // gates = x_t·W_ihᵀ + b_ih for every step at once
+        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
+
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_encoderWeightHhTransposed, 0, Hidden * GateWidth));
+        }
+
+        // the state starts from the initial state, or zero
+        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
+        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 24 * batch, c);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardEncoderL0Rows(data, steps, batch, first, end));
+
+        // final state: after each sequence's last step
+        h.CopyTo(View(_encoderFinalState, 0, batch * Hidden));
+        c.CopyTo(View(_encoderFinalState, 24 * batch, batch * Hidden));
+    }
+
+    // encoder layer 0: every time step of sequences [first, end)
+    private void ForwardEncoderL0Rows(global::System.ReadOnlySpan<float> unused, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 24;
+        const int GateWidth = 96;
+        const int OutputWidth = 24;
+        const int Column = 0; // this direction's features in the [forward, reverse] output
+        global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        var wWeightHh = parameters.Slice(EncoderWeightHhL0, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(EncoderBiasHhL0, GateWidth);
         int rows = steps * batch;
         global::System.Span<float> gates = View(_encoderGates0, 0, rows * GateWidth);
@@ -322,41 +358,27 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> cellPrevious = View(_encoderCellPrevious0, 0, rows * Hidden);
         global::System.Span<float> cells = View(_encoderCell0, 0, rows * Hidden);
         global::System.Span<float> c = View(_encoderCellState, 0, batch * Hidden);
-
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
-
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
         bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.Span<float> weightHhT = View(_encoderWeightHhTransposed, 0, Hidden * GateWidth);
-        if (transposed)
-        {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
-        }
-
-        // the state starts from the initial state, or zero
-        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
-        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 24 * batch, c);
+        global::System.ReadOnlySpan<float> weightHhT = View(_encoderWeightHhTransposed, 0, Hidden * GateWidth);
+        int width = end - first;
         for (int s = 0; s < steps; s++)
         {
             int t = s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
-            c.CopyTo(cellPrevious.Slice(t * batch * Hidden));
+            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
+            c.Slice(first * Hidden, width * Hidden).CopyTo(cellPrevious.Slice(((t * batch) + first) * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (transposed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, stepGates, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);
-            for (int b = 0; b < batch; b++)
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
@@ -372,40 +394,62 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
                 hRow.CopyTo(outputRow);
             }
         }
-
-        // final state: after each sequence's last step
-        h.CopyTo(View(_encoderFinalState, 0, batch * Hidden));
-        c.CopyTo(View(_encoderFinalState, 24 * batch, batch * Hidden));
     }
 
     // encoder layer 0 backward: steps in the opposite order of forward.
-    private void BackwardEncoderL0(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.Span<float> dH, global::System.Span<float> dC, int steps, int batch)
+    private void BackwardEncoderL0(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, int steps, int batch)
     {
         const int InputWidth = 12;
         const int Hidden = 24;
         const int GateWidth = 96;
-        const int OutputWidth = 24;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(EncoderWeightIhL0, GateWidth * InputWidth);
-        var wWeightHh = parameters.Slice(EncoderWeightHhL0, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(EncoderWeightIhL0, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(EncoderWeightHhL0, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(EncoderBiasIhL0, GateWidth);
         var dBiasHh = gradients.Slice(EncoderBiasHhL0, GateWidth);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_encoderGates0, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_encoderHiddenPrevious0, 0, rows * Hidden);
+        global::System.ReadOnlySpan<float> dGates = View(_encoderGateGradients, 0, rows * GateWidth);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardEncoderL0Rows(data, steps, batch, first, end));
+
+        // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasHh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
+        if (!inputGradient.IsEmpty)
+        {
+            // dx += dGates·W_ih
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+        }
+    }
+
+    // encoder layer 0 backward: every time step of sequences [first, end), last step first
+    private void BackwardEncoderL0Rows(global::System.ReadOnlySpan<float> outputGradient, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 24;
+        const int GateWidth = 96;
+        const int OutputWidth = 24;
+        const int Column = 0; // this direction's features in the [forward, reverse] output
+        var wWeightHh = Parameters.Values.Slice(EncoderWeightHhL0, GateWidth * Hidden);
+        int rows = steps * batch;
+        global::System.ReadOnlySpan<float> gates = View(_encoderGates0, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> cellPrevious = View(_encoderCellPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> cells = View(_encoderCell0, 0, rows * Hidden);
         global::System.Span<float> dGates = View(_encoderGateGradients, 0, rows * GateWidth);
-
+        global::System.Span<float> dH = View(_encoderStateGradient, 0, batch * Hidden);
+        global::System.Span<float> dC = View(_encoderCellStateGradient, 0, batch * Hidden);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
-            for (int b = 0; b < batch; b++)
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
+            for (int b = first; b < end; b++)
             {
                 int row = (t * batch) + b;
                 global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
@@ -419,19 +463,16 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
                 EncoderCellBackward(gates.Slice(row * GateWidth, GateWidth), cells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dC.Slice(b * Hidden, Hidden), dGatesRow);
             }
 
-            // dH_{t-1} += dGates_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
-        }
-
-        // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasHh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
-        if (!inputGradient.IsEmpty)
-        {
-            // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            // dH_{t-1} += dGates_t·W_hh for this part's running rows
+            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            if (packed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
         }
     }
 
@@ -462,7 +503,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             global::RnnGen.Kernels.MatrixKernels.Axpy(1f, outputGradient.Slice(b * 16, 16), dH.Slice(b * 16, 16));
         }
 
-        BackwardDecoderL0(default, input, inputGradient, dH, steps, batch);
+        BackwardDecoderL0(default, input, inputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 0);
     }
 
@@ -480,12 +521,45 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         const int InputWidth = 24;
         const int Hidden = 16;
         const int GateWidth = 48;
-        const int OutputWidth = 16;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(DecoderWeightIhL0, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(DecoderWeightHhL0, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(DecoderBiasIhL0, GateWidth);
+        int rows = steps * batch;
+        global::System.Span<float> gates = View(_decoderGates0, 0, rows * GateWidth);
+        global::System.Span<float> h = View(_decoderState, 0, batch * Hidden);
+
+        // gates = x_t·W_ihᵀ + b_ih for every step at once
+        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
+
+        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_decoderWeightHhTransposed, 0, Hidden * GateWidth));
+        }
+
+        // the state starts from the initial state, or zero
+        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardDecoderL0Rows(data, steps, batch, first, end));
+
+        // final state: after each sequence's last step
+        h.CopyTo(View(_decoderFinalState, 0, batch * Hidden));
+    }
+
+    // decoder layer 0: every time step of sequences [first, end)
+    private void ForwardDecoderL0Rows(global::System.ReadOnlySpan<float> unused, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 16;
+        const int GateWidth = 48;
+        const int OutputWidth = 16;
+        const int Column = 0; // this direction's features in the [forward, reverse] output
+        global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        var wWeightHh = parameters.Slice(DecoderWeightHhL0, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(DecoderBiasHhL0, GateWidth);
         int rows = steps * batch;
         global::System.Span<float> gates = View(_decoderGates0, 0, rows * GateWidth);
@@ -494,40 +568,27 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> h = View(_decoderState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_decoderRecurrentN0, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_decoderRecurrent, 0, batch * GateWidth);
-
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
-
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
         bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.Span<float> weightHhT = View(_decoderWeightHhTransposed, 0, Hidden * GateWidth);
-        if (transposed)
-        {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
-        }
-
-        // the state starts from the initial state, or zero
-        global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
+        global::System.ReadOnlySpan<float> weightHhT = View(_decoderWeightHhTransposed, 0, Hidden * GateWidth);
+        int width = end - first;
         for (int s = 0; s < steps; s++)
         {
             int t = s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
+            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Clear();
+            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
             if (transposed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, recurrent, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, GateWidth, wBiasHh, running, GateWidth);
-            for (int b = 0; b < batch; b++)
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
@@ -541,39 +602,63 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
                 hRow.CopyTo(outputRow);
             }
         }
-
-        // final state: after each sequence's last step
-        h.CopyTo(View(_decoderFinalState, 0, batch * Hidden));
     }
 
     // decoder layer 0 backward: steps in the opposite order of forward.
-    private void BackwardDecoderL0(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.Span<float> dH, int steps, int batch)
+    private void BackwardDecoderL0(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, int steps, int batch)
     {
         const int InputWidth = 24;
         const int Hidden = 16;
         const int GateWidth = 48;
-        const int OutputWidth = 16;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(DecoderWeightIhL0, GateWidth * InputWidth);
-        var wWeightHh = parameters.Slice(DecoderWeightHhL0, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(DecoderWeightIhL0, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(DecoderWeightHhL0, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(DecoderBiasIhL0, GateWidth);
         var dBiasHh = gradients.Slice(DecoderBiasHhL0, GateWidth);
+        int rows = steps * batch;
+        global::System.ReadOnlySpan<float> hiddenPrevious = View(_decoderHiddenPrevious0, 0, rows * Hidden);
+        global::System.ReadOnlySpan<float> dGates = View(_decoderGateGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_decoderRecurrentGradients, 0, rows * GateWidth);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardDecoderL0Rows(data, steps, batch, first, end));
+
+        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
+        if (!inputGradient.IsEmpty)
+        {
+            // dx += dGates·W_ih
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+        }
+    }
+
+    // decoder layer 0 backward: every time step of sequences [first, end), last step first
+    private void BackwardDecoderL0Rows(global::System.ReadOnlySpan<float> outputGradient, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 16;
+        const int GateWidth = 48;
+        const int OutputWidth = 16;
+        const int Column = 0; // this direction's features in the [forward, reverse] output
+        var wWeightHh = Parameters.Values.Slice(DecoderWeightHhL0, GateWidth * Hidden);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> gates = View(_decoderGates0, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_decoderHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_decoderRecurrentN0, 0, rows * Hidden);
         global::System.Span<float> dGates = View(_decoderGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dRecurrent = View(_decoderRecurrentGradients, 0, rows * GateWidth);
-
+        global::System.Span<float> dH = View(_decoderStateGradient, 0, batch * Hidden);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
-            for (int b = 0; b < batch; b++)
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
+            for (int b = first; b < end; b++)
             {
                 int row = (t * batch) + b;
                 global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
@@ -589,19 +674,16 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
                 DecoderCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dRecurrent.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
-        }
-
-        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
-        if (!inputGradient.IsEmpty)
-        {
-            // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            if (packed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
         }
     }
 

@@ -261,7 +261,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         // layer 0: dH starts from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 0, dH);
 
-        BackwardRnnL0(outputGradient, input, inputGradient, dH, steps, batch);
+        BackwardRnnL0(outputGradient, input, inputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 0);
     }
 
@@ -291,17 +291,12 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         const int InputWidth = 8;
         const int Hidden = 16;
         const int GateWidth = 16;
-        const int OutputWidth = 16;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(RnnWeightIhL0, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(RnnWeightHhL0, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(RnnBiasIhL0, GateWidth);
-        var wBiasHh = parameters.Slice(RnnBiasHhL0, GateWidth);
         int rows = steps * batch;
         global::System.Span<float> gates = View(_rnnGates0, 0, rows * GateWidth);
-        global::System.Span<float> output = View(_rnnOutput0, 0, rows * OutputWidth);
-        global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious0, 0, rows * Hidden);
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
@@ -310,32 +305,57 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.Span<float> weightHhT = View(_rnnWeightHhTransposed, 0, Hidden * GateWidth);
-        if (transposed)
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, weightHhT);
+            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_rnnWeightHhTransposed, 0, Hidden * GateWidth));
         }
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
+
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardRnnL0Rows(data, steps, batch, first, end));
+
+        // final state: after each sequence's last step
+        h.CopyTo(View(_rnnFinalState, 0, batch * Hidden));
+    }
+
+    // rnn layer 0: every time step of sequences [first, end)
+    private void ForwardRnnL0Rows(global::System.ReadOnlySpan<float> unused, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 16;
+        const int GateWidth = 16;
+        const int OutputWidth = 16;
+        const int Column = 0; // this direction's features in the [forward, reverse] output
+        global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        var wWeightHh = parameters.Slice(RnnWeightHhL0, GateWidth * Hidden);
+        var wBiasHh = parameters.Slice(RnnBiasHhL0, GateWidth);
+        int rows = steps * batch;
+        global::System.Span<float> gates = View(_rnnGates0, 0, rows * GateWidth);
+        global::System.Span<float> output = View(_rnnOutput0, 0, rows * OutputWidth);
+        global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious0, 0, rows * Hidden);
+        global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
+        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
+        global::System.ReadOnlySpan<float> weightHhT = View(_rnnWeightHhTransposed, 0, Hidden * GateWidth);
+        int width = end - first;
         for (int s = 0; s < steps; s++)
         {
             int t = s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst); // longest-first batches skip finished rows
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.CopyTo(hiddenPrevious.Slice(t * batch * Hidden));
+            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (transposed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(h, Hidden, weightHhT, stepGates, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, stepGates, GateWidth, running, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates, GateWidth, wBiasHh, running, GateWidth);
-            for (int b = 0; b < batch; b++)
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
@@ -349,37 +369,59 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
                 hRow.CopyTo(outputRow);
             }
         }
-
-        // final state: after each sequence's last step
-        h.CopyTo(View(_rnnFinalState, 0, batch * Hidden));
     }
 
     // rnn layer 0 backward: steps in the opposite order of forward.
-    private void BackwardRnnL0(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.Span<float> dH, int steps, int batch)
+    private void BackwardRnnL0(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, int steps, int batch)
     {
         const int InputWidth = 8;
         const int Hidden = 16;
         const int GateWidth = 16;
-        const int OutputWidth = 16;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(RnnWeightIhL0, GateWidth * InputWidth);
-        var wWeightHh = parameters.Slice(RnnWeightHhL0, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(RnnWeightIhL0, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(RnnWeightHhL0, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(RnnBiasIhL0, GateWidth);
         var dBiasHh = gradients.Slice(RnnBiasHhL0, GateWidth);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_rnnGates0, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_rnnHiddenPrevious0, 0, rows * Hidden);
-        global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
 
+        // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
+        // interact, and every row is computed the same way whatever the split, so results do not depend on it
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL0Rows(data, steps, batch, first, end));
+
+        // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasHh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
+        if (!inputGradient.IsEmpty)
+        {
+            // dx += dGates·W_ih
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+        }
+    }
+
+    // rnn layer 0 backward: every time step of sequences [first, end), last step first
+    private void BackwardRnnL0Rows(global::System.ReadOnlySpan<float> outputGradient, int steps, int batch, int first, int end)
+    {
+        const int Hidden = 16;
+        const int GateWidth = 16;
+        const int OutputWidth = 16;
+        const int Column = 0; // this direction's features in the [forward, reverse] output
+        var wWeightHh = Parameters.Values.Slice(RnnWeightHhL0, GateWidth * Hidden);
+        int rows = steps * batch;
+        global::System.ReadOnlySpan<float> gates = View(_rnnGates0, 0, rows * GateWidth);
+        global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
+        global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * Hidden);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
-            int running = global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst);
-            for (int b = 0; b < batch; b++)
+            int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
+            for (int b = first; b < end; b++)
             {
                 int row = (t * batch) + b;
                 global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
@@ -393,19 +435,16 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
                 RnnCellBackward(gates.Slice(row * GateWidth, GateWidth), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow);
             }
 
-            // dH_{t-1} += dGates_t·W_hh
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates.Slice(t * batch * GateWidth, running * GateWidth), GateWidth, wWeightHh, dH, Hidden, running, GateWidth, Hidden);
-        }
-
-        // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasHh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
-        if (!inputGradient.IsEmpty)
-        {
-            // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            // dH_{t-1} += dGates_t·W_hh for this part's running rows
+            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            if (packed)
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
+            else
+            {
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+            }
         }
     }
 
