@@ -139,6 +139,24 @@ internal static class PackedGemm
         }
 
         ref float target = ref MemoryMarshal.GetReference(panel);
+        if (rowStride == 1)
+        {
+            // A transposed operand (the gradient of the gates, read as [gates, steps·batch] for a weight gradient): the
+            // panel's rows sit side by side at every depth, so read them together, one depth after another.
+            ref float first = ref Unsafe.Add(ref a, i0);
+            for (int k = 0; k < kc; k++)
+            {
+                ref float source = ref Unsafe.Add(ref first, (nuint)k * depthStride);
+                ref float packed = ref Unsafe.Add(ref target, k * PanelRows);
+                for (int i = 0; i < rows; i++)
+                {
+                    Unsafe.Add(ref packed, i) = Unsafe.Add(ref source, i);
+                }
+            }
+
+            return;
+        }
+
         for (int i = 0; i < rows; i++)
         {
             ref float row = ref Unsafe.Add(ref a, (nuint)(i0 + i) * rowStride);
