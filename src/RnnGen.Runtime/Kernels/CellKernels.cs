@@ -149,16 +149,24 @@ public static class CellKernels
         ref float un = ref MemoryMarshal.GetReference(recurrentN);
         nuint n = (nuint)hidden;
         nuint j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && n >= Width)
         {
-            for (; j + Width <= n; j += Width)
+            // r and z first, block by block, as in LstmForward: independent exponentials overlap.
+            nuint vectorEnd = n & ~(nuint)(Width - 1);
+            for (nuint k = 0; k < vectorEnd; k += Width)
             {
-                var r = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref a, j) + Vector256.LoadUnsafe(ref u, j));
-                var z = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref a, n + j) + Vector256.LoadUnsafe(ref u, n + j));
+                (Vector256.LoadUnsafe(ref a, k) + Vector256.LoadUnsafe(ref u, k)).StoreUnsafe(ref a, k);
+                (Vector256.LoadUnsafe(ref a, n + k) + Vector256.LoadUnsafe(ref u, n + k)).StoreUnsafe(ref a, n + k);
+            }
+
+            VectorMath.SigmoidInPlace(ref a, vectorEnd);
+            VectorMath.SigmoidInPlace(ref Unsafe.Add(ref a, n), vectorEnd);
+            for (; j < vectorEnd; j += Width)
+            {
+                var r = Vector256.LoadUnsafe(ref a, j);
+                var z = Vector256.LoadUnsafe(ref a, n + j);
                 var uN = Vector256.LoadUnsafe(ref u, (2 * n) + j);
                 var candidate = VectorMath.Tanh(Vector256.LoadUnsafe(ref a, (2 * n) + j) + (r * uN));
-                r.StoreUnsafe(ref a, j);
-                z.StoreUnsafe(ref a, n + j);
                 candidate.StoreUnsafe(ref a, (2 * n) + j);
                 uN.StoreUnsafe(ref un, j);
                 (((Vector256<float>.One - z) * candidate) + (z * Vector256.LoadUnsafe(ref hRef, j))).StoreUnsafe(ref hRef, j);
