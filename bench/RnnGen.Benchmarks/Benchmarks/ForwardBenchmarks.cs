@@ -35,6 +35,7 @@ public class ForwardBenchmarks
         Agreement.Require("LSTM(28→128) forward of 28 steps", _lstmOutput, _torchLstm.FinalHidden());
         RnnGenGru();
         Agreement.Require("GRU(28→128) forward of 28 steps", _gruOutput, _torchGru.FinalHidden());
+        Heap.Settle();
     }
 
     [GlobalCleanup]

@@ -53,6 +53,7 @@ public class StepBenchmarks
         _torchLstm32.Reset();
         _torchLstm128.Reset();
         _torchGru128.Reset();
+        Heap.Settle();
     }
 
     [GlobalCleanup]

@@ -78,5 +78,6 @@ public class TrainingBenchmarks
         _rnnGenGru = new ClassifierTraining(gru, inputs, labels);
         _torchGru = TorchClassifierTraining.Gru(gru.Parameters, Sizes.Input, GruClassifier.GruHiddenSize, Sizes.Classes, inputs, labels);
         Agreement.Require($"GRU(28→128) → Dense(10) logits, batch {Batch}", _rnnGenGru.Logits(), _torchGru.Logits());
+        Heap.Settle();
     }
 }
