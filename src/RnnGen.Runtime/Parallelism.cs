@@ -4,16 +4,17 @@ using RnnGen.Kernels;
 namespace RnnGen;
 
 /// <summary>
-/// How many threads compute the large matrix products of Forward and Backward (batches of 6 or more rows). Each
-/// product is split by blocks of output rows and every value is computed exactly as on one thread, so results do
-/// not depend on this setting, bit for bit. Streaming (<c>Step</c>, batch 1) always runs on the calling thread.
+/// How many threads run Forward and Backward on a batch: each recurrent layer's time loop is split by sequences
+/// (batches of 8 or more), and the large matrix products over all steps by blocks of output rows. Every value is
+/// computed exactly as on one thread, so results do not depend on this setting, bit for bit. Streaming
+/// (<c>Step</c>, batch 1) always runs on the calling thread.
 /// </summary>
 public static class Parallelism
 {
     /// <summary>
-    /// Threads per product, the calling thread included: 1 (the default) to <see cref="Environment.ProcessorCount"/>.
-    /// The extra threads are started once and wait between products. With more than one, products from models on
-    /// different threads take turns, so use 1 when you run one model per thread yourself.
+    /// Threads per batch, the calling thread included: 1 (the default) to <see cref="Environment.ProcessorCount"/>.
+    /// The extra threads are started once and wait between jobs. With more than one, models on different threads take
+    /// turns for them, so use 1 when you run one model per thread yourself.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1 or above the processor count.</exception>
     public static int Threads
