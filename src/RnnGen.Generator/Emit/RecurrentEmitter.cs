@@ -167,15 +167,15 @@ internal static class RecurrentEmitter
     }
 
     /// <summary>
-    /// The per-step product h_{t-1}·W_hhᵀ for this part's running rows. With a batch (transposed) it goes through the
-    /// packed kernel for any number of rows, so that each row's result depends neither on how many rows still run
-    /// nor on how the batch is split between threads.
+    /// The per-step product h_{t-1}·W_hhᵀ for this part's running rows. With a batch it streams the weight packed
+    /// once for the loop, on the packed kernel for any number of rows, so that each row's result depends neither on
+    /// how many rows still run nor on how the batch is split between threads.
     /// </summary>
-    private static void WriteRecurrentProduct(SourceWriter w, string target)
+    private static void WriteRecurrentProduct(SourceWriter w, LayerSpec layer, string target)
     {
-        using (w.Block("if (transposed)"))
+        using (w.Block("if (packed)"))
         {
-            w.Line(Kernels + ".MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, " + target + ".Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);");
+            w.Line(Kernels + ".MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, " + Field(layer, "PackedWeightHh") + ", " + target + ".Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);");
         }
 
         using (w.Block("else"))
@@ -225,10 +225,10 @@ internal static class RecurrentEmitter
             w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);");
             w.Line(Kernels + ".AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);");
             w.Line();
-            w.Line("// with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows");
-            using (w.Block("if (" + Kernels + ".PrefersTransposedWeights(batch))"))
+            w.Line("// with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams");
+            using (w.Block("if (" + Kernels + ".PrefersPackedWeights(batch))"))
             {
-                w.Line(Kernels + ".Transpose(wWeightHh, GateWidth, Hidden, View(" + Field(layer, "WeightHhTransposed") + ", 0, Hidden * GateWidth));");
+                w.Line(Kernels + ".PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, " + Field(layer, "PackedWeightHh") + ");");
             }
 
             w.Line();
@@ -283,8 +283,7 @@ internal static class RecurrentEmitter
                 w.Line(Span + " recurrent = " + "View(" + Field(layer, "Recurrent") + ", 0, batch * GateWidth);");
             }
 
-            w.Line("bool transposed = " + Kernels + ".PrefersTransposedWeights(batch);");
-            w.Line(ReadOnlySpan + " weightHhT = View(" + Field(layer, "WeightHhTransposed") + ", 0, Hidden * GateWidth);");
+            w.Line("bool packed = " + Kernels + ".PrefersPackedWeights(batch);");
             w.Line("int width = end - first;");
             using (w.Block("for (int s = 0; s < steps; s++)"))
             {
@@ -301,13 +300,13 @@ internal static class RecurrentEmitter
                 {
                     w.Line("// recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block");
                     w.Line("recurrent.Slice(first * GateWidth, width * GateWidth).Clear();");
-                    WriteRecurrentProduct(w, "recurrent");
+                    WriteRecurrentProduct(w, layer, "recurrent");
                     w.Line(Kernels + ".AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);");
                 }
                 else
                 {
                     w.Line("// gates += h_{t-1}·W_hhᵀ + b_hh");
-                    WriteRecurrentProduct(w, "stepGates");
+                    WriteRecurrentProduct(w, layer, "stepGates");
                     w.Line(Kernels + ".AddRowVector(stepGates.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);");
                 }
 
@@ -356,6 +355,7 @@ internal static class RecurrentEmitter
             w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
             w.Line(Span + " gradients = Parameters.Gradients;");
             w.Line("var wWeightIh = parameters.Slice(" + layer.Identifier + "WeightIh" + suffix + ", GateWidth * InputWidth);");
+            w.Line("var wWeightHh = parameters.Slice(" + layer.Identifier + "WeightHh" + suffix + ", GateWidth * Hidden);");
             WriteGradientViews(w, layer, k, d);
             w.Line("int rows = steps * batch;");
             w.Line(ReadOnlySpan + " hiddenPrevious = " + "View(" + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
@@ -367,6 +367,12 @@ internal static class RecurrentEmitter
             }
 
             w.Line();
+            w.Line("// with a batch of rows, W_hh is packed once into the tiles that every step's product streams");
+            using (w.Block("if (" + Kernels + ".PrefersPackedWeights(batch))"))
+            {
+                w.Line(Kernels + ".PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, " + Field(layer, "PackedWeightHh") + ");");
+            }
+
             WriteRowSplit(w, "Backward" + layer.Identifier + suffix + "Rows", "outputGradient");
             w.Line();
             w.Line("// parameter gradients, all steps at once: dW_hh += " + dRecurrent + "ᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums");
@@ -421,7 +427,7 @@ internal static class RecurrentEmitter
                 w.Line(Span + " dC = View(" + Field(layer, "CellStateGradient") + ", 0, batch * Hidden);");
             }
 
-            w.Line("bool packed = " + Kernels + ".PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split");
+            w.Line("bool packed = " + Kernels + ".PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split");
             using (w.Block("for (int s = steps - 1; s >= 0; s--)"))
             {
                 w.Line("int t = " + Time(d) + ";");
@@ -468,7 +474,7 @@ internal static class RecurrentEmitter
                 w.Line(ReadOnlySpan + " stepGradients = " + dRecurrent + ".Slice(((t * batch) + first) * GateWidth, count * GateWidth);");
                 using (w.Block("if (packed)"))
                 {
-                    w.Line(Kernels + ".MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);");
+                    w.Line(Kernels + ".MultiplyAddPrepacked(stepGradients, GateWidth, " + Field(layer, "PackedWeightHh") + ", dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);");
                 }
 
                 using (w.Block("else"))

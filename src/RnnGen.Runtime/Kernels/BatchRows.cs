@@ -15,7 +15,7 @@ public delegate void BatchRowsBody<in TModel>(TModel model, ReadOnlySpan<float> 
 /// Splits the sequences of a batch between the kernel threads (<see cref="Parallelism.Threads"/>) for a recurrent
 /// layer's time loop. Sequences do not interact inside the loop, so each thread runs every step for its rows with
 /// no synchronisation until the loop ends; the point-wise cells and copies are split along with the products. Each
-/// row is computed exactly as on one thread (the per-step products use <see cref="MatrixKernels.MultiplyAddPacked"/>,
+/// row is computed exactly as on one thread (the per-step products use <see cref="MatrixKernels.MultiplyAddPrepacked"/>,
 /// whose rows do not depend on each other), so results are bit-identical for any thread count.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -26,14 +26,14 @@ public static class BatchRows
 
     /// <summary>
     /// Runs <paramref name="body"/> for rows [0, batch), split into contiguous parts when there are threads to spare
-    /// and the batch takes the packed products (<see cref="MatrixKernels.PrefersTransposedWeights"/>); otherwise once,
+    /// and the batch takes the packed products (<see cref="MatrixKernels.PrefersPackedWeights"/>); otherwise once,
     /// on this thread. <paramref name="data"/> is pinned while the parts run.
     /// </summary>
     public static unsafe void For<TModel>(TModel model, ReadOnlySpan<float> data, int steps, int batch, BatchRowsBody<TModel> body)
         where TModel : class
     {
         ArgumentNullException.ThrowIfNull(body);
-        int parts = MatrixKernels.PrefersTransposedWeights(batch) ? Math.Min(KernelWorkers.AvailableThreads, batch / MinimumRowsPerThread) : 1;
+        int parts = MatrixKernels.PrefersPackedWeights(batch) ? Math.Min(KernelWorkers.AvailableThreads, batch / MinimumRowsPerThread) : 1;
         if (parts <= 1)
         {
             body(model, data, steps, batch, 0, batch);

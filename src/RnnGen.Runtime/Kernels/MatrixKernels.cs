@@ -152,32 +152,71 @@ public static class MatrixKernels
         }
     }
 
-    /// <summary>
-    /// <see cref="MultiplyAdd"/> on the packed register-blocked kernel whatever the number of rows, so that each row of
-    /// <paramref name="d"/> is computed the same way however many rows the call has. The per-step products of a batch
-    /// use it (where <see cref="PrefersTransposedWeights"/>): sequences that end early and the split of a batch between
-    /// threads (<see cref="BatchRows"/>) then change no result, bit for bit. Below a register block of rows it does
-    /// wasted work; it needs Vector256 to be fast.
-    /// </summary>
-    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void MultiplyAddPacked(
-        ReadOnlySpan<float> g, int gStride, ReadOnlySpan<float> w, Span<float> d, int dStride, int rows, int outputs, int inner)
+    /// <summary>Floats a buffer needs to hold a weight [<paramref name="outputs"/>, <paramref name="inner"/>] packed by <see cref="PackWeights"/>, either way.</summary>
+    public static int PackedWeightsLength(int outputs, int inner)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(outputs);
         ArgumentOutOfRangeException.ThrowIfNegative(inner);
-        CheckMatrix(g.Length, rows, outputs, gStride, nameof(g), nameof(gStride));
+        return checked((int)Math.Max(PackedGemm.PackedLength(inner, outputs), PackedGemm.PackedLength(outputs, inner)));
+    }
+
+    /// <summary>
+    /// Packs a weight w [outputs, inner] (PyTorch layout) into the tiles <see cref="MultiplyAddPrepacked"/> streams:
+    /// as wᵀ [inner, outputs] for products x·wᵀ (<paramref name="transposed"/>), else as w for products g·w. A time
+    /// loop packs its recurrent weight once and multiplies by it at every step.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is negative or a span is too short.</exception>
+    public static void PackWeights(ReadOnlySpan<float> w, int outputs, int inner, bool transposed, Span<float> packed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner);
         CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
-        CheckMatrix(d.Length, rows, inner, dStride, nameof(d), nameof(dStride));
-        if (rows == 0 || outputs == 0 || inner == 0)
+        (int depth, int columns) = transposed ? (inner, outputs) : (outputs, inner);
+        if (packed.Length < PackedGemm.PackedLength(depth, columns))
+        {
+            throw new ArgumentException($"The packed weights need {PackedGemm.PackedLength(depth, columns)} floats; the span has {packed.Length}.", nameof(packed));
+        }
+
+        ref float wRef = ref MemoryMarshal.GetReference(w);
+        if (transposed)
+        {
+            PackedGemm.PackB(ref wRef, 1, (nuint)inner, depth, columns, packed);
+        }
+        else
+        {
+            PackedGemm.PackB(ref wRef, (nuint)inner, 1, depth, columns, packed);
+        }
+    }
+
+    /// <summary>
+    /// c[r·cStride + j] += Σ_k a[r·aStride + k] · B[k, j] with B [depth, columns] packed by <see cref="PackWeights"/>, on
+    /// the register-blocked kernel whatever the number of rows, so each row of <paramref name="c"/> is computed the
+    /// same way however many rows the call has. The per-step products of a batch use it (where
+    /// <see cref="PrefersPackedWeights"/>): sequences that end early and the split of a batch between threads
+    /// (<see cref="BatchRows"/>) then change no result, bit for bit.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    public static void MultiplyAddPrepacked(
+        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> packed, Span<float> c, int cStride, int rows, int depth, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(depth);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        CheckMatrix(a.Length, rows, depth, aStride, nameof(a), nameof(aStride));
+        CheckMatrix(c.Length, rows, columns, cStride, nameof(c), nameof(cStride));
+        if (packed.Length < PackedGemm.PackedLength(depth, columns))
+        {
+            throw new ArgumentException($"The packed weights need {PackedGemm.PackedLength(depth, columns)} floats; the span has {packed.Length}.", nameof(packed));
+        }
+
+        if (rows == 0 || depth == 0 || columns == 0)
         {
             return;
         }
 
-        PackedGemm.MultiplyAdd(
-            ref MemoryMarshal.GetReference(d), (nuint)dStride, ref MemoryMarshal.GetReference(g), (nuint)gStride, 1,
-            ref MemoryMarshal.GetReference(w), (nuint)inner, 1, rows, inner, outputs);
+        PackedGemm.MultiplyAddPrepacked(
+            ref MemoryMarshal.GetReference(c), (nuint)cStride, ref MemoryMarshal.GetReference(a), (nuint)aStride, 1,
+            ref MemoryMarshal.GetReference(packed), rows, columns, depth);
     }
 
     /// <summary>
@@ -237,39 +276,11 @@ public static class MatrixKernels
     }
 
     /// <summary>
-    /// True when a product over <paramref name="rows"/> rows runs faster as <see cref="MultiplyAdd"/> on a transposed
-    /// copy of the weight (made once with <see cref="Transpose"/>) than as <see cref="MultiplyTransposedAdd"/>: with
-    /// Vector256 and at least one register block of rows, where the packed kernel reads the copy in place.
+    /// True when a time loop over a batch of <paramref name="rows"/> sequences should pack its recurrent weight once
+    /// (<see cref="PackWeights"/>) and multiply with <see cref="MultiplyAddPrepacked"/> at every step: with Vector256
+    /// and at least one register block of rows.
     /// </summary>
-    public static bool PrefersTransposedWeights(int rows) => Vector256.IsHardwareAccelerated && rows >= PackedGemm.PanelRows;
-
-    /// <summary>Writes the transpose of <paramref name="source"/> [rows, columns] into <paramref name="target"/> [columns, rows].</summary>
-    /// <exception cref="ArgumentException">A size is negative or a span is too short.</exception>
-    public static void Transpose(ReadOnlySpan<float> source, int rows, int columns, Span<float> target)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        CheckMatrix(source.Length, rows, columns, columns, nameof(source), nameof(columns));
-        CheckMatrix(target.Length, columns, rows, rows, nameof(target), nameof(rows));
-
-        // 16×16 blocks keep both the rows read and the rows written in L1.
-        const int Block = 16;
-        for (int r0 = 0; r0 < rows; r0 += Block)
-        {
-            int r1 = Math.Min(rows, r0 + Block);
-            for (int c0 = 0; c0 < columns; c0 += Block)
-            {
-                int c1 = Math.Min(columns, c0 + Block);
-                for (int r = r0; r < r1; r++)
-                {
-                    for (int c = c0; c < c1; c++)
-                    {
-                        target[(c * rows) + r] = source[(r * columns) + c];
-                    }
-                }
-            }
-        }
-    }
+    public static bool PrefersPackedWeights(int rows) => Vector256.IsHardwareAccelerated && rows >= PackedGemm.PanelRows;
 
     /// <summary>
     /// Products with at least a register block of rows and a vector of columns go through the packed 6×16 kernel

@@ -46,17 +46,56 @@ internal static class PackedGemm
     /// for i &lt; m, j &lt; n, k &lt; depth. Callers have validated every extent. With more than one kernel thread, large
     /// products are split by panels of rows, each computed exactly as on one thread.
     /// </summary>
-    public static unsafe void MultiplyAdd(
+    public static void MultiplyAdd(
         ref float c, nuint cStride,
         ref float a, nuint aRowStride, nuint aDepthStride,
         ref float b, nuint bDepthStride, nuint bColumnStride,
+        int m, int n, int depth) =>
+        Run(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bDepthStride, bColumnStride, prepacked: false, m, n, depth);
+
+    /// <summary>
+    /// The same product with B already in tiles by <see cref="PackB"/>: the per-step products of a time loop use one
+    /// weight at every step, and reading it as consecutive tiles (rather than rows a matrix width apart) lets the
+    /// prefetchers stream it. Each element of C is computed exactly as by <see cref="MultiplyAdd"/>.
+    /// </summary>
+    public static void MultiplyAddPrepacked(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float packedB, int m, int n, int depth) =>
+        Run(ref c, cStride, ref a, aRowStride, aDepthStride, ref packedB, 0, 0, prepacked: true, m, n, depth);
+
+    /// <summary>Floats that <see cref="PackB"/> writes for a B of <paramref name="depth"/> × <paramref name="columns"/>.</summary>
+    public static long PackedLength(int depth, int columns) => (long)RoundUpToTile(columns) * depth;
+
+    /// <summary>
+    /// B [depth × columns] (element (k, j) at b[k·depthStride + j·columnStride]) as
+    /// <see cref="MultiplyAddPrepacked"/> reads it: depth blocks of <see cref="DepthBlock"/>, in each the tiles of
+    /// <see cref="TileColumns"/> columns one after another, each tile [kc × 16] with the last one zero-padded.
+    /// </summary>
+    public static void PackB(ref float b, nuint depthStride, nuint columnStride, int depth, int columns, Span<float> packed)
+    {
+        int padded = RoundUpToTile(columns);
+        for (int k0 = 0; k0 < depth; k0 += DepthBlock)
+        {
+            int kc = Math.Min(DepthBlock, depth - k0);
+            for (int j0 = 0; j0 < columns; j0 += TileColumns)
+            {
+                ref float origin = ref Unsafe.Add(ref b, ((nuint)k0 * depthStride) + ((nuint)j0 * columnStride));
+                PackTile(ref origin, depthStride, columnStride, Math.Min(TileColumns, columns - j0), kc, packed.Slice((k0 * padded) + (j0 * kc), kc * TileColumns));
+            }
+        }
+    }
+
+    private static int RoundUpToTile(int columns) => (columns + TileColumns - 1) / TileColumns * TileColumns;
+
+    private static unsafe void Run(
+        ref float c, nuint cStride,
+        ref float a, nuint aRowStride, nuint aDepthStride,
+        ref float b, nuint bDepthStride, nuint bColumnStride, bool prepacked,
         int m, int n, int depth)
     {
         int panels = (m + PanelRows - 1) / PanelRows;
         int parts = Math.Min(KernelWorkers.AvailableThreads, panels);
         if (parts <= 1 || (long)m * n * depth < ParallelWork)
         {
-            MultiplyAddPanels(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bDepthStride, bColumnStride, m, n, depth, 0, panels);
+            MultiplyAddPanels(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bDepthStride, bColumnStride, prepacked, m, n, depth, 0, panels);
             return;
         }
 
@@ -64,7 +103,7 @@ internal static class PackedGemm
         fixed (float* cPointer = &c, aPointer = &a, bPointer = &b)
         {
             var job = t_job ??= new Job();
-            job.Set(cPointer, cStride, aPointer, aRowStride, aDepthStride, bPointer, bDepthStride, bColumnStride, m, n, depth, panels);
+            job.Set(cPointer, cStride, aPointer, aRowStride, aDepthStride, bPointer, bDepthStride, bColumnStride, prepacked, m, n, depth, panels);
             KernelWorkers.Run(job, parts);
         }
     }
@@ -73,9 +112,10 @@ internal static class PackedGemm
     private static void MultiplyAddPanels(
         ref float c, nuint cStride,
         ref float a, nuint aRowStride, nuint aDepthStride,
-        ref float b, nuint bDepthStride, nuint bColumnStride,
+        ref float b, nuint bDepthStride, nuint bColumnStride, bool prepacked,
         int m, int n, int depth, int firstPanel, int endPanel)
     {
+        int padded = RoundUpToTile(n);
         float[] aPanels = Scratch(ref t_aPanels, (endPanel - firstPanel) * PanelRows * DepthBlock);
         float[] bTile = Scratch(ref t_bTile, DepthBlock * TileColumns);
         float[] cTile = Scratch(ref t_cTile, PanelRows * TileColumns);
@@ -91,14 +131,22 @@ internal static class PackedGemm
             for (int j0 = 0; j0 < n; j0 += TileColumns)
             {
                 int nr = Math.Min(TileColumns, n - j0);
-                ref float bOrigin = ref Unsafe.Add(ref b, ((nuint)k0 * bDepthStride) + ((nuint)j0 * bColumnStride));
-                ref float tile = ref bOrigin;
-                nuint tileStride = bDepthStride;
-                if (bColumnStride != 1 || nr < TileColumns)
+                ref float tile = ref b;
+                nuint tileStride = TileColumns;
+                if (prepacked)
                 {
+                    tile = ref Unsafe.Add(ref b, (k0 * padded) + (j0 * kc));
+                }
+                else if (bColumnStride != 1 || nr < TileColumns)
+                {
+                    ref float bOrigin = ref Unsafe.Add(ref b, ((nuint)k0 * bDepthStride) + ((nuint)j0 * bColumnStride));
                     PackTile(ref bOrigin, bDepthStride, bColumnStride, nr, kc, bTile);
                     tile = ref MemoryMarshal.GetArrayDataReference(bTile);
-                    tileStride = TileColumns;
+                }
+                else
+                {
+                    tile = ref Unsafe.Add(ref b, ((nuint)k0 * bDepthStride) + (nuint)j0);
+                    tileStride = bDepthStride;
                 }
 
                 for (int p = firstPanel; p < endPanel; p++)
@@ -178,14 +226,14 @@ internal static class PackedGemm
     }
 
     /// <summary>Columns [0, columns) of a B tile as tile[k·16 + j]; columns past the end are zero.</summary>
-    private static void PackTile(ref float b, nuint depthStride, nuint columnStride, int columns, int kc, float[] tile)
+    private static void PackTile(ref float b, nuint depthStride, nuint columnStride, int columns, int kc, Span<float> tile)
     {
         if (columns < TileColumns)
         {
-            Array.Clear(tile);
+            tile.Slice(0, kc * TileColumns).Clear();
         }
 
-        ref float target = ref MemoryMarshal.GetArrayDataReference(tile);
+        ref float target = ref MemoryMarshal.GetReference(tile);
         if (columnStride == 1)
         {
             for (int k = 0; k < kc; k++)
@@ -271,23 +319,25 @@ internal static class PackedGemm
         private nuint _aDepthStride;
         private nuint _bDepthStride;
         private nuint _bColumnStride;
+        private bool _prepacked;
         private int _m;
         private int _n;
         private int _depth;
         private int _panels;
 
-        public void Set(float* c, nuint cStride, float* a, nuint aRowStride, nuint aDepthStride, float* b, nuint bDepthStride, nuint bColumnStride, int m, int n, int depth, int panels)
+        public void Set(float* c, nuint cStride, float* a, nuint aRowStride, nuint aDepthStride, float* b, nuint bDepthStride, nuint bColumnStride, bool prepacked, int m, int n, int depth, int panels)
         {
             _c = c;
             _a = a;
             _b = b;
             (_cStride, _aRowStride, _aDepthStride, _bDepthStride, _bColumnStride) = (cStride, aRowStride, aDepthStride, bDepthStride, bColumnStride);
+            _prepacked = prepacked;
             (_m, _n, _depth, _panels) = (m, n, depth, panels);
         }
 
         public void RunPart(int part, int parts) =>
             MultiplyAddPanels(
-                ref *_c, _cStride, ref *_a, _aRowStride, _aDepthStride, ref *_b, _bDepthStride, _bColumnStride,
+                ref *_c, _cStride, ref *_a, _aRowStride, _aDepthStride, ref *_b, _bDepthStride, _bColumnStride, _prepacked,
                 _m, _n, _depth, _panels * part / parts, _panels * (part + 1) / parts);
     }
 

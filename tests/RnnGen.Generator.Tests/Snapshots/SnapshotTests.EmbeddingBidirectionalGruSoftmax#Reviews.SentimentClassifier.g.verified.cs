@@ -105,7 +105,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     private readonly float[] _gruState;
     private readonly float[] _gruStateGradient;
     private readonly float[] _gruFinalState;
-    private readonly float[] _gruWeightHhTransposed;
+    private readonly float[] _gruPackedWeightHh;
     private readonly float[] _gruGateGradients;
     private readonly float[] _gruRecurrent;
     private readonly float[] _gruRecurrentGradients;
@@ -166,7 +166,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         _gruState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 64);
         _gruStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 64);
         _gruFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 256);
-        _gruWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(64, 192);
+        _gruPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(192, 64), 1);
         _gruGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
         _gruRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 192);
         _gruRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
@@ -433,10 +433,10 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_gruWeightHhTransposed, 0, Hidden * GateWidth));
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _gruPackedWeightHh);
         }
 
         // the state starts from the initial state, or zero
@@ -467,8 +467,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN0, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.ReadOnlySpan<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -478,9 +477,9 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
-            if (transposed)
+            if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -512,6 +511,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL0, GateWidth * InputWidth);
+        var wWeightHh = parameters.Slice(GruWeightHhL0, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(GruWeightIhL0, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(GruWeightHhL0, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(GruBiasIhL0, GateWidth);
@@ -521,6 +521,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
 
+        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _gruPackedWeightHh);
+        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0Rows(data, steps, batch, first, end));
@@ -552,7 +557,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
-        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -577,7 +582,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _gruPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -605,10 +610,10 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_gruWeightHhTransposed, 0, Hidden * GateWidth));
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _gruPackedWeightHh);
         }
 
         // the state starts from the initial state, or zero
@@ -639,8 +644,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN0Reverse, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.ReadOnlySpan<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -650,9 +654,9 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
-            if (transposed)
+            if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -684,6 +688,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL0Reverse, GateWidth * InputWidth);
+        var wWeightHh = parameters.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(GruWeightIhL0Reverse, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(GruBiasIhL0Reverse, GateWidth);
@@ -693,6 +698,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
 
+        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _gruPackedWeightHh);
+        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0ReverseRows(data, steps, batch, first, end));
@@ -724,7 +734,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
-        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
@@ -749,7 +759,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _gruPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -777,10 +787,10 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_gruWeightHhTransposed, 0, Hidden * GateWidth));
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _gruPackedWeightHh);
         }
 
         // the state starts from the initial state, or zero
@@ -811,8 +821,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN1, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.ReadOnlySpan<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -822,9 +831,9 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
-            if (transposed)
+            if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -856,6 +865,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL1, GateWidth * InputWidth);
+        var wWeightHh = parameters.Slice(GruWeightHhL1, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(GruWeightIhL1, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(GruWeightHhL1, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(GruBiasIhL1, GateWidth);
@@ -865,6 +875,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
 
+        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _gruPackedWeightHh);
+        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL1Rows(data, steps, batch, first, end));
@@ -896,7 +911,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
-        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -921,7 +936,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _gruPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -949,10 +964,10 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_gruWeightHhTransposed, 0, Hidden * GateWidth));
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _gruPackedWeightHh);
         }
 
         // the state starts from the initial state, or zero
@@ -983,8 +998,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN1Reverse, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.ReadOnlySpan<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -994,9 +1008,9 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
-            if (transposed)
+            if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -1028,6 +1042,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL1Reverse, GateWidth * InputWidth);
+        var wWeightHh = parameters.Slice(GruWeightHhL1Reverse, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(GruWeightIhL1Reverse, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(GruWeightHhL1Reverse, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(GruBiasIhL1Reverse, GateWidth);
@@ -1037,6 +1052,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
 
+        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _gruPackedWeightHh);
+        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL1ReverseRows(data, steps, batch, first, end));
@@ -1068,7 +1088,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
-        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
@@ -1093,7 +1113,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _gruPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {

@@ -68,7 +68,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
     private readonly float[] _gruState;
     private readonly float[] _gruStateGradient;
     private readonly float[] _gruFinalState;
-    private readonly float[] _gruWeightHhTransposed;
+    private readonly float[] _gruPackedWeightHh;
     private readonly float[] _gruGateGradients;
     private readonly float[] _gruRecurrent;
     private readonly float[] _gruRecurrentGradients;
@@ -121,7 +121,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         _gruState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 32);
         _gruStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 32);
         _gruFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 32);
-        _gruWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(32, 96);
+        _gruPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(96, 32), 1);
         _gruGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
         _gruRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 96);
         _gruRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
@@ -341,10 +341,10 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_gruWeightHhTransposed, 0, Hidden * GateWidth));
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _gruPackedWeightHh);
         }
 
         // the state starts from the initial state, or zero
@@ -375,8 +375,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN0, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.ReadOnlySpan<float> weightHhT = View(_gruWeightHhTransposed, 0, Hidden * GateWidth);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -386,9 +385,9 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
-            if (transposed)
+            if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -420,6 +419,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL0, GateWidth * InputWidth);
+        var wWeightHh = parameters.Slice(GruWeightHhL0, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(GruWeightIhL0, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(GruWeightHhL0, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(GruBiasIhL0, GateWidth);
@@ -429,6 +429,11 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
 
+        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _gruPackedWeightHh);
+        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0Rows(data, steps, batch, first, end));
@@ -460,7 +465,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
-        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -485,7 +490,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _gruPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {

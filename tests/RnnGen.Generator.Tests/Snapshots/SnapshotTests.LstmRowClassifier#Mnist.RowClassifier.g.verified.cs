@@ -65,7 +65,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     private readonly float[] _lstmCellStateGradient;
     private readonly float[] _lstmStateGradient;
     private readonly float[] _lstmFinalState;
-    private readonly float[] _lstmWeightHhTransposed;
+    private readonly float[] _lstmPackedWeightHh;
     private readonly float[] _lstmGateGradients;
     private readonly float[] _denseOutput;
     private readonly float[] _denseOutputGradient;
@@ -116,7 +116,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         _lstmCellStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
         _lstmStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
         _lstmFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 256);
-        _lstmWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(128, 512);
+        _lstmPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(512, 128), 1);
         _lstmGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 512);
         _denseOutput = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 10);
         _denseOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 10);
@@ -301,10 +301,10 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_lstmWeightHhTransposed, 0, Hidden * GateWidth));
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _lstmPackedWeightHh);
         }
 
         // the state starts from the initial state, or zero
@@ -338,8 +338,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::System.Span<float> cellPrevious = View(_lstmCellPrevious0, 0, rows * Hidden);
         global::System.Span<float> cells = View(_lstmCell0, 0, rows * Hidden);
         global::System.Span<float> c = View(_lstmCellState, 0, batch * Hidden);
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.ReadOnlySpan<float> weightHhT = View(_lstmWeightHhTransposed, 0, Hidden * GateWidth);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -349,9 +348,9 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             c.Slice(first * Hidden, width * Hidden).CopyTo(cellPrevious.Slice(((t * batch) + first) * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            if (transposed)
+            if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _lstmPackedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -385,6 +384,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(LstmWeightIhL0, GateWidth * InputWidth);
+        var wWeightHh = parameters.Slice(LstmWeightHhL0, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(LstmWeightIhL0, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(LstmWeightHhL0, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(LstmBiasIhL0, GateWidth);
@@ -393,6 +393,11 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_lstmHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> dGates = View(_lstmGateGradients, 0, rows * GateWidth);
 
+        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _lstmPackedWeightHh);
+        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardLstmL0Rows(data, steps, batch, first, end));
@@ -424,7 +429,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::System.Span<float> dGates = View(_lstmGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_lstmStateGradient, 0, batch * Hidden);
         global::System.Span<float> dC = View(_lstmCellStateGradient, 0, batch * Hidden);
-        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -447,7 +452,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _lstmPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {

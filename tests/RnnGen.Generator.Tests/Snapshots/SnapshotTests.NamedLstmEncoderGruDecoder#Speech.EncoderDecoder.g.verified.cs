@@ -68,7 +68,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     private readonly float[] _encoderCellStateGradient;
     private readonly float[] _encoderStateGradient;
     private readonly float[] _encoderFinalState;
-    private readonly float[] _encoderWeightHhTransposed;
+    private readonly float[] _encoderPackedWeightHh;
     private readonly float[] _encoderGateGradients;
     private readonly float[] _decoderOutput0;
     private readonly float[] _decoderGates0;
@@ -79,7 +79,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     private readonly float[] _decoderState;
     private readonly float[] _decoderStateGradient;
     private readonly float[] _decoderFinalState;
-    private readonly float[] _decoderWeightHhTransposed;
+    private readonly float[] _decoderPackedWeightHh;
     private readonly float[] _decoderGateGradients;
     private readonly float[] _decoderRecurrent;
     private readonly float[] _decoderRecurrentGradients;
@@ -130,7 +130,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         _encoderCellStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 24);
         _encoderStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 24);
         _encoderFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 48);
-        _encoderWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(24, 96);
+        _encoderPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(96, 24), 1);
         _encoderGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
         _decoderOutput0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _decoderGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
@@ -141,7 +141,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         _decoderState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _decoderStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _decoderFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
-        _decoderWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(16, 48);
+        _decoderPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(48, 16), 1);
         _decoderGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
         _decoderRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 48);
         _decoderRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
@@ -321,10 +321,10 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_encoderWeightHhTransposed, 0, Hidden * GateWidth));
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _encoderPackedWeightHh);
         }
 
         // the state starts from the initial state, or zero
@@ -358,8 +358,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> cellPrevious = View(_encoderCellPrevious0, 0, rows * Hidden);
         global::System.Span<float> cells = View(_encoderCell0, 0, rows * Hidden);
         global::System.Span<float> c = View(_encoderCellState, 0, batch * Hidden);
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.ReadOnlySpan<float> weightHhT = View(_encoderWeightHhTransposed, 0, Hidden * GateWidth);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -369,9 +368,9 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             c.Slice(first * Hidden, width * Hidden).CopyTo(cellPrevious.Slice(((t * batch) + first) * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            if (transposed)
+            if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _encoderPackedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -405,6 +404,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(EncoderWeightIhL0, GateWidth * InputWidth);
+        var wWeightHh = parameters.Slice(EncoderWeightHhL0, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(EncoderWeightIhL0, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(EncoderWeightHhL0, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(EncoderBiasIhL0, GateWidth);
@@ -413,6 +413,11 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_encoderHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> dGates = View(_encoderGateGradients, 0, rows * GateWidth);
 
+        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _encoderPackedWeightHh);
+        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardEncoderL0Rows(data, steps, batch, first, end));
@@ -444,7 +449,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> dGates = View(_encoderGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_encoderStateGradient, 0, batch * Hidden);
         global::System.Span<float> dC = View(_encoderCellStateGradient, 0, batch * Hidden);
-        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -467,7 +472,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _encoderPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -534,10 +539,10 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_decoderWeightHhTransposed, 0, Hidden * GateWidth));
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _decoderPackedWeightHh);
         }
 
         // the state starts from the initial state, or zero
@@ -568,8 +573,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> h = View(_decoderState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_decoderRecurrentN0, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_decoderRecurrent, 0, batch * GateWidth);
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.ReadOnlySpan<float> weightHhT = View(_decoderWeightHhTransposed, 0, Hidden * GateWidth);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -579,9 +583,9 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
             recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
-            if (transposed)
+            if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _decoderPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -613,6 +617,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(DecoderWeightIhL0, GateWidth * InputWidth);
+        var wWeightHh = parameters.Slice(DecoderWeightHhL0, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(DecoderWeightIhL0, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(DecoderWeightHhL0, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(DecoderBiasIhL0, GateWidth);
@@ -622,6 +627,11 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> dGates = View(_decoderGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_decoderRecurrentGradients, 0, rows * GateWidth);
 
+        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _decoderPackedWeightHh);
+        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardDecoderL0Rows(data, steps, batch, first, end));
@@ -653,7 +663,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> dGates = View(_decoderGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dRecurrent = View(_decoderRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_decoderStateGradient, 0, batch * Hidden);
-        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -678,7 +688,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _decoderPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {

@@ -85,7 +85,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     private readonly float[] _rnnState;
     private readonly float[] _rnnStateGradient;
     private readonly float[] _rnnFinalState;
-    private readonly float[] _rnnWeightHhTransposed;
+    private readonly float[] _rnnPackedWeightHh;
     private readonly float[] _rnnGateGradients;
     private readonly float[] _denseOutput;
     private readonly float[] _denseOutputGradient;
@@ -140,7 +140,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         _rnnState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 7);
         _rnnStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 7);
         _rnnFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 21);
-        _rnnWeightHhTransposed = global::RnnGen.Kernels.Workspace.Floats(7, 7);
+        _rnnPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(7, 7), 1);
         _rnnGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
         _denseOutput = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 2);
         _denseOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 2);
@@ -359,10 +359,10 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_rnnWeightHhTransposed, 0, Hidden * GateWidth));
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _rnnPackedWeightHh);
         }
 
         // the state starts from the initial state, or zero
@@ -391,8 +391,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> output = View(_rnnOutput0, 0, rows * OutputWidth);
         global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious0, 0, rows * Hidden);
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.ReadOnlySpan<float> weightHhT = View(_rnnWeightHhTransposed, 0, Hidden * GateWidth);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -401,9 +400,9 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            if (transposed)
+            if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _rnnPackedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -435,6 +434,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(RnnWeightIhL0, GateWidth * InputWidth);
+        var wWeightHh = parameters.Slice(RnnWeightHhL0, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(RnnWeightIhL0, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(RnnWeightHhL0, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(RnnBiasIhL0, GateWidth);
@@ -443,6 +443,11 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_rnnHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
 
+        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _rnnPackedWeightHh);
+        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL0Rows(data, steps, batch, first, end));
@@ -471,7 +476,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> gates = View(_rnnGates0, 0, rows * GateWidth);
         global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * Hidden);
-        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -494,7 +499,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _rnnPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -522,10 +527,10 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_rnnWeightHhTransposed, 0, Hidden * GateWidth));
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _rnnPackedWeightHh);
         }
 
         // the state starts from the initial state, or zero
@@ -554,8 +559,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> output = View(_rnnOutput1, 0, rows * OutputWidth);
         global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious1, 0, rows * Hidden);
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.ReadOnlySpan<float> weightHhT = View(_rnnWeightHhTransposed, 0, Hidden * GateWidth);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -564,9 +568,9 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            if (transposed)
+            if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _rnnPackedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -598,6 +602,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(RnnWeightIhL1, GateWidth * InputWidth);
+        var wWeightHh = parameters.Slice(RnnWeightHhL1, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(RnnWeightIhL1, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(RnnWeightHhL1, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(RnnBiasIhL1, GateWidth);
@@ -606,6 +611,11 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_rnnHiddenPrevious1, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
 
+        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _rnnPackedWeightHh);
+        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL1Rows(data, steps, batch, first, end));
@@ -634,7 +644,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> gates = View(_rnnGates1, 0, rows * GateWidth);
         global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * Hidden);
-        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -657,7 +667,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _rnnPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -685,10 +695,10 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
-        // with a batch of rows, W_hh is transposed once so that every step's product streams it as [Hidden, GateWidth] rows
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch))
+        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
         {
-            global::RnnGen.Kernels.MatrixKernels.Transpose(wWeightHh, GateWidth, Hidden, View(_rnnWeightHhTransposed, 0, Hidden * GateWidth));
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _rnnPackedWeightHh);
         }
 
         // the state starts from the initial state, or zero
@@ -717,8 +727,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> output = View(_rnnOutput2, 0, rows * OutputWidth);
         global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious2, 0, rows * Hidden);
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
-        bool transposed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch);
-        global::System.ReadOnlySpan<float> weightHhT = View(_rnnWeightHhTransposed, 0, Hidden * GateWidth);
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -727,9 +736,9 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // gates += h_{t-1}·W_hhᵀ + b_hh
-            if (transposed)
+            if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(h.Slice(first * Hidden), Hidden, weightHhT, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _rnnPackedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -761,6 +770,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(RnnWeightIhL2, GateWidth * InputWidth);
+        var wWeightHh = parameters.Slice(RnnWeightHhL2, GateWidth * Hidden);
         var dWeightIh = gradients.Slice(RnnWeightIhL2, GateWidth * InputWidth);
         var dWeightHh = gradients.Slice(RnnWeightHhL2, GateWidth * Hidden);
         var dBiasIh = gradients.Slice(RnnBiasIhL2, GateWidth);
@@ -769,6 +779,11 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_rnnHiddenPrevious2, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
 
+        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
+        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
+        {
+            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _rnnPackedWeightHh);
+        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL2Rows(data, steps, batch, first, end));
@@ -797,7 +812,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> gates = View(_rnnGates2, 0, rows * GateWidth);
         global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * Hidden);
-        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersTransposedWeights(batch); // as forward: each row's product the same whatever the split
+        bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -820,7 +835,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPacked(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _rnnPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {

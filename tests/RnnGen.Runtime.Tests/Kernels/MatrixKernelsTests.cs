@@ -74,7 +74,7 @@ public class MatrixKernelsTests
 
     [Theory]
     [MemberData(nameof(RowCounts))]
-    public void MultiplyAddPacked_matches_reference(int rows)
+    public void MultiplyAddPrepacked_matches_reference_with_weights_packed_either_way(int rows)
     {
         var random = new Random(2500 + rows);
         for (int inner = 1; inner <= MaxInner; inner++)
@@ -82,30 +82,47 @@ public class MatrixKernelsTests
             foreach (int outputs in Widths)
             {
                 CheckMultiplyAdd(rows, outputs, inner, gap: 3, random, packed: true);
+                CheckMultiplyTransposedAdd(rows, inner, outputs, gap: 3, random, packed: true);
             }
         }
 
+        // More than one depth block (256) and a partial last tile of columns.
         CheckMultiplyAdd(rows, outputs: 300, inner: 130, gap: 5, random, packed: true);
+        CheckMultiplyTransposedAdd(rows, inner: 300, outputs: 130, gap: 5, random, packed: true);
     }
 
     [Fact]
-    public void MultiplyAddPacked_computes_each_row_as_alone()
+    public void MultiplyAddPrepacked_computes_each_row_as_alone_and_as_the_unpacked_product()
     {
         // What lets a batch's time loop be split between threads, and sequences finish early, without changing a bit.
         var random = new Random(2600);
         const int Rows = 17, Outputs = 300, Inner = 130;
         var g = new StridedMatrix(Rows, Outputs, Outputs, random);
         var w = new StridedMatrix(Outputs, Inner, Inner, random);
+        float[] tiles = new float[MatrixKernels.PackedWeightsLength(Outputs, Inner)];
+        MatrixKernels.PackWeights(w.Span, Outputs, Inner, transposed: false, tiles);
         float[] together = new float[Rows * Inner];
         float[] alone = new float[Rows * Inner];
-        MatrixKernels.MultiplyAddPacked(g.Span, Outputs, w.Span, together, Inner, Rows, Outputs, Inner);
+        float[] unpacked = new float[Rows * Inner];
+        MatrixKernels.MultiplyAddPrepacked(g.Span, Outputs, tiles, together, Inner, Rows, Outputs, Inner);
         for (int first = 0; first < Rows; first += 5)
         {
             int count = Math.Min(5, Rows - first);
-            MatrixKernels.MultiplyAddPacked(g.Span.Slice(first * Outputs), Outputs, w.Span, alone.AsSpan(first * Inner), Inner, count, Outputs, Inner);
+            MatrixKernels.MultiplyAddPrepacked(g.Span.Slice(first * Outputs), Outputs, tiles, alone.AsSpan(first * Inner), Inner, count, Outputs, Inner);
         }
 
+        MatrixKernels.MultiplyAdd(g.Span, Outputs, w.Span, unpacked, Inner, Rows, Outputs, Inner);
         Assert.Equal(together, alone);
+        Assert.Equal(together, unpacked); // 17 rows take the packed kernel there too, reading w in place
+    }
+
+    [Fact]
+    public void Packed_weights_that_do_not_fit_are_refused()
+    {
+        float[] w = new float[20 * 7];
+        Assert.Throws<ArgumentException>(() => MatrixKernels.PackWeights(w, 20, 7, transposed: true, new float[(32 * 7) - 1]));
+        Assert.Throws<ArgumentException>(() => MatrixKernels.MultiplyAddPrepacked(new float[7], 7, new float[(32 * 7) - 1], new float[20], 20, 1, 7, 20));
+        Assert.Equal(16 * 20, MatrixKernels.PackedWeightsLength(20, 7)); // the larger of wᵀ: 7 deep × 32 columns, w: 20 × 16
     }
 
     [Theory]
@@ -332,15 +349,24 @@ public class MatrixKernelsTests
         Assert.Equal(0f, MatrixKernels.Dot([], []));
     }
 
-    private static void CheckMultiplyTransposedAdd(int rows, int inner, int outputs, int gap, Random random)
+    private static void CheckMultiplyTransposedAdd(int rows, int inner, int outputs, int gap, Random random, bool packed = false)
     {
-        string context = $"rows {rows}, inner {inner}, outputs {outputs}, gap {gap}";
+        string context = $"rows {rows}, inner {inner}, outputs {outputs}, gap {gap}{(packed ? ", packed" : string.Empty)}";
         var a = new StridedMatrix(rows, inner, inner + gap, random);
         var w = new StridedMatrix(outputs, inner, inner, random);
         var c = new StridedMatrix(rows, outputs, outputs + gap, random);
         float[,] initial = c.Copy();
 
-        MatrixKernels.MultiplyTransposedAdd(a.Span, a.Stride, w.Span, c.Span, c.Stride, rows, inner, outputs);
+        if (packed)
+        {
+            float[] tiles = new float[MatrixKernels.PackedWeightsLength(outputs, inner)];
+            MatrixKernels.PackWeights(w.Span, outputs, inner, transposed: true, tiles);
+            MatrixKernels.MultiplyAddPrepacked(a.Span, a.Stride, tiles, c.Span, c.Stride, rows, inner, outputs);
+        }
+        else
+        {
+            MatrixKernels.MultiplyTransposedAdd(a.Span, a.Stride, w.Span, c.Span, c.Stride, rows, inner, outputs);
+        }
 
         for (int r = 0; r < rows; r++)
         {
@@ -374,7 +400,9 @@ public class MatrixKernelsTests
 
         if (packed)
         {
-            MatrixKernels.MultiplyAddPacked(g.Span, g.Stride, w.Span, d.Span, d.Stride, rows, outputs, inner);
+            float[] tiles = new float[MatrixKernels.PackedWeightsLength(outputs, inner)];
+            MatrixKernels.PackWeights(w.Span, outputs, inner, transposed: false, tiles);
+            MatrixKernels.MultiplyAddPrepacked(g.Span, g.Stride, tiles, d.Span, d.Stride, rows, outputs, inner);
         }
         else
         {
