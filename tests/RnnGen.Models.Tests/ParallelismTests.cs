@@ -75,6 +75,45 @@ public sealed class ParallelismTests
     }
 
     [Fact]
+    public void Two_threads_share_a_batch_by_time_steps_in_contiguous_rows()
+    {
+        if (Environment.ProcessorCount < 2 || !RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(16))
+        {
+            return; // one thread, or no packed products to split the loop for
+        }
+
+        try
+        {
+            Parallelism.Threads = 2;
+            Assert.Equal([(0, 5), (5, 10)], Parts(Enumerable.Repeat(7, 10).ToArray()));
+
+            // Longest first, 16 … 1: 136 steps; rows 0–3 hold 58 of them, adding row 4 would pass half.
+            Assert.Equal([(0, 4), (4, 16)], Parts(Enumerable.Range(1, 16).Reverse().ToArray()));
+
+            // One long sequence among short ones: the first part still gets its minimum of rows.
+            Assert.Equal([(0, 4), (4, 9)], Parts([100, 1, 1, 1, 1, 1, 1, 1, 1]));
+            Assert.Equal([(0, 7)], Parts(Enumerable.Repeat(3, 7).ToArray())); // fewer than 2 × 4 rows: one part
+        }
+        finally
+        {
+            Parallelism.Threads = 1;
+        }
+
+        static (int First, int End)[] Parts(int[] lengths)
+        {
+            var seen = new List<(int, int)>();
+            RnnGen.Kernels.BatchRows.For(seen, default, lengths, steps: 3, lengths.Length, static (list, data, steps, batch, first, end) =>
+            {
+                lock (list)
+                {
+                    list.Add((first, end));
+                }
+            });
+            return [.. seen.Order()];
+        }
+    }
+
+    [Fact]
     public void Threads_outside_one_to_the_processor_count_are_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.Threads = 0);

@@ -189,7 +189,7 @@ internal static class RecurrentEmitter
     {
         w.Line("// the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not");
         w.Line("// interact, and every row is computed the same way whatever the split, so results do not depend on it");
-        w.Line(RowSplit + ".For(this, " + data + ", steps, batch, static (model, data, steps, batch, first, end) => model." + rowsMethod + "(data, steps, batch, first, end));");
+        w.Line(RowSplit + ".For(this, " + data + ", View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model." + rowsMethod + "(data, steps, batch, first, end));");
     }
 
     /// <summary>The rows of this part still running at step t (longest-first batches skip finished sequences).</summary>

@@ -27,9 +27,10 @@ public static class BatchRows
     /// <summary>
     /// Runs <paramref name="body"/> for rows [0, batch), split into contiguous parts when there are threads to spare
     /// and the batch takes the packed products (<see cref="MatrixKernels.PrefersPackedWeights"/>); otherwise once,
-    /// on this thread. <paramref name="data"/> is pinned while the parts run.
+    /// on this thread. The parts hold about the same number of time steps (<paramref name="lengths"/>, one per row:
+    /// a longest-first batch puts fewer rows in the first part). <paramref name="data"/> is pinned while they run.
     /// </summary>
-    public static unsafe void For<TModel>(TModel model, ReadOnlySpan<float> data, int steps, int batch, BatchRowsBody<TModel> body)
+    public static unsafe void For<TModel>(TModel model, ReadOnlySpan<float> data, ReadOnlySpan<int> lengths, int steps, int batch, BatchRowsBody<TModel> body)
         where TModel : class
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -44,6 +45,7 @@ public static class BatchRows
         {
             var job = Job<TModel>.ForThisThread;
             job.Set(model, pointer, data.Length, steps, batch, body);
+            job.Balance(lengths.Slice(0, batch), parts);
             try
             {
                 KernelWorkers.Run(job, parts);
@@ -67,6 +69,7 @@ public static class BatchRows
         private int _steps;
         private int _batch;
         private BatchRowsBody<TModel>? _body;
+        private int[] _bounds = [];
 
         public static Job<TModel> ForThisThread => t_job ??= new Job<TModel>();
 
@@ -80,7 +83,49 @@ public static class BatchRows
             _body = body;
         }
 
+        /// <summary>Part p gets rows [bounds[p], bounds[p + 1]): equal shares of the steps, at least the minimum rows each.</summary>
+        public void Balance(ReadOnlySpan<int> lengths, int parts)
+        {
+            if (_bounds.Length < parts + 1)
+            {
+                _bounds = new int[parts + 1];
+            }
+
+            long total = 0;
+            foreach (int length in lengths)
+            {
+                total += length;
+            }
+
+            _bounds[0] = 0;
+            long sum = 0;
+            int row = 0;
+            for (int p = 1; p < parts; p++)
+            {
+                long share = total * p / parts;
+                while (row < lengths.Length && sum + lengths[row] <= share)
+                {
+                    sum += lengths[row++];
+                }
+
+                int bounded = Math.Clamp(row, _bounds[p - 1] + MinimumRowsPerThread, lengths.Length - ((parts - p) * MinimumRowsPerThread));
+                for (; row < bounded; row++)
+                {
+                    sum += lengths[row];
+                }
+
+                for (; row > bounded; row--)
+                {
+                    sum -= lengths[row - 1];
+                }
+
+                _bounds[p] = row;
+            }
+
+            _bounds[parts] = lengths.Length;
+        }
+
         public void RunPart(int part, int parts) =>
-            _body!(_model!, new ReadOnlySpan<float>(_data, _length), _steps, _batch, _batch * part / parts, _batch * (part + 1) / parts);
+            _body!(_model!, new ReadOnlySpan<float>(_data, _length), _steps, _batch, _bounds[part], _bounds[part + 1]);
     }
 }

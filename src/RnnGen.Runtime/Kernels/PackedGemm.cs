@@ -26,6 +26,13 @@ internal static class PackedGemm
     /// <summary>Inner-dimension block: a packed A panel (6 KB) stays in L1, a B block in L2.</summary>
     public const int DepthBlock = 256;
 
+    /// <summary>
+    /// Row panels packed and multiplied together: 96 rows × 256 deep is 96 KB of packed A, which stays in L2 beside
+    /// the B block while every tile of B passes over it. A tall A packed whole (a weight gradient sums 1,792 rows into
+    /// 512) spilled to L3 and came back from there for every tile.
+    /// </summary>
+    private const int PanelGroup = 16;
+
     [ThreadStatic]
     private static float[]? t_aPanels;
 
@@ -116,61 +123,65 @@ internal static class PackedGemm
         int m, int n, int depth, int firstPanel, int endPanel)
     {
         int padded = RoundUpToTile(n);
-        float[] aPanels = Scratch(ref t_aPanels, (endPanel - firstPanel) * PanelRows * DepthBlock);
+        float[] aPanels = Scratch(ref t_aPanels, Math.Min(PanelGroup, endPanel - firstPanel) * PanelRows * DepthBlock);
         float[] bTile = Scratch(ref t_bTile, DepthBlock * TileColumns);
         float[] cTile = Scratch(ref t_cTile, PanelRows * TileColumns);
         for (int k0 = 0; k0 < depth; k0 += DepthBlock)
         {
             int kc = Math.Min(DepthBlock, depth - k0);
             ref float aBlock = ref Unsafe.Add(ref a, (nuint)k0 * aDepthStride);
-            for (int p = firstPanel; p < endPanel; p++)
+            for (int g0 = firstPanel; g0 < endPanel; g0 += PanelGroup)
             {
-                PackPanel(ref aBlock, aRowStride, aDepthStride, p * PanelRows, Math.Min(PanelRows, m - (p * PanelRows)), kc, aPanels.AsSpan((p - firstPanel) * PanelRows * kc, PanelRows * kc));
-            }
-
-            for (int j0 = 0; j0 < n; j0 += TileColumns)
-            {
-                int nr = Math.Min(TileColumns, n - j0);
-                ref float tile = ref b;
-                nuint tileStride = TileColumns;
-                if (prepacked)
+                int g1 = Math.Min(endPanel, g0 + PanelGroup);
+                for (int p = g0; p < g1; p++)
                 {
-                    tile = ref Unsafe.Add(ref b, (k0 * padded) + (j0 * kc));
-                }
-                else if (bColumnStride != 1 || nr < TileColumns)
-                {
-                    ref float bOrigin = ref Unsafe.Add(ref b, ((nuint)k0 * bDepthStride) + ((nuint)j0 * bColumnStride));
-                    PackTile(ref bOrigin, bDepthStride, bColumnStride, nr, kc, bTile);
-                    tile = ref MemoryMarshal.GetArrayDataReference(bTile);
-                }
-                else
-                {
-                    tile = ref Unsafe.Add(ref b, ((nuint)k0 * bDepthStride) + (nuint)j0);
-                    tileStride = bDepthStride;
+                    PackPanel(ref aBlock, aRowStride, aDepthStride, p * PanelRows, Math.Min(PanelRows, m - (p * PanelRows)), kc, aPanels.AsSpan((p - g0) * PanelRows * kc, PanelRows * kc));
                 }
 
-                for (int p = firstPanel; p < endPanel; p++)
+                for (int j0 = 0; j0 < n; j0 += TileColumns)
                 {
-                    int i0 = p * PanelRows;
-                    int mr = Math.Min(PanelRows, m - i0);
-                    ref float panel = ref aPanels[(p - firstPanel) * PanelRows * kc];
-                    ref float cOrigin = ref Unsafe.Add(ref c, ((nuint)i0 * cStride) + (nuint)j0);
-                    if (mr == PanelRows && nr == TileColumns)
+                    int nr = Math.Min(TileColumns, n - j0);
+                    ref float tile = ref b;
+                    nuint tileStride = TileColumns;
+                    if (prepacked)
                     {
-                        Kernel6x16(ref cOrigin, cStride, ref panel, ref tile, tileStride, kc);
-                        continue;
+                        tile = ref Unsafe.Add(ref b, (k0 * padded) + (j0 * kc));
+                    }
+                    else if (bColumnStride != 1 || nr < TileColumns)
+                    {
+                        ref float bOrigin = ref Unsafe.Add(ref b, ((nuint)k0 * bDepthStride) + ((nuint)j0 * bColumnStride));
+                        PackTile(ref bOrigin, bDepthStride, bColumnStride, nr, kc, bTile);
+                        tile = ref MemoryMarshal.GetArrayDataReference(bTile);
+                    }
+                    else
+                    {
+                        tile = ref Unsafe.Add(ref b, ((nuint)k0 * bDepthStride) + (nuint)j0);
+                        tileStride = bDepthStride;
                     }
 
-                    // An edge: compute the whole 6×16 block into the scratch tile and add only the part inside C.
-                    Array.Clear(cTile);
-                    ref float scratch = ref MemoryMarshal.GetArrayDataReference(cTile);
-                    Kernel6x16(ref scratch, TileColumns, ref panel, ref tile, tileStride, kc);
-                    for (int i = 0; i < mr; i++)
+                    for (int p = g0; p < g1; p++)
                     {
-                        ref float cRow = ref Unsafe.Add(ref cOrigin, (nuint)i * cStride);
-                        for (int j = 0; j < nr; j++)
+                        int i0 = p * PanelRows;
+                        int mr = Math.Min(PanelRows, m - i0);
+                        ref float panel = ref aPanels[(p - g0) * PanelRows * kc];
+                        ref float cOrigin = ref Unsafe.Add(ref c, ((nuint)i0 * cStride) + (nuint)j0);
+                        if (mr == PanelRows && nr == TileColumns)
                         {
-                            Unsafe.Add(ref cRow, j) += cTile[(i * TileColumns) + j];
+                            Kernel6x16(ref cOrigin, cStride, ref panel, ref tile, tileStride, kc);
+                            continue;
+                        }
+
+                        // An edge: compute the whole 6×16 block into the scratch tile and add only the part inside C.
+                        Array.Clear(cTile);
+                        ref float scratch = ref MemoryMarshal.GetArrayDataReference(cTile);
+                        Kernel6x16(ref scratch, TileColumns, ref panel, ref tile, tileStride, kc);
+                        for (int i = 0; i < mr; i++)
+                        {
+                            ref float cRow = ref Unsafe.Add(ref cOrigin, (nuint)i * cStride);
+                            for (int j = 0; j < nr; j++)
+                            {
+                                Unsafe.Add(ref cRow, j) += cTile[(i * TileColumns) + j];
+                            }
                         }
                     }
                 }

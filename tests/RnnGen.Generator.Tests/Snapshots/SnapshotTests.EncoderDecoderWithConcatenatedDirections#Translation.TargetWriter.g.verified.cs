@@ -352,7 +352,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardGruL0Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, default, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.ForwardGruL0Rows(data, steps, batch, first, end));
 
         // final state: after each sequence's last step
         h.CopyTo(View(_gruFinalState, 0, batch * Hidden));
@@ -436,7 +436,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0Rows(data, steps, batch, first, end));
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);

@@ -333,7 +333,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardEncoderL0Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, default, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.ForwardEncoderL0Rows(data, steps, batch, first, end));
 
         // final state: after each sequence's last step
         h.CopyTo(View(_encoderFinalState, 0, batch * Hidden));
@@ -420,7 +420,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardEncoderL0Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardEncoderL0Rows(data, steps, batch, first, end));
 
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
@@ -550,7 +550,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardDecoderL0Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, default, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.ForwardDecoderL0Rows(data, steps, batch, first, end));
 
         // final state: after each sequence's last step
         h.CopyTo(View(_decoderFinalState, 0, batch * Hidden));
@@ -634,7 +634,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardDecoderL0Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardDecoderL0Rows(data, steps, batch, first, end));
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);

@@ -370,7 +370,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardRnnL0Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, default, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.ForwardRnnL0Rows(data, steps, batch, first, end));
 
         // final state: after each sequence's last step
         h.CopyTo(View(_rnnFinalState, 0, batch * Hidden));
@@ -450,7 +450,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL0Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL0Rows(data, steps, batch, first, end));
 
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
@@ -538,7 +538,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardRnnL1Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, default, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.ForwardRnnL1Rows(data, steps, batch, first, end));
 
         // final state: after each sequence's last step
         h.CopyTo(View(_rnnFinalState, 7 * batch, batch * Hidden));
@@ -618,7 +618,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL1Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL1Rows(data, steps, batch, first, end));
 
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
@@ -706,7 +706,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, default, steps, batch, static (model, data, steps, batch, first, end) => model.ForwardRnnL2Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, default, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.ForwardRnnL2Rows(data, steps, batch, first, end));
 
         // final state: after each sequence's last step
         h.CopyTo(View(_rnnFinalState, 14 * batch, batch * Hidden));
@@ -786,7 +786,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
-        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL2Rows(data, steps, batch, first, end));
+        global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL2Rows(data, steps, batch, first, end));
 
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
