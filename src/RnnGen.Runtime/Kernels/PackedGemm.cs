@@ -42,6 +42,12 @@ internal static class PackedGemm
     [ThreadStatic]
     private static float[]? t_cTile;
 
+    [ThreadStatic]
+    private static float[]? t_bBlock;
+
+    /// <summary>Largest B block (floats) packed whole per depth block: 128 K floats, half of L2.</summary>
+    private const long MaximumPackedBlock = 1 << 17;
+
     /// <summary>Products smaller than this many multiply-adds stay on the calling thread.</summary>
     private const long ParallelWork = 1 << 18;
 
@@ -82,11 +88,17 @@ internal static class PackedGemm
         for (int k0 = 0; k0 < depth; k0 += DepthBlock)
         {
             int kc = Math.Min(DepthBlock, depth - k0);
-            for (int j0 = 0; j0 < columns; j0 += TileColumns)
-            {
-                ref float origin = ref Unsafe.Add(ref b, ((nuint)k0 * depthStride) + ((nuint)j0 * columnStride));
-                PackTile(ref origin, depthStride, columnStride, Math.Min(TileColumns, columns - j0), kc, packed.Slice((k0 * padded) + (j0 * kc), kc * TileColumns));
-            }
+            PackBlock(ref Unsafe.Add(ref b, (nuint)k0 * depthStride), depthStride, columnStride, kc, columns, packed.Slice(k0 * padded, kc * padded));
+        }
+    }
+
+    /// <summary>One depth block of B (kc rows) as consecutive tiles of [kc × 16].</summary>
+    private static void PackBlock(ref float b, nuint depthStride, nuint columnStride, int kc, int columns, Span<float> packed)
+    {
+        for (int j0 = 0; j0 < columns; j0 += TileColumns)
+        {
+            ref float origin = ref Unsafe.Add(ref b, (nuint)j0 * columnStride);
+            PackTile(ref origin, depthStride, columnStride, Math.Min(TileColumns, columns - j0), kc, packed.Slice(j0 * kc, kc * TileColumns));
         }
     }
 
@@ -126,10 +138,21 @@ internal static class PackedGemm
         float[] aPanels = Scratch(ref t_aPanels, Math.Min(PanelGroup, endPanel - firstPanel) * PanelRows * DepthBlock);
         float[] bTile = Scratch(ref t_bTile, DepthBlock * TileColumns);
         float[] cTile = Scratch(ref t_cTile, PanelRows * TileColumns);
+
+        // A B that cannot be read in place, met by more than one group of panels, is packed once per depth block
+        // (when the block is not too large to keep) rather than once per tile per group.
+        bool packBlocks = !prepacked && (bColumnStride != 1 || n % TileColumns != 0)
+            && endPanel - firstPanel > PanelGroup && (long)Math.Min(DepthBlock, depth) * padded <= MaximumPackedBlock;
+        float[] bBlock = packBlocks ? Scratch(ref t_bBlock, Math.Min(DepthBlock, depth) * padded) : [];
         for (int k0 = 0; k0 < depth; k0 += DepthBlock)
         {
             int kc = Math.Min(DepthBlock, depth - k0);
             ref float aBlock = ref Unsafe.Add(ref a, (nuint)k0 * aDepthStride);
+            if (packBlocks)
+            {
+                PackBlock(ref Unsafe.Add(ref b, (nuint)k0 * bDepthStride), bDepthStride, bColumnStride, kc, n, bBlock);
+            }
+
             for (int g0 = firstPanel; g0 < endPanel; g0 += PanelGroup)
             {
                 int g1 = Math.Min(endPanel, g0 + PanelGroup);
@@ -146,6 +169,10 @@ internal static class PackedGemm
                     if (prepacked)
                     {
                         tile = ref Unsafe.Add(ref b, (k0 * padded) + (j0 * kc));
+                    }
+                    else if (packBlocks)
+                    {
+                        tile = ref bBlock[j0 * kc];
                     }
                     else if (bColumnStride != 1 || nr < TileColumns)
                     {
