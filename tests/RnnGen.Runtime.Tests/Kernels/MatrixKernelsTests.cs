@@ -44,6 +44,7 @@ public class MatrixKernelsTests
     {
         var random = new Random(7);
         CheckMultiplyTransposedAdd(rows: 33, inner: 300, outputs: 130, gap: 5, random);
+        CheckMultiplyTransposedAdd(rows: 200, inner: 28, outputs: 70, gap: 3, random); // many panel groups share a packed B block
         CheckMultiplyTransposedAdd(rows: 1, inner: 1027, outputs: 515, gap: 1, random);
     }
 
@@ -148,6 +149,7 @@ public class MatrixKernelsTests
         var random = new Random(9);
         CheckAccumulateTransposedProduct(rows: 33, outputs: 130, inner: 300, gap: 5, random);
         CheckAccumulateTransposedProduct(rows: 1, outputs: 515, inner: 1027, gap: 1, random);
+        CheckAccumulateTransposedProduct(rows: 300, outputs: 130, inner: 28, gap: 2, random); // the dW_ih shape: 22 panels, B padded
     }
 
     [Theory]
