@@ -7,10 +7,12 @@ namespace RnnGen.Kernels;
 
 /// <summary>
 /// C += A·B for the batched products of training (many rows), in the GotoBLAS shape with Vector256:
-/// the inner dimension in blocks of <see cref="DepthBlock"/>; for each block, A packed once into panels of
-/// <see cref="PanelRows"/> rows interleaved by depth (so the kernel's broadcasts read consecutive floats) and B in
-/// tiles of <see cref="TileColumns"/> columns (read in place when its rows are contiguous, packed otherwise);
-/// a register-blocked 6×16 kernel keeps 12 accumulators and multiplies each packed A value into two B vectors.
+/// the inner dimension in blocks of <see cref="DepthBlock"/>; for each block, A packed into panels of
+/// <see cref="PanelRows"/> rows interleaved by depth (so the kernel's broadcasts read consecutive floats), sixteen
+/// panels at a time, and B in tiles of <see cref="TileColumns"/> columns (read in place when its rows are
+/// contiguous, packed otherwise, or packed once by <see cref="PackB"/> for a weight that every step of a time loop
+/// multiplies); a register-blocked 6×16 kernel keeps 12 accumulators and multiplies each packed A value into two
+/// B vectors.
 /// Any operand may be transposed through its strides. Partial panels and tiles are zero-padded and go through a
 /// scratch tile, so the kernel itself has no edge cases. Scratch lives per thread and is reused: no allocation
 /// once a thread has seen its largest shape.
@@ -45,8 +47,8 @@ internal static class PackedGemm
     [ThreadStatic]
     private static float[]? t_bBlock;
 
-    /// <summary>Largest B block (floats) packed whole per depth block: 128 K floats, half of L2.</summary>
-    private const long MaximumPackedBlock = 1 << 17;
+    /// <summary>Largest B block packed whole per depth block: 64 K floats (256 KB), half of a 512 KB L2.</summary>
+    private const long MaximumPackedBlock = 1 << 16;
 
     /// <summary>Products smaller than this many multiply-adds stay on the calling thread.</summary>
     private const long ParallelWork = 1 << 18;
