@@ -11,7 +11,7 @@ namespace RnnGen.Benchmarks.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Two threads: <c>torch.set_num_threads(2)</c> for libtorch, <see cref="Parallelism.Threads"/> = 2 for RnnGen (its
-/// large products split by rows, bit-identical to one thread).
+/// time loops split by sequences and large products by rows, bit-identical to one thread).
 /// </remarks>
 [MemoryDiagnoser]
 public class TrainingBenchmarks

@@ -37,7 +37,7 @@ internal static class ResultsMarkdown
         text.AppendLine("- % of peak is of the measured single-core FMA peak times the case's threads.");
         text.AppendLine("- Allocated bytes are managed allocations only (BenchmarkDotNet's MemoryDiagnoser); libtorch's native allocations are not counted.");
         text.AppendLine("- Both sides run the same weights (copied from RnnGen into the torch modules) on the same seeded inputs; each setup checks that their outputs agree within 1e-4.");
-        text.AppendLine("- Two threads: libtorch with torch.set_num_threads(2), RnnGen with Parallelism.Threads = 2 (large products split by rows; results bit-identical to one thread).");
+        text.AppendLine("- Two threads: libtorch with torch.set_num_threads(2), RnnGen with Parallelism.Threads = 2 (time loops split by sequences, large products by rows; results bit-identical to one thread).");
         text.AppendLine();
         text.AppendLine("Rerun from the repository root, alone on the machine:");
         text.AppendLine();
