@@ -22,7 +22,7 @@ public delegate void BatchRowsBody<in TModel>(TModel model, ReadOnlySpan<float> 
 public static class BatchRows
 {
     /// <summary>Fewest sequences worth a thread of their own: below this the products would waste most of a register block.</summary>
-    public const int MinimumRowsPerThread = 4;
+    private const int MinimumRowsPerThread = 4;
 
     /// <summary>
     /// Runs <paramref name="body"/> for rows [0, batch), split into contiguous parts when there are threads to spare

@@ -172,10 +172,7 @@ public static class MatrixKernels
         ArgumentOutOfRangeException.ThrowIfNegative(inner);
         CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
         (int depth, int columns) = transposed ? (inner, outputs) : (outputs, inner);
-        if (packed.Length < PackedGemm.PackedLength(depth, columns))
-        {
-            throw new ArgumentException($"The packed weights need {PackedGemm.PackedLength(depth, columns)} floats; the span has {packed.Length}.", nameof(packed));
-        }
+        CheckPacked(packed, depth, columns);
 
         ref float wRef = ref MemoryMarshal.GetReference(w);
         if (transposed)
@@ -204,10 +201,7 @@ public static class MatrixKernels
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
         CheckMatrix(a.Length, rows, depth, aStride, nameof(a), nameof(aStride));
         CheckMatrix(c.Length, rows, columns, cStride, nameof(c), nameof(cStride));
-        if (packed.Length < PackedGemm.PackedLength(depth, columns))
-        {
-            throw new ArgumentException($"The packed weights need {PackedGemm.PackedLength(depth, columns)} floats; the span has {packed.Length}.", nameof(packed));
-        }
+        CheckPacked(packed, depth, columns);
 
         if (rows == 0 || depth == 0 || columns == 0)
         {
@@ -272,6 +266,15 @@ public static class MatrixKernels
         else
         {
             ScalarLoops.AccumulateCombinations(ref dwRef, ref gRef, ref aRef, shape);
+        }
+    }
+
+    private static void CheckPacked(ReadOnlySpan<float> packed, int depth, int columns)
+    {
+        long needed = PackedGemm.PackedLength(depth, columns);
+        if (packed.Length < needed)
+        {
+            throw new ArgumentException($"The packed weights need {needed} floats; the span has {packed.Length}.", nameof(packed));
         }
     }
 
