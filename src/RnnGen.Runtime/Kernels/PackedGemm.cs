@@ -7,19 +7,20 @@ namespace RnnGen.Kernels;
 
 /// <summary>
 /// C += A·B for the batched products of training (many rows), in the GotoBLAS shape with Vector256:
-/// the inner dimension in blocks of <see cref="DepthBlock"/>; for each block, A packed into panels of
-/// <see cref="PanelRows"/> rows interleaved by depth (so the kernel's broadcasts read consecutive floats), sixteen
-/// panels at a time, and B in tiles of <see cref="TileColumns"/> columns (read in place when its rows are
-/// contiguous, packed otherwise, or packed once by <see cref="PackB"/> for a weight that every step of a time loop
-/// multiplies); a register-blocked 6×16 kernel keeps 12 accumulators and multiplies each packed A value into two
-/// B vectors.
-/// Any operand may be transposed through its strides. Partial panels and tiles are zero-padded and go through a
-/// scratch tile, so the kernel itself has no edge cases. Scratch lives per thread and is reused: no allocation
-/// once a thread has seen its largest shape.
+/// the inner dimension in blocks of <see cref="DepthBlock"/>; for each block, A in panels of up to
+/// <see cref="PanelRows"/> rows (read in place when its rows are contiguous, else packed interleaved by depth, sixteen
+/// panels at a time) and B in tiles of <see cref="TileColumns"/> columns (packed once per block when enough panels
+/// pass over it, read in place or packed per tile otherwise, or packed once by <see cref="PackB"/> for a weight that
+/// every step of a time loop multiplies); a register-blocked kernel keeps two accumulators per row (12 for a full
+/// panel) and multiplies each A value into two B vectors.
+/// Any operand may be transposed through its strides. Each panel height has its own kernel, so no row is computed
+/// twice; a partial tile of columns is zero-padded and goes through a scratch tile. Each element of C is the same
+/// chain of multiply-adds whatever the panel it falls in, so results do not depend on the number of rows or on how
+/// they are split. Scratch lives per thread and is reused: no allocation once a thread has seen its largest shape.
 /// </summary>
 internal static class PackedGemm
 {
-    /// <summary>Rows of C per kernel call (register block).</summary>
+    /// <summary>Rows of C per kernel call (register block); the last panels may have fewer.</summary>
     public const int PanelRows = 6;
 
     /// <summary>Columns of C per kernel call: two Vector256.</summary>
@@ -49,6 +50,9 @@ internal static class PackedGemm
 
     /// <summary>Largest B block packed whole per depth block: 64 K floats (256 KB), half of a 512 KB L2.</summary>
     private const long MaximumPackedBlock = 1 << 16;
+
+    /// <summary>Row panels from which packing B once per depth block pays for itself.</summary>
+    private const int PanelsToPackB = 4;
 
     /// <summary>Products smaller than this many multiply-adds stay on the calling thread.</summary>
     private const long ParallelWork = 1 << 18;
@@ -112,7 +116,7 @@ internal static class PackedGemm
         ref float b, nuint bDepthStride, nuint bColumnStride, bool prepacked,
         int m, int n, int depth)
     {
-        int panels = (m + PanelRows - 1) / PanelRows;
+        int panels = PanelCount(m);
         int parts = Math.Min(KernelWorkers.AvailableThreads, panels);
         if (parts <= 1 || (long)m * n * depth < ParallelWork)
         {
@@ -136,15 +140,20 @@ internal static class PackedGemm
         ref float b, nuint bDepthStride, nuint bColumnStride, bool prepacked,
         int m, int n, int depth, int firstPanel, int endPanel)
     {
+        int panels = PanelCount(m);
         int padded = RoundUpToTile(n);
-        float[] aPanels = Scratch(ref t_aPanels, Math.Min(PanelGroup, endPanel - firstPanel) * PanelRows * DepthBlock);
+
+        // A with contiguous rows is read in place: its rows are the kernel's six broadcast streams. Otherwise (a
+        // transposed operand) its panels are packed, sixteen at a time, each row interleaved by depth.
+        bool packA = aDepthStride != 1;
+        float[] aPanels = packA ? Scratch(ref t_aPanels, Math.Min(PanelGroup, endPanel - firstPanel) * PanelRows * DepthBlock) : [];
         float[] bTile = Scratch(ref t_bTile, DepthBlock * TileColumns);
         float[] cTile = Scratch(ref t_cTile, PanelRows * TileColumns);
 
-        // A B that cannot be read in place, met by more than one group of panels, is packed once per depth block
-        // (when the block is not too large to keep) rather than once per tile per group.
-        bool packBlocks = !prepacked && (bColumnStride != 1 || n % TileColumns != 0)
-            && endPanel - firstPanel > PanelGroup && (long)Math.Min(DepthBlock, depth) * padded <= MaximumPackedBlock;
+        // B is packed once per depth block when enough panels pass over it (its tiles then stream as consecutive
+        // floats rather than rows a matrix width apart) and the block is not too large to keep.
+        bool packBlocks = !prepacked && endPanel - firstPanel >= PanelsToPackB
+            && (long)Math.Min(DepthBlock, depth) * padded <= MaximumPackedBlock;
         float[] bBlock = packBlocks ? Scratch(ref t_bBlock, Math.Min(DepthBlock, depth) * padded) : [];
         for (int k0 = 0; k0 < depth; k0 += DepthBlock)
         {
@@ -158,9 +167,13 @@ internal static class PackedGemm
             for (int g0 = firstPanel; g0 < endPanel; g0 += PanelGroup)
             {
                 int g1 = Math.Min(endPanel, g0 + PanelGroup);
-                for (int p = g0; p < g1; p++)
+                if (packA)
                 {
-                    PackPanel(ref aBlock, aRowStride, aDepthStride, p * PanelRows, Math.Min(PanelRows, m - (p * PanelRows)), kc, aPanels.AsSpan((p - g0) * PanelRows * kc, PanelRows * kc));
+                    for (int p = g0; p < g1; p++)
+                    {
+                        int i0 = PanelStart(p, m, panels);
+                        PackPanel(ref aBlock, aRowStride, aDepthStride, i0, PanelEnd(p, m, panels) - i0, kc, aPanels.AsSpan((p - g0) * PanelRows * kc, PanelRows * kc));
+                    }
                 }
 
                 for (int j0 = 0; j0 < n; j0 += TileColumns)
@@ -190,20 +203,22 @@ internal static class PackedGemm
 
                     for (int p = g0; p < g1; p++)
                     {
-                        int i0 = p * PanelRows;
-                        int mr = Math.Min(PanelRows, m - i0);
-                        ref float panel = ref aPanels[(p - g0) * PanelRows * kc];
+                        int i0 = PanelStart(p, m, panels);
+                        int mr = PanelEnd(p, m, panels) - i0;
+                        ref float panel = ref packA ? ref aPanels[(p - g0) * PanelRows * kc] : ref Unsafe.Add(ref aBlock, (nuint)i0 * aRowStride);
+                        (nuint panelRowStride, nuint panelDepthStride) = packA ? ((nuint)1, (nuint)PanelRows) : (aRowStride, (nuint)1);
                         ref float cOrigin = ref Unsafe.Add(ref c, ((nuint)i0 * cStride) + (nuint)j0);
-                        if (mr == PanelRows && nr == TileColumns)
+                        if (nr == TileColumns)
                         {
-                            Kernel6x16(ref cOrigin, cStride, ref panel, ref tile, tileStride, kc);
+                            Kernel(mr, ref cOrigin, cStride, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, kc);
                             continue;
                         }
 
-                        // An edge: compute the whole 6×16 block into the scratch tile and add only the part inside C.
+                        // A column edge: compute the whole block of 16 columns into the scratch tile (B's padding columns
+                        // are zero) and add only the part inside C.
                         Array.Clear(cTile);
                         ref float scratch = ref MemoryMarshal.GetArrayDataReference(cTile);
-                        Kernel6x16(ref scratch, TileColumns, ref panel, ref tile, tileStride, kc);
+                        Kernel(mr, ref scratch, TileColumns, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, kc);
                         for (int i = 0; i < mr; i++)
                         {
                             ref float cRow = ref Unsafe.Add(ref cOrigin, (nuint)i * cStride);
@@ -218,28 +233,33 @@ internal static class PackedGemm
         }
     }
 
-    /// <summary>Rows [i0, i0 + rows) of the A block as panel[k·6 + i]; rows past the end are zero.</summary>
+    private static int PanelCount(int m) => (m + PanelRows - 1) / PanelRows;
+
+    /// <summary>
+    /// First row of panel <paramref name="p"/> of an <paramref name="m"/>-row A: every sixth row, except that a
+    /// last panel of one or two rows takes two rows of the panel before it (4 + 3 or 4 + 4 rather than 6 + 1 or 6 + 2):
+    /// a panel of two rows keeps four accumulators, too few to cover the multiply-add latency.
+    /// </summary>
+    private static int PanelStart(int p, int m, int panels) =>
+        p == panels - 1 && panels >= 2 && m % PanelRows is 1 or 2 ? (p * PanelRows) - 2 : p * PanelRows;
+
+    private static int PanelEnd(int p, int m, int panels) => p == panels - 1 ? m : PanelStart(p + 1, m, panels);
+
+    /// <summary>Rows [i0, i0 + rows) of the A block as panel[k·6 + i].</summary>
     private static void PackPanel(ref float a, nuint rowStride, nuint depthStride, int i0, int rows, int kc, Span<float> panel)
     {
-        if (rows < PanelRows)
-        {
-            panel.Clear();
-        }
-
         ref float target = ref MemoryMarshal.GetReference(panel);
-        if (rowStride == 1)
+        if (rowStride == 1 && rows == PanelRows)
         {
             // A transposed operand (the gradient of the gates, read as [gates, steps·batch] for a weight gradient): the
-            // panel's rows sit side by side at every depth, so read them together, one depth after another.
+            // panel's six rows sit side by side at every depth; copy them as two overlapping four-float vectors.
             ref float first = ref Unsafe.Add(ref a, i0);
             for (int k = 0; k < kc; k++)
             {
                 ref float source = ref Unsafe.Add(ref first, (nuint)k * depthStride);
                 ref float packed = ref Unsafe.Add(ref target, k * PanelRows);
-                for (int i = 0; i < rows; i++)
-                {
-                    Unsafe.Add(ref packed, i) = Unsafe.Add(ref source, i);
-                }
+                Vector128.LoadUnsafe(ref source).StoreUnsafe(ref packed);
+                Vector128.LoadUnsafe(ref source, 2).StoreUnsafe(ref packed, 2);
             }
 
             return;
@@ -248,19 +268,9 @@ internal static class PackedGemm
         for (int i = 0; i < rows; i++)
         {
             ref float row = ref Unsafe.Add(ref a, (nuint)(i0 + i) * rowStride);
-            if (depthStride == 1)
+            for (int k = 0; k < kc; k++)
             {
-                for (int k = 0; k < kc; k++)
-                {
-                    Unsafe.Add(ref target, (k * PanelRows) + i) = Unsafe.Add(ref row, k);
-                }
-            }
-            else
-            {
-                for (int k = 0; k < kc; k++)
-                {
-                    Unsafe.Add(ref target, (k * PanelRows) + i) = Unsafe.Add(ref row, (nuint)k * depthStride);
-                }
+                Unsafe.Add(ref target, (k * PanelRows) + i) = Unsafe.Add(ref row, (nuint)k * depthStride);
             }
         }
     }
@@ -279,9 +289,17 @@ internal static class PackedGemm
             for (int k = 0; k < kc; k++)
             {
                 ref float row = ref Unsafe.Add(ref b, (nuint)k * depthStride);
+                ref float packed = ref Unsafe.Add(ref target, k * TileColumns);
+                if (columns == TileColumns)
+                {
+                    Vector256.LoadUnsafe(ref row).StoreUnsafe(ref packed);
+                    Vector256.LoadUnsafe(ref row, 8).StoreUnsafe(ref packed, 8);
+                    continue;
+                }
+
                 for (int j = 0; j < columns; j++)
                 {
-                    Unsafe.Add(ref target, (k * TileColumns) + j) = Unsafe.Add(ref row, j);
+                    Unsafe.Add(ref packed, j) = Unsafe.Add(ref row, j);
                 }
             }
 
@@ -299,13 +317,33 @@ internal static class PackedGemm
         }
     }
 
-    /// <summary>C[6×16] += panel[kc×6]ᵀ-interleaved · B[kc×16]: 12 accumulators, 2 loads and 6 broadcasts per depth step.</summary>
+    /// <summary>The register-blocked kernel for a panel of <paramref name="rows"/> (1 to 6) rows.</summary>
+    private static void Kernel(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, int kc)
+    {
+        switch (rows)
+        {
+            case 6: Kernel<Six>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
+            case 5: Kernel<Five>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
+            case 4: Kernel<Four>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
+            case 3: Kernel<Three>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
+            case 2: Kernel<Two>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
+            default: Kernel<One>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
+        }
+    }
+
+    /// <summary>
+    /// C[rows×16] += A[rows×kc] · B[kc×16], row i of A at depth k read from a[i·aRowStride + k·aDepthStride] (a packed
+    /// panel or rows in place): two accumulators per row, two B loads and one broadcast per row at each depth step.
+    /// Each element of C is the same chain of multiply-adds whatever the number of rows.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(ref float c, nuint cStride, ref float panel, ref float b, nuint bStride, int kc)
+    private static void Kernel<TRows>(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, int kc)
+        where TRows : struct, IPanelRows
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        ref float aStep = ref panel;
+        nuint row2 = 2 * aRowStride, row3 = 3 * aRowStride, row4 = 4 * aRowStride, row5 = 5 * aRowStride;
+        ref float aStep = ref a;
         ref float bRow = ref b;
         for (int k = 0; k < kc; k++)
         {
@@ -314,31 +352,70 @@ internal static class PackedGemm
             var x = Vector256.Create(aStep);
             c00 = Vector256.MultiplyAddEstimate(x, b0, c00);
             c01 = Vector256.MultiplyAddEstimate(x, b1, c01);
-            x = Vector256.Create(Unsafe.Add(ref aStep, 1));
-            c10 = Vector256.MultiplyAddEstimate(x, b0, c10);
-            c11 = Vector256.MultiplyAddEstimate(x, b1, c11);
-            x = Vector256.Create(Unsafe.Add(ref aStep, 2));
-            c20 = Vector256.MultiplyAddEstimate(x, b0, c20);
-            c21 = Vector256.MultiplyAddEstimate(x, b1, c21);
-            x = Vector256.Create(Unsafe.Add(ref aStep, 3));
-            c30 = Vector256.MultiplyAddEstimate(x, b0, c30);
-            c31 = Vector256.MultiplyAddEstimate(x, b1, c31);
-            x = Vector256.Create(Unsafe.Add(ref aStep, 4));
-            c40 = Vector256.MultiplyAddEstimate(x, b0, c40);
-            c41 = Vector256.MultiplyAddEstimate(x, b1, c41);
-            x = Vector256.Create(Unsafe.Add(ref aStep, 5));
-            c50 = Vector256.MultiplyAddEstimate(x, b0, c50);
-            c51 = Vector256.MultiplyAddEstimate(x, b1, c51);
-            aStep = ref Unsafe.Add(ref aStep, PanelRows);
+            if (TRows.Count > 1)
+            {
+                x = Vector256.Create(Unsafe.Add(ref aStep, aRowStride));
+                c10 = Vector256.MultiplyAddEstimate(x, b0, c10);
+                c11 = Vector256.MultiplyAddEstimate(x, b1, c11);
+            }
+
+            if (TRows.Count > 2)
+            {
+                x = Vector256.Create(Unsafe.Add(ref aStep, row2));
+                c20 = Vector256.MultiplyAddEstimate(x, b0, c20);
+                c21 = Vector256.MultiplyAddEstimate(x, b1, c21);
+            }
+
+            if (TRows.Count > 3)
+            {
+                x = Vector256.Create(Unsafe.Add(ref aStep, row3));
+                c30 = Vector256.MultiplyAddEstimate(x, b0, c30);
+                c31 = Vector256.MultiplyAddEstimate(x, b1, c31);
+            }
+
+            if (TRows.Count > 4)
+            {
+                x = Vector256.Create(Unsafe.Add(ref aStep, row4));
+                c40 = Vector256.MultiplyAddEstimate(x, b0, c40);
+                c41 = Vector256.MultiplyAddEstimate(x, b1, c41);
+            }
+
+            if (TRows.Count > 5)
+            {
+                x = Vector256.Create(Unsafe.Add(ref aStep, row5));
+                c50 = Vector256.MultiplyAddEstimate(x, b0, c50);
+                c51 = Vector256.MultiplyAddEstimate(x, b1, c51);
+            }
+
+            aStep = ref Unsafe.Add(ref aStep, aDepthStride);
             bRow = ref Unsafe.Add(ref bRow, bStride);
         }
 
         Accumulate(ref c, c00, c01);
-        Accumulate(ref Unsafe.Add(ref c, cStride), c10, c11);
-        Accumulate(ref Unsafe.Add(ref c, 2 * cStride), c20, c21);
-        Accumulate(ref Unsafe.Add(ref c, 3 * cStride), c30, c31);
-        Accumulate(ref Unsafe.Add(ref c, 4 * cStride), c40, c41);
-        Accumulate(ref Unsafe.Add(ref c, 5 * cStride), c50, c51);
+        if (TRows.Count > 1)
+        {
+            Accumulate(ref Unsafe.Add(ref c, cStride), c10, c11);
+        }
+
+        if (TRows.Count > 2)
+        {
+            Accumulate(ref Unsafe.Add(ref c, 2 * cStride), c20, c21);
+        }
+
+        if (TRows.Count > 3)
+        {
+            Accumulate(ref Unsafe.Add(ref c, 3 * cStride), c30, c31);
+        }
+
+        if (TRows.Count > 4)
+        {
+            Accumulate(ref Unsafe.Add(ref c, 4 * cStride), c40, c41);
+        }
+
+        if (TRows.Count > 5)
+        {
+            Accumulate(ref Unsafe.Add(ref c, 5 * cStride), c50, c51);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -347,6 +424,24 @@ internal static class PackedGemm
         (Vector256.LoadUnsafe(ref row) + left).StoreUnsafe(ref row);
         (Vector256.LoadUnsafe(ref row, 8) + right).StoreUnsafe(ref row, 8);
     }
+
+    /// <summary>A panel height as a type, so that each height gets its own kernel with the unused rows compiled out.</summary>
+    private interface IPanelRows
+    {
+        static abstract int Count { get; }
+    }
+
+    private struct One : IPanelRows { public static int Count => 1; }
+
+    private struct Two : IPanelRows { public static int Count => 2; }
+
+    private struct Three : IPanelRows { public static int Count => 3; }
+
+    private struct Four : IPanelRows { public static int Count => 4; }
+
+    private struct Five : IPanelRows { public static int Count => 5; }
+
+    private struct Six : IPanelRows { public static int Count => 6; }
 
     /// <summary>One product's operands as pinned addresses, so that worker threads can compute their panels of it.</summary>
     private sealed unsafe class Job : KernelWorkers.IPartitionedJob
