@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace RnnGen.Training;
 
@@ -68,6 +71,12 @@ internal sealed class AdamRule
         long step,
         double learningRateAsWritten)
     {
+        if (gradients.Length != values.Length || firstMoment.Length != values.Length || secondMoment.Length != values.Length
+            || (_amsGrad && maxSecondMoment.Length != values.Length))
+        {
+            throw new ArgumentException($"Adam's buffers must all hold {values.Length} floats, one per parameter.", nameof(gradients));
+        }
+
         // Python-float scalars, cast to float32 where a tensor operation takes them.
         double biasCorrection1 = 1 - Math.Pow(_beta1AsWritten, step);
         double biasCorrection2 = 1 - Math.Pow(_beta2AsWritten, step);
@@ -77,7 +86,24 @@ internal sealed class AdamRule
 
         // libtorch fuses x.add(y, alpha: a) into x + a·y and x.addcmul(y, z, value: a) into (a·y)·z + x;
         // MathF.FusedMultiplyAdd rounds the same way. x.addcdiv(y, z, value: a) is x + (a·y)/z, unfused.
-        for (int i = 0; i < values.Length; i++)
+        // The vector loop does the same operations in the same order (fused multiply-adds, IEEE square root and
+        // division are exact in every lane), so each element gets the bits the scalar loop would give it.
+        var constants = new StepConstants(negativeStepSize, biasCorrection2Sqrt, decayFactor);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float valuesRef = ref MemoryMarshal.GetReference(values);
+            ref float gradientsRef = ref MemoryMarshal.GetReference(gradients);
+            ref float firstRef = ref MemoryMarshal.GetReference(firstMoment);
+            ref float secondRef = ref MemoryMarshal.GetReference(secondMoment);
+            ref float maxRef = ref MemoryMarshal.GetReference(maxSecondMoment);
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                ApplyVector(ref Unsafe.Add(ref valuesRef, i), ref Unsafe.Add(ref gradientsRef, i), ref Unsafe.Add(ref firstRef, i), ref Unsafe.Add(ref secondRef, i), ref Unsafe.Add(ref maxRef, i), constants);
+            }
+        }
+
+        for (; i < values.Length; i++)
         {
             float p = values[i];
             float g = gradients[i];
@@ -109,4 +135,36 @@ internal sealed class AdamRule
             values[i] = p + (negativeStepSize * m / denominator);
         }
     }
+
+    /// <summary>Eight elements of <see cref="Apply"/>, line for line as its scalar loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ApplyVector(ref float value, ref float gradient, ref float first, ref float second, ref float max, in StepConstants constants)
+    {
+        var p = Vector256.LoadUnsafe(ref value);
+        var g = Vector256.LoadUnsafe(ref gradient);
+        if (_decoupledWeightDecay)
+        {
+            p *= Vector256.Create(constants.DecayFactor);
+        }
+        else if (_weightDecay != 0f)
+        {
+            g = Vector256.FusedMultiplyAdd(p, Vector256.Create(_weightDecay), g);
+        }
+
+        var m = Vector256.FusedMultiplyAdd(g, Vector256.Create(_beta1Complement), Vector256.LoadUnsafe(ref first) * Vector256.Create(_beta1));
+        var v = Vector256.FusedMultiplyAdd(Vector256.Create(_beta2Complement) * g, g, Vector256.LoadUnsafe(ref second) * Vector256.Create(_beta2));
+        m.StoreUnsafe(ref first);
+        v.StoreUnsafe(ref second);
+        if (_amsGrad)
+        {
+            v = Vector256.Max(Vector256.LoadUnsafe(ref max), v);
+            v.StoreUnsafe(ref max);
+        }
+
+        var denominator = (Vector256.Sqrt(v) / Vector256.Create(constants.BiasCorrection2Sqrt)) + Vector256.Create(_epsilon);
+        (p + (Vector256.Create(constants.NegativeStepSize) * m / denominator)).StoreUnsafe(ref value);
+    }
+
+    /// <summary>The per-step scalars of <see cref="Apply"/>, as float32 as the tensor operations take them.</summary>
+    private readonly record struct StepConstants(float NegativeStepSize, float BiasCorrection2Sqrt, float DecayFactor);
 }
