@@ -377,9 +377,16 @@ internal static class RecurrentEmitter
             w.Line();
             w.Line("// parameter gradients, all steps at once: dW_hh += " + dRecurrent + "ᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums");
             w.Line(Kernels + ".AccumulateTransposedProduct(" + dRecurrent + ", GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);");
-            w.Line(Kernels + ".AccumulateColumnSums(" + dRecurrent + ", GateWidth, dBiasHh, rows, GateWidth);");
             w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);");
-            w.Line(Kernels + ".AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);");
+            if (gru)
+            {
+                w.Line(Kernels + ".AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);");
+                w.Line(Kernels + ".AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);");
+            }
+            else
+            {
+                w.Line(Kernels + ".AccumulateColumnSums(dGates, GateWidth, dBiasIh, dBiasHh, rows, GateWidth); // b_ih and b_hh: the same sums");
+            }
             using (w.Block("if (!inputGradient.IsEmpty)"))
             {
                 w.Line("// dx += dGates·W_ih");

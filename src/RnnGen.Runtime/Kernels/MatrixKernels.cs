@@ -320,17 +320,58 @@ public static class MatrixKernels
     /// <param name="rows">Number of rows of <paramref name="g"/>.</param>
     /// <param name="width">Number of columns.</param>
     /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
-    public static void AccumulateColumnSums(ReadOnlySpan<float> g, int gStride, Span<float> sums, int rows, int width)
+    public static void AccumulateColumnSums(ReadOnlySpan<float> g, int gStride, Span<float> sums, int rows, int width) =>
+        AccumulateColumnSums(g, gStride, sums, default, rows, width);
+
+    /// <summary>
+    /// Adds the column sums of a matrix to two vectors at once (an LSTM's or a plain RNN's b_ih and b_hh have the same
+    /// gradient): each sum is computed once, then added to <paramref name="sums"/> and to <paramref name="otherSums"/>
+    /// exactly as two calls of the one-vector overload would add it.
+    /// </summary>
+    /// <param name="g">Matrix [rows, width] with row stride <paramref name="gStride"/>.</param>
+    /// <param name="gStride">Row stride of <paramref name="g"/> in elements; at least <paramref name="width"/>.</param>
+    /// <param name="sums">Vector of at least <paramref name="width"/> elements; added to.</param>
+    /// <param name="otherSums">A second such vector, or empty for none; added to.</param>
+    /// <param name="rows">Number of rows of <paramref name="g"/>.</param>
+    /// <param name="width">Number of columns.</param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    public static void AccumulateColumnSums(ReadOnlySpan<float> g, int gStride, Span<float> sums, Span<float> otherSums, int rows, int width)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(width);
         CheckMatrix(g.Length, rows, width, gStride, nameof(g), nameof(gStride));
         CheckMatrix(sums.Length, 1, width, width, nameof(sums), nameof(width));
+        bool both = !otherSums.IsEmpty;
+        if (both)
+        {
+            CheckMatrix(otherSums.Length, 1, width, width, nameof(otherSums), nameof(width));
+        }
+
+        if (rows == 0 || width == 0)
+        {
+            return; // nothing to add (and −0 stays −0)
+        }
+
+        // Without a second vector the first stands in for it, and is not added to twice.
+        var shape = new ColumnSumShape(rows, (nuint)gStride, (nuint)width, both);
         ref float gRef = ref MemoryMarshal.GetReference(g);
         ref float sumsRef = ref MemoryMarshal.GetReference(sums);
-        for (int r = 0; r < rows; r++)
+        ref float otherRef = ref both ? ref MemoryMarshal.GetReference(otherSums) : ref sumsRef;
+        if (Vector512.IsHardwareAccelerated && width >= Vector512<float>.Count)
         {
-            AddScaled(1f, ref Unsafe.Add(ref gRef, (nuint)r * (nuint)gStride), ref sumsRef, (nuint)width);
+            MatrixLoops.AccumulateColumnSums<Simd512, Vector512<float>>(ref gRef, ref sumsRef, ref otherRef, shape);
+        }
+        else if (Vector256.IsHardwareAccelerated && width >= Vector256<float>.Count)
+        {
+            MatrixLoops.AccumulateColumnSums<Simd256, Vector256<float>>(ref gRef, ref sumsRef, ref otherRef, shape);
+        }
+        else if (Vector128.IsHardwareAccelerated && width >= Vector128<float>.Count)
+        {
+            MatrixLoops.AccumulateColumnSums<Simd128, Vector128<float>>(ref gRef, ref sumsRef, ref otherRef, shape);
+        }
+        else
+        {
+            ScalarLoops.AccumulateColumnSums(ref gRef, ref sumsRef, ref otherRef, shape);
         }
     }
 
@@ -455,6 +496,11 @@ public static class MatrixKernels
 /// </summary>
 file readonly record struct CombinationShape(
     int Count, nuint TargetStride, nuint CoefficientCountStride, nuint CoefficientTermStride, int Terms, nuint TermStride, nuint Width);
+
+/// <summary>
+/// Shape of sums[j] += Σ_r g[r·GStride + j] for r &lt; Rows, j &lt; Width, added to a second vector too when Both.
+/// </summary>
+file readonly record struct ColumnSumShape(int Rows, nuint GStride, nuint Width, bool Both);
 
 /// <summary>The vector operations the loops need, for one vector width; every member is a JIT intrinsic once inlined.</summary>
 file interface ISimd<TVec>
@@ -869,6 +915,81 @@ file static class MatrixLoops
         }
     }
 
+    public static void AccumulateColumnSums<TSimd, TVec>(ref float g, ref float sums, ref float otherSums, in ColumnSumShape shape)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        // Four vectors of columns at a time, summed down all the rows in registers (each row's floats are read once,
+        // and no partial sum goes back to memory), then added to the targets.
+        nuint width = (nuint)TSimd.Count;
+        nuint n = shape.Width;
+        nuint j = 0;
+        for (; n - j >= 4 * width; j += 4 * width)
+        {
+            TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+            ref float row = ref Unsafe.Add(ref g, j);
+            for (int r = 0; r < shape.Rows; r++)
+            {
+                s0 = TSimd.Add(s0, TSimd.Load(ref row, 0));
+                s1 = TSimd.Add(s1, TSimd.Load(ref row, width));
+                s2 = TSimd.Add(s2, TSimd.Load(ref row, 2 * width));
+                s3 = TSimd.Add(s3, TSimd.Load(ref row, 3 * width));
+                row = ref Unsafe.Add(ref row, shape.GStride);
+            }
+
+            AddColumnSums<TSimd, TVec>(s0, ref sums, ref otherSums, j, shape.Both);
+            AddColumnSums<TSimd, TVec>(s1, ref sums, ref otherSums, j + width, shape.Both);
+            AddColumnSums<TSimd, TVec>(s2, ref sums, ref otherSums, j + (2 * width), shape.Both);
+            AddColumnSums<TSimd, TVec>(s3, ref sums, ref otherSums, j + (3 * width), shape.Both);
+        }
+
+        for (; n - j >= width; j += width)
+        {
+            AddColumnSums<TSimd, TVec>(SumColumns<TSimd, TVec>(ref Unsafe.Add(ref g, j), shape), ref sums, ref otherSums, j, shape.Both);
+        }
+
+        if (j < n)
+        {
+            // The final vector ends at n; lanes below j were added already and keep their bits.
+            nuint last = n - width;
+            TVec tail = SumColumns<TSimd, TVec>(ref Unsafe.Add(ref g, last), shape);
+            TVec mask = TSimd.LanesFrom((int)(j - last));
+            TVec old = TSimd.Load(ref sums, last);
+            TSimd.Store(TSimd.Select(mask, TSimd.Add(old, tail), old), ref sums, last);
+            if (shape.Both)
+            {
+                old = TSimd.Load(ref otherSums, last);
+                TSimd.Store(TSimd.Select(mask, TSimd.Add(old, tail), old), ref otherSums, last);
+            }
+        }
+    }
+
+    private static TVec SumColumns<TSimd, TVec>(ref float g, in ColumnSumShape shape)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        TVec sum = TSimd.Zero;
+        ref float row = ref g;
+        for (int r = 0; r < shape.Rows; r++)
+        {
+            sum = TSimd.Add(sum, TSimd.Load(ref row, 0));
+            row = ref Unsafe.Add(ref row, shape.GStride);
+        }
+
+        return sum;
+    }
+
+    private static void AddColumnSums<TSimd, TVec>(TVec sum, ref float sums, ref float otherSums, nuint offset, bool both)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        TSimd.Store(TSimd.Add(TSimd.Load(ref sums, offset), sum), ref sums, offset);
+        if (both)
+        {
+            TSimd.Store(TSimd.Add(TSimd.Load(ref otherSums, offset), sum), ref otherSums, offset);
+        }
+    }
+
     public static void AccumulateCombinations<TSimd, TVec>(ref float target, ref float coefficients, ref float terms, in CombinationShape shape)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -1055,6 +1176,24 @@ file static class ScalarLoops
         for (nuint k = 0; k < n; k++)
         {
             Unsafe.Add(ref y, k) += alpha * Unsafe.Add(ref x, k);
+        }
+    }
+
+    public static void AccumulateColumnSums(ref float g, ref float sums, ref float otherSums, in ColumnSumShape shape)
+    {
+        for (nuint j = 0; j < shape.Width; j++)
+        {
+            float sum = 0f;
+            for (int r = 0; r < shape.Rows; r++)
+            {
+                sum += Unsafe.Add(ref g, ((nuint)r * shape.GStride) + j);
+            }
+
+            Unsafe.Add(ref sums, j) += sum;
+            if (shape.Both)
+            {
+                Unsafe.Add(ref otherSums, j) += sum;
+            }
         }
     }
 

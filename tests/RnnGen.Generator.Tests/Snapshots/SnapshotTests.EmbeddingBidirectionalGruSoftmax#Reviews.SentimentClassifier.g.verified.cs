@@ -532,8 +532,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
         if (!inputGradient.IsEmpty)
         {
@@ -709,8 +709,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
         if (!inputGradient.IsEmpty)
         {
@@ -886,8 +886,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
         if (!inputGradient.IsEmpty)
         {
@@ -1063,8 +1063,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent, GateWidth, dBiasHh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
         if (!inputGradient.IsEmpty)
         {

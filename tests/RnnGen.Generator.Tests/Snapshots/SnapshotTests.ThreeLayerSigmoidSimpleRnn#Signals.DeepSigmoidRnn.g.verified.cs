@@ -454,9 +454,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
 
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasHh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, dBiasHh, rows, GateWidth); // b_ih and b_hh: the same sums
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
@@ -622,9 +621,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
 
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasHh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, dBiasHh, rows, GateWidth); // b_ih and b_hh: the same sums
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
@@ -790,9 +788,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
 
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasHh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, dBiasHh, rows, GateWidth); // b_ih and b_hh: the same sums
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih

@@ -220,6 +220,17 @@ public class MatrixKernelsTests
 
                 g.AssertGapsUntouched(context);
                 sums.AssertGapsUntouched(context);
+
+                // Two targets at once: each gets exactly what a call of its own would add.
+                var first = new StridedMatrix(1, width, width, random);
+                var second = new StridedMatrix(1, width, width, random);
+                float[] firstAlone = first.Span.ToArray();
+                float[] secondAlone = second.Span.ToArray();
+                MatrixKernels.AccumulateColumnSums(g.Span, g.Stride, firstAlone, rows, width);
+                MatrixKernels.AccumulateColumnSums(g.Span, g.Stride, secondAlone, rows, width);
+                MatrixKernels.AccumulateColumnSums(g.Span, g.Stride, first.Span, second.Span, rows, width);
+                Assert.Equal(firstAlone, first.Span.ToArray());
+                Assert.Equal(secondAlone, second.Span.ToArray());
             }
         }
     }
