@@ -221,9 +221,8 @@ internal static class RecurrentEmitter
 
             w.Line();
             w.Line("// gates = x_t·W_ihᵀ + b_ih for every step at once");
-            w.Line("gates.Clear();");
+            w.Line(Kernels + ".FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);");
             w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);");
-            w.Line(Kernels + ".AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);");
             w.Line();
             w.Line("// with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams");
             using (w.Block("if (" + Kernels + ".PrefersPackedWeights(batch))"))
@@ -299,9 +298,8 @@ internal static class RecurrentEmitter
                 if (gru)
                 {
                     w.Line("// recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block");
-                    w.Line("recurrent.Slice(first * GateWidth, width * GateWidth).Clear();");
+                    w.Line(Kernels + ".FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);");
                     WriteRecurrentProduct(w, layer, "recurrent");
-                    w.Line(Kernels + ".AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);");
                 }
                 else
                 {

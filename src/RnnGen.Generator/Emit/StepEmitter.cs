@@ -114,9 +114,8 @@ internal static class StepEmitter
             w.Line("const int InputWidth = " + Invariant(layer.InputWidth) + ";");
             w.Line("const int Units = " + Invariant(layer.Units) + ";");
             w.Line(Span + " y = " + Field(layer, "Step") + ";");
-            w.Line("y.Clear();");
+            w.Line("parameters.Slice(" + layer.Identifier + "Bias, Units).CopyTo(y);");
             w.Line(Kernels + ".MultiplyTransposedAdd(x, InputWidth, parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), y, Units, 1, InputWidth, Units);");
-            w.Line(Kernels + ".AddRowVector(y, Units, parameters.Slice(" + layer.Identifier + "Bias, Units), 1, Units);");
             FeedForwardEmitter.WriteActivation(w, layer, "y", "1");
             w.Line("x = y;");
         }
@@ -135,18 +134,20 @@ internal static class StepEmitter
             {
                 w.Line(Span + " gates = View(_stepGates, 0, " + Invariant(gateWidth) + ");");
                 w.Line(Span + " h = s.Slice(" + Invariant(layer.StateOffset + (k * h)) + ", " + Invariant(h) + ");");
-                w.Line("gates.Clear();");
+                w.Line("parameters.Slice(" + layer.Identifier + "BiasIh" + suffix + ", " + Invariant(gateWidth) + ").CopyTo(gates);");
                 w.Line(Kernels + ".MultiplyTransposedAdd(x, " + Invariant(inputWidth) + ", parameters.Slice(" + layer.Identifier + "WeightIh" + suffix + ", " + Invariant(gateWidth * inputWidth) + "), gates, " + Invariant(gateWidth) + ", 1, " + Invariant(inputWidth) + ", " + Invariant(gateWidth) + ");");
-                w.Line(Kernels + ".AddRowVector(gates, " + Invariant(gateWidth) + ", parameters.Slice(" + layer.Identifier + "BiasIh" + suffix + ", " + Invariant(gateWidth) + "), 1, " + Invariant(gateWidth) + ");");
                 string target = layer.Cell == CellKind.Gru ? "recurrent" : "gates";
                 if (layer.Cell == CellKind.Gru)
                 {
                     w.Line(Span + " recurrent = View(_stepRecurrentScratch, 0, " + Invariant(gateWidth) + ");");
-                    w.Line("recurrent.Clear();");
+                    w.Line("parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", " + Invariant(gateWidth) + ").CopyTo(recurrent);");
                 }
 
                 w.Line(Kernels + ".MultiplyTransposedAdd(h, " + Invariant(h) + ", parameters.Slice(" + layer.Identifier + "WeightHh" + suffix + ", " + Invariant(gateWidth * h) + "), " + target + ", " + Invariant(gateWidth) + ", 1, " + Invariant(h) + ", " + Invariant(gateWidth) + ");");
-                w.Line(Kernels + ".AddRowVector(" + target + ", " + Invariant(gateWidth) + ", parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", " + Invariant(gateWidth) + "), 1, " + Invariant(gateWidth) + ");");
+                if (layer.Cell != CellKind.Gru)
+                {
+                    w.Line(Kernels + ".AddRowVector(gates, " + Invariant(gateWidth) + ", parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", " + Invariant(gateWidth) + "), 1, " + Invariant(gateWidth) + ");");
+                }
                 switch (layer.Cell)
                 {
                     case CellKind.Lstm:

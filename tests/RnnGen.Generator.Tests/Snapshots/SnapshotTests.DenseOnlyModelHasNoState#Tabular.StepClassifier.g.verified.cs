@@ -206,9 +206,8 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> output = View(_denseOutput, 0, rows * Units);
-        output.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
         global::RnnGen.Kernels.CellKernels.Activate(output, global::RnnGen.Activation.Relu);
         global::RnnGen.Kernels.SequenceKernels.ZeroPadding(output, Units, steps, View(_lengths, 0, batch));
     }
@@ -242,9 +241,8 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> output = View(_dense1Output, 0, rows * Units);
-        output.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(Dense1Bias, Units), rows, Units);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(Dense1Weight, Units * InputWidth), output, Units, rows, InputWidth, Units);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(output, Units, parameters.Slice(Dense1Bias, Units), rows, Units);
         for (int r = 0; r < rows; r++)
         {
             global::RnnGen.Kernels.Softmax.Forward(output.Slice(r * Units, Units));
@@ -290,9 +288,8 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
             const int InputWidth = 6;
             const int Units = 8;
             global::System.Span<float> y = _denseStep;
-            y.Clear();
+            parameters.Slice(DenseBias, Units).CopyTo(y);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(y, Units, parameters.Slice(DenseBias, Units), 1, Units);
             global::RnnGen.Kernels.CellKernels.Activate(y, global::RnnGen.Activation.Relu);
             x = y;
         }
@@ -302,9 +299,8 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
             const int InputWidth = 8;
             const int Units = 3;
             global::System.Span<float> y = _dense1Step;
-            y.Clear();
+            parameters.Slice(Dense1Bias, Units).CopyTo(y);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(Dense1Weight, Units * InputWidth), y, Units, 1, InputWidth, Units);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(y, Units, parameters.Slice(Dense1Bias, Units), 1, Units);
             global::RnnGen.Kernels.Softmax.Forward(y);
             x = y;
         }

@@ -429,9 +429,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -476,7 +475,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
@@ -485,7 +484,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -606,9 +604,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -653,7 +650,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
@@ -662,7 +659,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -783,9 +779,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -830,7 +825,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
@@ -839,7 +834,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -960,9 +954,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -1007,7 +1000,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
@@ -1016,7 +1009,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -1130,9 +1122,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         int rows = batch;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> output = View(_denseOutput, 0, rows * Units);
-        output.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
         for (int r = 0; r < rows; r++)
         {
             global::RnnGen.Kernels.Softmax.Forward(output.Slice(r * Units, Units));

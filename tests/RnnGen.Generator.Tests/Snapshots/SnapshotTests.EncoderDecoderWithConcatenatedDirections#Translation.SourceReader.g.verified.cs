@@ -354,9 +354,8 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -401,7 +400,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
@@ -410,7 +409,6 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -531,9 +529,8 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -578,7 +575,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
@@ -587,7 +584,6 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);

@@ -337,9 +337,8 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -384,7 +383,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
@@ -393,7 +392,6 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -507,9 +505,8 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> output = View(_denseOutput, 0, rows * Units);
-        output.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
         global::RnnGen.Kernels.SequenceKernels.ZeroPadding(output, Units, steps, View(_lengths, 0, batch));
     }
 
@@ -564,13 +561,11 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         {
             global::System.Span<float> gates = View(_stepGates, 0, 96);
             global::System.Span<float> h = s.Slice(0, 32);
-            gates.Clear();
+            parameters.Slice(GruBiasIhL0, 96).CopyTo(gates);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 8, parameters.Slice(GruWeightIhL0, 768), gates, 96, 1, 8, 96);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 96, parameters.Slice(GruBiasIhL0, 96), 1, 96);
             global::System.Span<float> recurrent = View(_stepRecurrentScratch, 0, 96);
-            recurrent.Clear();
+            parameters.Slice(GruBiasHhL0, 96).CopyTo(recurrent);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 32, parameters.Slice(GruWeightHhL0, 3072), recurrent, 96, 1, 32, 96);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, 96, parameters.Slice(GruBiasHhL0, 96), 1, 96);
             GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 32));
             x = h;
         }
@@ -580,9 +575,8 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             const int InputWidth = 32;
             const int Units = 12;
             global::System.Span<float> y = _denseStep;
-            y.Clear();
+            parameters.Slice(DenseBias, Units).CopyTo(y);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(y, Units, parameters.Slice(DenseBias, Units), 1, Units);
             x = y;
         }
 

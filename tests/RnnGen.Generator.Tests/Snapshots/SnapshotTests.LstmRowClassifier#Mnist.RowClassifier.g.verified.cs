@@ -297,9 +297,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::System.Span<float> c = View(_lstmCellState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -468,9 +467,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         int rows = batch;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> output = View(_denseOutput, 0, rows * Units);
-        output.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
     }
 
     // dense backward: through the activation in place, then dW += dyᵀ·x, db += Σ dy, dx = dy·W.
@@ -517,9 +515,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 512);
             global::System.Span<float> h = s.Slice(0, 128);
-            gates.Clear();
+            parameters.Slice(LstmBiasIhL0, 512).CopyTo(gates);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 28, parameters.Slice(LstmWeightIhL0, 14336), gates, 512, 1, 28, 512);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 512, parameters.Slice(LstmBiasIhL0, 512), 1, 512);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 128, parameters.Slice(LstmWeightHhL0, 65536), gates, 512, 1, 128, 512);
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 512, parameters.Slice(LstmBiasHhL0, 512), 1, 512);
             LstmCellForward(gates, s.Slice(128, 128), h);
@@ -531,9 +528,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             const int InputWidth = 128;
             const int Units = 10;
             global::System.Span<float> y = _denseStep;
-            y.Clear();
+            parameters.Slice(DenseBias, Units).CopyTo(y);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(y, Units, parameters.Slice(DenseBias, Units), 1, Units);
             x = y;
         }
 

@@ -295,9 +295,8 @@ partial class Forecasting
             global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
             // gates = x_t·W_ihᵀ + b_ih for every step at once
-            gates.Clear();
+            global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
             // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
             if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -342,7 +341,7 @@ partial class Forecasting
                 global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
                 h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
                 // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-                recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
+                global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
                 if (packed)
                 {
                     global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
@@ -351,7 +350,6 @@ partial class Forecasting
                 {
                     global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
                 }
-                global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
                 for (int b = first; b < end; b++)
                 {
                     global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -465,9 +463,8 @@ partial class Forecasting
             int rows = batch;
             global::System.ReadOnlySpan<float> parameters = Parameters.Values;
             global::System.Span<float> output = View(_denseOutput, 0, rows * Units);
-            output.Clear();
+            global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
         }
 
         // dense backward: through the activation in place, then dW += dyᵀ·x, db += Σ dy, dx = dy·W.
@@ -514,13 +511,11 @@ partial class Forecasting
             {
                 global::System.Span<float> gates = View(_stepGates, 0, 24);
                 global::System.Span<float> h = s.Slice(0, 8);
-                gates.Clear();
+                parameters.Slice(GruBiasIhL0, 24).CopyTo(gates);
                 global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 4, parameters.Slice(GruWeightIhL0, 96), gates, 24, 1, 4, 24);
-                global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 24, parameters.Slice(GruBiasIhL0, 24), 1, 24);
                 global::System.Span<float> recurrent = View(_stepRecurrentScratch, 0, 24);
-                recurrent.Clear();
+                parameters.Slice(GruBiasHhL0, 24).CopyTo(recurrent);
                 global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 8, parameters.Slice(GruWeightHhL0, 192), recurrent, 24, 1, 8, 24);
-                global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, 24, parameters.Slice(GruBiasHhL0, 24), 1, 24);
                 GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 8));
                 x = h;
             }
@@ -530,9 +525,8 @@ partial class Forecasting
                 const int InputWidth = 8;
                 const int Units = 1;
                 global::System.Span<float> y = _denseStep;
-                y.Clear();
+                parameters.Slice(DenseBias, Units).CopyTo(y);
                 global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
-                global::RnnGen.Kernels.MatrixKernels.AddRowVector(y, Units, parameters.Slice(DenseBias, Units), 1, Units);
                 x = y;
             }
 

@@ -317,9 +317,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> c = View(_encoderCellState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -534,9 +533,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> h = View(_decoderState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -581,7 +579,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
             h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            recurrent.Slice(first * GateWidth, width * GateWidth).Clear();
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _decoderPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
@@ -590,7 +588,6 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
                 global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
@@ -724,9 +721,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 96);
             global::System.Span<float> h = s.Slice(0, 24);
-            gates.Clear();
+            parameters.Slice(EncoderBiasIhL0, 96).CopyTo(gates);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 12, parameters.Slice(EncoderWeightIhL0, 1152), gates, 96, 1, 12, 96);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 96, parameters.Slice(EncoderBiasIhL0, 96), 1, 96);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 24, parameters.Slice(EncoderWeightHhL0, 2304), gates, 96, 1, 24, 96);
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 96, parameters.Slice(EncoderBiasHhL0, 96), 1, 96);
             EncoderCellForward(gates, s.Slice(24, 24), h);
@@ -738,13 +734,11 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 48);
             global::System.Span<float> h = s.Slice(48, 16);
-            gates.Clear();
+            parameters.Slice(DecoderBiasIhL0, 48).CopyTo(gates);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 24, parameters.Slice(DecoderWeightIhL0, 1152), gates, 48, 1, 24, 48);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 48, parameters.Slice(DecoderBiasIhL0, 48), 1, 48);
             global::System.Span<float> recurrent = View(_stepRecurrentScratch, 0, 48);
-            recurrent.Clear();
+            parameters.Slice(DecoderBiasHhL0, 48).CopyTo(recurrent);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 16, parameters.Slice(DecoderWeightHhL0, 768), recurrent, 48, 1, 16, 48);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(recurrent, 48, parameters.Slice(DecoderBiasHhL0, 48), 1, 48);
             DecoderCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 16));
             x = h;
         }

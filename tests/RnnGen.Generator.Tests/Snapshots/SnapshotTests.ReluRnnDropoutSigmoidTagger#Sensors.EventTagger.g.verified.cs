@@ -300,9 +300,8 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -504,9 +503,8 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> output = View(_denseOutput, 0, rows * Units);
-        output.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
         global::RnnGen.Kernels.CellKernels.Activate(output, global::RnnGen.Activation.Sigmoid);
         global::RnnGen.Kernels.SequenceKernels.ZeroPadding(output, Units, steps, View(_lengths, 0, batch));
     }
@@ -560,9 +558,8 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 16);
             global::System.Span<float> h = s.Slice(0, 16);
-            gates.Clear();
+            parameters.Slice(RnnBiasIhL0, 16).CopyTo(gates);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 8, parameters.Slice(RnnWeightIhL0, 128), gates, 16, 1, 8, 16);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 16, parameters.Slice(RnnBiasIhL0, 16), 1, 16);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 16, parameters.Slice(RnnWeightHhL0, 256), gates, 16, 1, 16, 16);
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 16, parameters.Slice(RnnBiasHhL0, 16), 1, 16);
             RnnCellForward(gates, h);
@@ -577,9 +574,8 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             const int InputWidth = 16;
             const int Units = 3;
             global::System.Span<float> y = _denseStep;
-            y.Clear();
+            parameters.Slice(DenseBias, Units).CopyTo(y);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(y, Units, parameters.Slice(DenseBias, Units), 1, Units);
             global::RnnGen.Kernels.CellKernels.Activate(y, global::RnnGen.Activation.Sigmoid);
             x = y;
         }

@@ -355,9 +355,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -522,9 +521,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -689,9 +687,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once
-        gates.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, GateWidth, wBiasIh, rows, GateWidth);
 
         // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
         if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
@@ -849,9 +846,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         int rows = batch;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> output = View(_denseOutput, 0, rows * Units);
-        output.Clear();
+        global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
-        global::RnnGen.Kernels.MatrixKernels.AddRowVector(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
     }
 
     // dense backward: through the activation in place, then dW += dyᵀ·x, db += Σ dy, dx = dy·W.
@@ -898,9 +894,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 7);
             global::System.Span<float> h = s.Slice(0, 7);
-            gates.Clear();
+            parameters.Slice(RnnBiasIhL0, 7).CopyTo(gates);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 5, parameters.Slice(RnnWeightIhL0, 35), gates, 7, 1, 5, 7);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 7, parameters.Slice(RnnBiasIhL0, 7), 1, 7);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 7, parameters.Slice(RnnWeightHhL0, 49), gates, 7, 1, 7, 7);
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 7, parameters.Slice(RnnBiasHhL0, 7), 1, 7);
             RnnCellForward(gates, h);
@@ -910,9 +905,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 7);
             global::System.Span<float> h = s.Slice(7, 7);
-            gates.Clear();
+            parameters.Slice(RnnBiasIhL1, 7).CopyTo(gates);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 7, parameters.Slice(RnnWeightIhL1, 49), gates, 7, 1, 7, 7);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 7, parameters.Slice(RnnBiasIhL1, 7), 1, 7);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 7, parameters.Slice(RnnWeightHhL1, 49), gates, 7, 1, 7, 7);
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 7, parameters.Slice(RnnBiasHhL1, 7), 1, 7);
             RnnCellForward(gates, h);
@@ -922,9 +916,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 7);
             global::System.Span<float> h = s.Slice(14, 7);
-            gates.Clear();
+            parameters.Slice(RnnBiasIhL2, 7).CopyTo(gates);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 7, parameters.Slice(RnnWeightIhL2, 49), gates, 7, 1, 7, 7);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 7, parameters.Slice(RnnBiasIhL2, 7), 1, 7);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 7, parameters.Slice(RnnWeightHhL2, 49), gates, 7, 1, 7, 7);
             global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 7, parameters.Slice(RnnBiasHhL2, 7), 1, 7);
             RnnCellForward(gates, h);
@@ -936,9 +929,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             const int InputWidth = 7;
             const int Units = 2;
             global::System.Span<float> y = _denseStep;
-            y.Clear();
+            parameters.Slice(DenseBias, Units).CopyTo(y);
             global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(y, Units, parameters.Slice(DenseBias, Units), 1, Units);
             x = y;
         }
 

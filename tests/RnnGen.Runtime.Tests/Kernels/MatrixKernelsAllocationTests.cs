@@ -17,6 +17,7 @@ public class MatrixKernelsAllocationTests
         nameof(MatrixKernels.AddRowVector),
         nameof(MatrixKernels.AccumulateColumnSums),
         nameof(MatrixKernels.CopyRows),
+        nameof(MatrixKernels.FillRows),
         nameof(MatrixKernels.Dot),
         nameof(MatrixKernels.Axpy),
     };
@@ -38,6 +39,7 @@ public class MatrixKernelsAllocationTests
             nameof(MatrixKernels.AddRowVector) => (rows, n) => MatrixKernels.AddRowVector(c, n, a.AsSpan(0, n), rows, n),
             nameof(MatrixKernels.AccumulateColumnSums) => (rows, n) => MatrixKernels.AccumulateColumnSums(a, n, c.AsSpan(0, n), rows, n),
             nameof(MatrixKernels.CopyRows) => (rows, n) => MatrixKernels.CopyRows(a, n, c, n, rows, n),
+            nameof(MatrixKernels.FillRows) => (rows, n) => MatrixKernels.FillRows(c, n, a.AsSpan(0, n), rows, n),
             nameof(MatrixKernels.Dot) => (rows, n) => MatrixKernels.Dot(a.AsSpan(0, rows * n), c.AsSpan(0, rows * n)),
             nameof(MatrixKernels.Axpy) => (rows, n) => MatrixKernels.Axpy(0.5f, a.AsSpan(0, rows * n), c.AsSpan(0, rows * n)),
             _ => throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Unknown kernel."),

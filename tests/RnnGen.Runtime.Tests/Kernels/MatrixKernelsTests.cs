@@ -264,6 +264,34 @@ public class MatrixKernelsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(RowCounts))]
+    public void FillRows_sets_every_row_of_the_block_only(int rows)
+    {
+        var random = new Random(6500 + rows);
+        for (int width = 1; width <= MaxInner; width++)
+        {
+            foreach (int gap in Gaps)
+            {
+                string context = $"rows {rows}, width {width}, gap {gap}";
+                var row = new StridedMatrix(1, width, width, random);
+                var c = new StridedMatrix(rows, width, width + gap, random);
+
+                MatrixKernels.FillRows(c.Span, c.Stride, row.Span, rows, width);
+
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < width; j++)
+                    {
+                        Assert.Equal(BitConverter.SingleToInt32Bits(row[0, j]), BitConverter.SingleToInt32Bits(c[r, j]));
+                    }
+                }
+
+                c.AssertGapsUntouched(context);
+            }
+        }
+    }
+
     [Fact]
     public void Dot_matches_reference()
     {
@@ -362,6 +390,7 @@ public class MatrixKernelsTests
         MatrixKernels.AddRowVector(values, 2, [1f, 1f], rows: 0, width: 2);
         MatrixKernels.AccumulateColumnSums([], 4, values, rows: 0, width: 4);
         MatrixKernels.CopyRows([], 4, values, 4, rows: 0, width: 4);
+        MatrixKernels.FillRows(values, 4, [9f, 9f, 9f, 9f], rows: 0, width: 4);
         MatrixKernels.Axpy(2f, [], []);
 
         Assert.Equal(bits, Array.ConvertAll(values, BitConverter.SingleToInt32Bits));

@@ -72,6 +72,9 @@ public class MatrixKernelsValidationTests
         AssertTooShort("sums", Inner, () => MatrixKernels.AccumulateColumnSums(matrix, Stride, vector.AsSpan(1), Rows, Inner));
         AssertOutOfRange("width", () => MatrixKernels.AccumulateColumnSums(matrix, Stride, vector, Rows, -1));
         AssertTooShort("otherSums", Inner, () => MatrixKernels.AccumulateColumnSums(matrix, Stride, vector, new float[Inner].AsSpan(1), Rows, Inner));
+        AssertTooShort("c", Needed, () => MatrixKernels.FillRows(matrix.AsSpan(1), Stride, vector, Rows, Inner));
+        AssertTooShort("row", Inner, () => MatrixKernels.FillRows(matrix, Stride, vector.AsSpan(1), Rows, Inner));
+        AssertOutOfRange("cStride", () => MatrixKernels.FillRows(matrix, Inner - 1, vector, Rows, Inner));
         AssertTooShort("source", Needed, () => MatrixKernels.CopyRows(matrix.AsSpan(1), Stride, new float[Needed], Stride, Rows, Inner));
         AssertTooShort("destination", Needed, () => MatrixKernels.CopyRows(matrix, Stride, new float[Needed - 1], Stride, Rows, Inner));
         AssertOutOfRange("destinationStride", () => MatrixKernels.CopyRows(matrix, Stride, new float[Needed], Inner - 1, Rows, Inner));
