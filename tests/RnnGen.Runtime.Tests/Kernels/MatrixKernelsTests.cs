@@ -107,13 +107,21 @@ public class MatrixKernelsTests
         float[] alone = new float[Rows * Inner];
         float[] unpacked = new float[Rows * Inner];
         MatrixKernels.MultiplyAddPrepacked(g.Span, Outputs, tiles, together, Inner, Rows, Outputs, Inner);
-        for (int first = 0; first < Rows; first += 5)
+        // 17 rows are panels of 6, 6 and 5; slices of 5, 5, 5 and 2 rows, then 8 (two panels of 4) and 9 (6 + 3), then
+        // 7 (4 + 3), 4 and 6 give each row other panel heights and other neighbours.
+        foreach (int[] split in (int[][])[[5, 5, 5, 2], [8, 9], [7, 4, 6]])
         {
-            int count = Math.Min(5, Rows - first);
-            MatrixKernels.MultiplyAddPrepacked(g.Span.Slice(first * Outputs), Outputs, tiles, alone.AsSpan(first * Inner), Inner, count, Outputs, Inner);
+            Array.Clear(alone);
+            int first = 0;
+            foreach (int count in split)
+            {
+                MatrixKernels.MultiplyAddPrepacked(g.Span.Slice(first * Outputs), Outputs, tiles, alone.AsSpan(first * Inner), Inner, count, Outputs, Inner);
+                first += count;
+            }
+
+            Assert.Equal(together, alone);
         }
 
-        Assert.Equal(together, alone);
         if (Vector256.IsHardwareAccelerated)
         {
             // With Vector256, 17 rows take the packed kernel in MultiplyAdd too, reading w in place (without it,
