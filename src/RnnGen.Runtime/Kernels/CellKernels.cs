@@ -299,9 +299,14 @@ public static class CellKernels
     {
         if (length != expected || otherLength != otherExpected)
         {
-            throw new ArgumentException($"Cell buffers have lengths {length} and {otherLength}; expected {expected} and {otherExpected}.");
+            ThrowLengths(length, expected, otherLength, otherExpected);
         }
     }
+
+    // Apart from the check, so that it stays small enough to inline into each cell call.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLengths(int length, int expected, int otherLength, int otherExpected) =>
+        throw new ArgumentException($"Cell buffers have lengths {length} and {otherLength}; expected {expected} and {otherExpected}.");
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Kernels;
 
@@ -50,7 +51,7 @@ public static class SequenceKernels
     {
         if (actual != expected)
         {
-            throw new ArgumentException($"Expected {expected} values, got {actual}.", name);
+            ThrowLength(expected, actual, " values", name);
         }
     }
 
@@ -59,9 +60,14 @@ public static class SequenceKernels
     {
         if (actual != 0 && actual != expected)
         {
-            throw new ArgumentException($"Expected {expected} values (or none), got {actual}.", name);
+            ThrowLength(expected, actual, " values (or none)", name);
         }
     }
+
+    // Apart from the checks, so that Step's two checks per call stay small enough to inline.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLength(int expected, int actual, string what, string name) =>
+        throw new ArgumentException($"Expected {expected}{what}, got {actual}.", name);
 
     /// <summary>Throws unless every token at a step inside its sequence is in [0, vocabularySize).</summary>
     public static void ValidateTokens(ReadOnlySpan<int> tokens, int steps, ReadOnlySpan<int> lengths, int vocabularySize, string name)
