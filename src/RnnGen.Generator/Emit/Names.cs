@@ -9,6 +9,7 @@ internal static class Names
     public const string Span = "global::System.Span<float>";
     public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     public const string Kernels = "global::RnnGen.Kernels.MatrixKernels";
+    public const string StepKernels = "global::RnnGen.Kernels.StepKernels";
     public const string Sequences = "global::RnnGen.Kernels.SequenceKernels";
     public const string RowSplit = "global::RnnGen.Kernels.BatchRows";
 

@@ -114,8 +114,7 @@ internal static class StepEmitter
             w.Line("const int InputWidth = " + Invariant(layer.InputWidth) + ";");
             w.Line("const int Units = " + Invariant(layer.Units) + ";");
             w.Line(Span + " y = " + Field(layer, "Step") + ";");
-            w.Line("parameters.Slice(" + layer.Identifier + "Bias, Units).CopyTo(y);");
-            w.Line(Kernels + ".MultiplyTransposedAdd(x, InputWidth, parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), y, Units, 1, InputWidth, Units);");
+            w.Line(StepKernels + ".Affine(parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), x, parameters.Slice(" + layer.Identifier + "Bias, Units), y);");
             FeedForwardEmitter.WriteActivation(w, layer, "y", "1");
             w.Line("x = y;");
         }
@@ -134,20 +133,22 @@ internal static class StepEmitter
             {
                 w.Line(Span + " gates = View(_stepGates, 0, " + Invariant(gateWidth) + ");");
                 w.Line(Span + " h = s.Slice(" + Invariant(layer.StateOffset + (k * h)) + ", " + Invariant(h) + ");");
-                w.Line("parameters.Slice(" + layer.Identifier + "BiasIh" + suffix + ", " + Invariant(gateWidth) + ").CopyTo(gates);");
-                w.Line(Kernels + ".MultiplyTransposedAdd(x, " + Invariant(inputWidth) + ", parameters.Slice(" + layer.Identifier + "WeightIh" + suffix + ", " + Invariant(gateWidth * inputWidth) + "), gates, " + Invariant(gateWidth) + ", 1, " + Invariant(inputWidth) + ", " + Invariant(gateWidth) + ");");
-                string target = layer.Cell == CellKind.Gru ? "recurrent" : "gates";
+                string weightIh = "parameters.Slice(" + layer.Identifier + "WeightIh" + suffix + ", " + Invariant(gateWidth * inputWidth) + ")";
+                string biasIh = "parameters.Slice(" + layer.Identifier + "BiasIh" + suffix + ", " + Invariant(gateWidth) + ")";
+                string weightHh = "parameters.Slice(" + layer.Identifier + "WeightHh" + suffix + ", " + Invariant(gateWidth * h) + ")";
+                string biasHh = "parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", " + Invariant(gateWidth) + ")";
                 if (layer.Cell == CellKind.Gru)
                 {
+                    // The cell needs W_hn·h + b_hn apart from the input's share, so the two maps stay apart.
                     w.Line(Span + " recurrent = View(_stepRecurrentScratch, 0, " + Invariant(gateWidth) + ");");
-                    w.Line("parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", " + Invariant(gateWidth) + ").CopyTo(recurrent);");
+                    w.Line(StepKernels + ".Affine(" + weightIh + ", x, " + biasIh + ", gates);");
+                    w.Line(StepKernels + ".Affine(" + weightHh + ", h, " + biasHh + ", recurrent);");
+                }
+                else
+                {
+                    w.Line(StepKernels + ".Affine(" + weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates);");
                 }
 
-                w.Line(Kernels + ".MultiplyTransposedAdd(h, " + Invariant(h) + ", parameters.Slice(" + layer.Identifier + "WeightHh" + suffix + ", " + Invariant(gateWidth * h) + "), " + target + ", " + Invariant(gateWidth) + ", 1, " + Invariant(h) + ", " + Invariant(gateWidth) + ");");
-                if (layer.Cell != CellKind.Gru)
-                {
-                    w.Line(Kernels + ".AddRowVector(gates, " + Invariant(gateWidth) + ", parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", " + Invariant(gateWidth) + "), 1, " + Invariant(gateWidth) + ");");
-                }
                 switch (layer.Cell)
                 {
                     case CellKind.Lstm:

@@ -288,8 +288,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
             const int InputWidth = 6;
             const int Units = 8;
             global::System.Span<float> y = _denseStep;
-            parameters.Slice(DenseBias, Units).CopyTo(y);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
             global::RnnGen.Kernels.CellKernels.Activate(y, global::RnnGen.Activation.Relu);
             x = y;
         }
@@ -299,8 +298,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
             const int InputWidth = 8;
             const int Units = 3;
             global::System.Span<float> y = _dense1Step;
-            parameters.Slice(Dense1Bias, Units).CopyTo(y);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(Dense1Weight, Units * InputWidth), y, Units, 1, InputWidth, Units);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(Dense1Weight, Units * InputWidth), x, parameters.Slice(Dense1Bias, Units), y);
             global::RnnGen.Kernels.Softmax.Forward(y);
             x = y;
         }

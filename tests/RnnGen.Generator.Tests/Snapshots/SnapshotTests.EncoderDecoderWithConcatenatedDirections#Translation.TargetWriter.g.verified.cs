@@ -561,11 +561,9 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         {
             global::System.Span<float> gates = View(_stepGates, 0, 96);
             global::System.Span<float> h = s.Slice(0, 32);
-            parameters.Slice(GruBiasIhL0, 96).CopyTo(gates);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 8, parameters.Slice(GruWeightIhL0, 768), gates, 96, 1, 8, 96);
             global::System.Span<float> recurrent = View(_stepRecurrentScratch, 0, 96);
-            parameters.Slice(GruBiasHhL0, 96).CopyTo(recurrent);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 32, parameters.Slice(GruWeightHhL0, 3072), recurrent, 96, 1, 32, 96);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightIhL0, 768), x, parameters.Slice(GruBiasIhL0, 96), gates);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightHhL0, 3072), h, parameters.Slice(GruBiasHhL0, 96), recurrent);
             GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 32));
             x = h;
         }
@@ -575,8 +573,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             const int InputWidth = 32;
             const int Units = 12;
             global::System.Span<float> y = _denseStep;
-            parameters.Slice(DenseBias, Units).CopyTo(y);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
             x = y;
         }
 

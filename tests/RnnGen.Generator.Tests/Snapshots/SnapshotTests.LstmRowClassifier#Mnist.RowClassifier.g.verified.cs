@@ -515,10 +515,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 512);
             global::System.Span<float> h = s.Slice(0, 128);
-            parameters.Slice(LstmBiasIhL0, 512).CopyTo(gates);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 28, parameters.Slice(LstmWeightIhL0, 14336), gates, 512, 1, 28, 512);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 128, parameters.Slice(LstmWeightHhL0, 65536), gates, 512, 1, 128, 512);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 512, parameters.Slice(LstmBiasHhL0, 512), 1, 512);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(LstmWeightIhL0, 14336), x, parameters.Slice(LstmBiasIhL0, 512), parameters.Slice(LstmWeightHhL0, 65536), h, parameters.Slice(LstmBiasHhL0, 512), gates);
             LstmCellForward(gates, s.Slice(128, 128), h);
             x = h;
         }
@@ -528,8 +525,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             const int InputWidth = 128;
             const int Units = 10;
             global::System.Span<float> y = _denseStep;
-            parameters.Slice(DenseBias, Units).CopyTo(y);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
             x = y;
         }
 

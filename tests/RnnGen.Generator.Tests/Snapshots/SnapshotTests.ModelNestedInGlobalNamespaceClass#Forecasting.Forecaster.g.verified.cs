@@ -511,11 +511,9 @@ partial class Forecasting
             {
                 global::System.Span<float> gates = View(_stepGates, 0, 24);
                 global::System.Span<float> h = s.Slice(0, 8);
-                parameters.Slice(GruBiasIhL0, 24).CopyTo(gates);
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 4, parameters.Slice(GruWeightIhL0, 96), gates, 24, 1, 4, 24);
                 global::System.Span<float> recurrent = View(_stepRecurrentScratch, 0, 24);
-                parameters.Slice(GruBiasHhL0, 24).CopyTo(recurrent);
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 8, parameters.Slice(GruWeightHhL0, 192), recurrent, 24, 1, 8, 24);
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightIhL0, 96), x, parameters.Slice(GruBiasIhL0, 24), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightHhL0, 192), h, parameters.Slice(GruBiasHhL0, 24), recurrent);
                 GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 8));
                 x = h;
             }
@@ -525,8 +523,7 @@ partial class Forecasting
                 const int InputWidth = 8;
                 const int Units = 1;
                 global::System.Span<float> y = _denseStep;
-                parameters.Slice(DenseBias, Units).CopyTo(y);
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
                 x = y;
             }
 

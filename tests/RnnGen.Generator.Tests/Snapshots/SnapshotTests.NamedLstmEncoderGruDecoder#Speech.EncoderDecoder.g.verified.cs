@@ -721,10 +721,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 96);
             global::System.Span<float> h = s.Slice(0, 24);
-            parameters.Slice(EncoderBiasIhL0, 96).CopyTo(gates);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 12, parameters.Slice(EncoderWeightIhL0, 1152), gates, 96, 1, 12, 96);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 24, parameters.Slice(EncoderWeightHhL0, 2304), gates, 96, 1, 24, 96);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 96, parameters.Slice(EncoderBiasHhL0, 96), 1, 96);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(EncoderWeightIhL0, 1152), x, parameters.Slice(EncoderBiasIhL0, 96), parameters.Slice(EncoderWeightHhL0, 2304), h, parameters.Slice(EncoderBiasHhL0, 96), gates);
             EncoderCellForward(gates, s.Slice(24, 24), h);
             x = h;
         }
@@ -734,11 +731,9 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 48);
             global::System.Span<float> h = s.Slice(48, 16);
-            parameters.Slice(DecoderBiasIhL0, 48).CopyTo(gates);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 24, parameters.Slice(DecoderWeightIhL0, 1152), gates, 48, 1, 24, 48);
             global::System.Span<float> recurrent = View(_stepRecurrentScratch, 0, 48);
-            parameters.Slice(DecoderBiasHhL0, 48).CopyTo(recurrent);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 16, parameters.Slice(DecoderWeightHhL0, 768), recurrent, 48, 1, 16, 48);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DecoderWeightIhL0, 1152), x, parameters.Slice(DecoderBiasIhL0, 48), gates);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DecoderWeightHhL0, 768), h, parameters.Slice(DecoderBiasHhL0, 48), recurrent);
             DecoderCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 16));
             x = h;
         }

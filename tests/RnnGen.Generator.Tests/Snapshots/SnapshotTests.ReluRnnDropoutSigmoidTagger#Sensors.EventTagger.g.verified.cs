@@ -558,10 +558,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 16);
             global::System.Span<float> h = s.Slice(0, 16);
-            parameters.Slice(RnnBiasIhL0, 16).CopyTo(gates);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 8, parameters.Slice(RnnWeightIhL0, 128), gates, 16, 1, 8, 16);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 16, parameters.Slice(RnnWeightHhL0, 256), gates, 16, 1, 16, 16);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 16, parameters.Slice(RnnBiasHhL0, 16), 1, 16);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(RnnWeightIhL0, 128), x, parameters.Slice(RnnBiasIhL0, 16), parameters.Slice(RnnWeightHhL0, 256), h, parameters.Slice(RnnBiasHhL0, 16), gates);
             RnnCellForward(gates, h);
             x = h;
         }
@@ -574,8 +571,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             const int InputWidth = 16;
             const int Units = 3;
             global::System.Span<float> y = _denseStep;
-            parameters.Slice(DenseBias, Units).CopyTo(y);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
             global::RnnGen.Kernels.CellKernels.Activate(y, global::RnnGen.Activation.Sigmoid);
             x = y;
         }

@@ -894,10 +894,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 7);
             global::System.Span<float> h = s.Slice(0, 7);
-            parameters.Slice(RnnBiasIhL0, 7).CopyTo(gates);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 5, parameters.Slice(RnnWeightIhL0, 35), gates, 7, 1, 5, 7);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 7, parameters.Slice(RnnWeightHhL0, 49), gates, 7, 1, 7, 7);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 7, parameters.Slice(RnnBiasHhL0, 7), 1, 7);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(RnnWeightIhL0, 35), x, parameters.Slice(RnnBiasIhL0, 7), parameters.Slice(RnnWeightHhL0, 49), h, parameters.Slice(RnnBiasHhL0, 7), gates);
             RnnCellForward(gates, h);
             x = h;
         }
@@ -905,10 +902,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 7);
             global::System.Span<float> h = s.Slice(7, 7);
-            parameters.Slice(RnnBiasIhL1, 7).CopyTo(gates);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 7, parameters.Slice(RnnWeightIhL1, 49), gates, 7, 1, 7, 7);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 7, parameters.Slice(RnnWeightHhL1, 49), gates, 7, 1, 7, 7);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 7, parameters.Slice(RnnBiasHhL1, 7), 1, 7);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(RnnWeightIhL1, 49), x, parameters.Slice(RnnBiasIhL1, 7), parameters.Slice(RnnWeightHhL1, 49), h, parameters.Slice(RnnBiasHhL1, 7), gates);
             RnnCellForward(gates, h);
             x = h;
         }
@@ -916,10 +910,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 7);
             global::System.Span<float> h = s.Slice(14, 7);
-            parameters.Slice(RnnBiasIhL2, 7).CopyTo(gates);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, 7, parameters.Slice(RnnWeightIhL2, 49), gates, 7, 1, 7, 7);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, 7, parameters.Slice(RnnWeightHhL2, 49), gates, 7, 1, 7, 7);
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates, 7, parameters.Slice(RnnBiasHhL2, 7), 1, 7);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(RnnWeightIhL2, 49), x, parameters.Slice(RnnBiasIhL2, 7), parameters.Slice(RnnWeightHhL2, 49), h, parameters.Slice(RnnBiasHhL2, 7), gates);
             RnnCellForward(gates, h);
             x = h;
         }
@@ -929,8 +920,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             const int InputWidth = 7;
             const int Units = 2;
             global::System.Span<float> y = _denseStep;
-            parameters.Slice(DenseBias, Units).CopyTo(y);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(x, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), y, Units, 1, InputWidth, Units);
+            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
             x = y;
         }
 

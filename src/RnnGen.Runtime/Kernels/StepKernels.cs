@@ -1,0 +1,341 @@
+using System;
+using System.ComponentModel;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// The affine maps of one streaming step (batch 1), called by generated <c>Step</c> code: a dense layer's
+/// output = W·x + b, and a recurrent cell's gates = W_ih·x + b_ih + W_hh·h + b_hh in one pass. Each block of eight
+/// outputs streams its rows of both weights into the same eight accumulators and reduces them once, and the biases
+/// are added as the block is stored: half the horizontal sums of two separate products, and no pass over the gates to
+/// copy or add a bias. Weights are PyTorch layout [outputs, inner], contiguous.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class StepKernels
+{
+    /// <summary>output[o] = Σ_k weight[o·input.Length + k] · input[k] + bias[o].</summary>
+    /// <param name="weight">[output.Length, input.Length], contiguous.</param>
+    /// <param name="input">The input vector.</param>
+    /// <param name="bias">One value per output.</param>
+    /// <param name="output">Overwritten; must not overlap the other spans.</param>
+    /// <exception cref="ArgumentException">A span's length does not fit the others.</exception>
+    public static void Affine(ReadOnlySpan<float> weight, ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Span<float> output)
+    {
+        CheckLengths(weight, input, bias, output.Length, nameof(weight), nameof(bias));
+        ref float b = ref MemoryMarshal.GetReference(bias);
+        StepLoops.Run(new AffineOperands(
+            ref MemoryMarshal.GetReference(weight), ref MemoryMarshal.GetReference(input), (nuint)input.Length,
+            ref b, ref b, 0, ref b, false, ref b, ref MemoryMarshal.GetReference(output), output.Length));
+    }
+
+    /// <summary>
+    /// output[o] = Σ_k weight[o·input.Length + k] · input[k] + bias[o]
+    ///           + Σ_k otherWeight[o·otherInput.Length + k] · otherInput[k] + otherBias[o]:
+    /// a recurrent cell's gates from the layer input and the previous hidden state.
+    /// </summary>
+    /// <param name="weight">[output.Length, input.Length], contiguous.</param>
+    /// <param name="input">The first input vector.</param>
+    /// <param name="bias">One value per output.</param>
+    /// <param name="otherWeight">[output.Length, otherInput.Length], contiguous.</param>
+    /// <param name="otherInput">The second input vector.</param>
+    /// <param name="otherBias">One value per output.</param>
+    /// <param name="output">Overwritten; must not overlap the other spans.</param>
+    /// <exception cref="ArgumentException">A span's length does not fit the others.</exception>
+    public static void Affine(
+        ReadOnlySpan<float> weight, ReadOnlySpan<float> input, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> otherWeight, ReadOnlySpan<float> otherInput, ReadOnlySpan<float> otherBias,
+        Span<float> output)
+    {
+        CheckLengths(weight, input, bias, output.Length, nameof(weight), nameof(bias));
+        CheckLengths(otherWeight, otherInput, otherBias, output.Length, nameof(otherWeight), nameof(otherBias));
+        StepLoops.Run(new AffineOperands(
+            ref MemoryMarshal.GetReference(weight), ref MemoryMarshal.GetReference(input), (nuint)input.Length,
+            ref MemoryMarshal.GetReference(otherWeight), ref MemoryMarshal.GetReference(otherInput), (nuint)otherInput.Length,
+            ref MemoryMarshal.GetReference(bias), true, ref MemoryMarshal.GetReference(otherBias),
+            ref MemoryMarshal.GetReference(output), output.Length));
+    }
+
+    private static void CheckLengths(ReadOnlySpan<float> weight, ReadOnlySpan<float> input, ReadOnlySpan<float> bias, int outputs, string weightName, string biasName)
+    {
+        if (weight.Length != (long)outputs * input.Length)
+        {
+            ThrowLength(weightName, weight.Length, (long)outputs * input.Length, $"{outputs} outputs × {input.Length} inputs");
+        }
+
+        if (bias.Length != outputs)
+        {
+            ThrowLength(biasName, bias.Length, outputs, "one per output");
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLength(string name, int length, long expected, string meaning) =>
+        throw new ArgumentException(
+            string.Create(CultureInfo.InvariantCulture, $"{name} must have {expected} elements ({meaning}), but has {length}."), name);
+}
+
+/// <summary>
+/// The operands of <see cref="StepKernels"/>: output[o] = Σ_k w[o·Inner + k]·x[k] + Σ_k u[o·OtherInner + k]·h[k]
+/// + (bias[o] + otherBias[o]), the second bias only when <see cref="HasOtherBias"/>. OtherInner is 0 for one input.
+/// </summary>
+file readonly ref struct AffineOperands(
+    ref float w, ref float x, nuint inner,
+    ref float u, ref float h, nuint otherInner,
+    ref float bias, bool hasOtherBias, ref float otherBias,
+    ref float y, int outputs)
+{
+    public readonly ref float W = ref w;
+    public readonly ref float X = ref x;
+    public readonly nuint Inner = inner;
+    public readonly ref float U = ref u;
+    public readonly ref float H = ref h;
+    public readonly nuint OtherInner = otherInner;
+    public readonly ref float Bias = ref bias;
+    public readonly bool HasOtherBias = hasOtherBias;
+    public readonly ref float OtherBias = ref otherBias;
+    public readonly ref float Y = ref y;
+    public readonly int Outputs = outputs;
+}
+
+/// <summary>
+/// The loops of <see cref="StepKernels"/>, generic over the vector width. Each output is one multiply-add chain per
+/// vector lane over both inputs, reduced by <see cref="ISimd{TVec}.SumEach"/>; blocks of 8 and of 4 outputs compute an
+/// output identically, so the last outputs are a block of 4 that may overlap the one before (it writes the same bits).
+/// </summary>
+file static class StepLoops
+{
+    public static void Run(in AffineOperands operands)
+    {
+        // The widest vector that the longer input fills; a shorter input is summed in scalar beside it.
+        nuint longest = Math.Max(operands.Inner, operands.OtherInner);
+        if (Vector512.IsHardwareAccelerated && longest >= (nuint)Vector512<float>.Count)
+        {
+            Affine<Simd512, Vector512<float>>(operands);
+        }
+        else if (Vector256.IsHardwareAccelerated && longest >= (nuint)Vector256<float>.Count)
+        {
+            Affine<Simd256, Vector256<float>>(operands);
+        }
+        else if (Vector128.IsHardwareAccelerated && longest >= (nuint)Vector128<float>.Count)
+        {
+            Affine<Simd128, Vector128<float>>(operands);
+        }
+        else
+        {
+            AffineScalar(operands);
+        }
+    }
+
+    public static void Affine<TSimd, TVec>(in AffineOperands p)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        int outputs = p.Outputs;
+        if (outputs < 4)
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                Unsafe.Add(ref p.Y, o) = Bias(p, o) + Dot<TSimd, TVec>(ref p.X, ref Row(ref p.W, o, p.Inner), p.Inner)
+                    + Dot<TSimd, TVec>(ref p.H, ref Row(ref p.U, o, p.OtherInner), p.OtherInner);
+            }
+
+            return;
+        }
+
+        int first = 0;
+        for (; first + 8 <= outputs; first += 8)
+        {
+            Block8<TSimd, TVec>(p, first);
+        }
+
+        if (first + 4 <= outputs)
+        {
+            Block4<TSimd, TVec>(p, first);
+            first += 4;
+        }
+
+        if (first < outputs)
+        {
+            Block4<TSimd, TVec>(p, outputs - 4);
+        }
+    }
+
+    // Outputs [o, o + 8): eight chains over both inputs, then one reduction.
+    private static void Block8<TSimd, TVec>(in AffineOperands p, int o)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+        TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
+        Vector128<float> shortLow = Vector128<float>.Zero, shortHigh = Vector128<float>.Zero;
+        nuint width = (nuint)TSimd.Count;
+        ref float v = ref p.X;
+        ref float r0 = ref Row(ref p.W, o, p.Inner);
+        nuint n = p.Inner;
+        for (int input = 0; input < 2; input++)
+        {
+            ref float r1 = ref Unsafe.Add(ref r0, n);
+            ref float r2 = ref Unsafe.Add(ref r1, n);
+            ref float r3 = ref Unsafe.Add(ref r2, n);
+            ref float r4 = ref Unsafe.Add(ref r3, n);
+            ref float r5 = ref Unsafe.Add(ref r4, n);
+            ref float r6 = ref Unsafe.Add(ref r5, n);
+            ref float r7 = ref Unsafe.Add(ref r6, n);
+            if (n >= width)
+            {
+                nuint k = 0;
+                for (; n - k > width; k += width)
+                {
+                    TVec a = TSimd.Load(ref v, k);
+                    s0 = TSimd.MultiplyAdd(a, TSimd.Load(ref r0, k), s0);
+                    s1 = TSimd.MultiplyAdd(a, TSimd.Load(ref r1, k), s1);
+                    s2 = TSimd.MultiplyAdd(a, TSimd.Load(ref r2, k), s2);
+                    s3 = TSimd.MultiplyAdd(a, TSimd.Load(ref r3, k), s3);
+                    s4 = TSimd.MultiplyAdd(a, TSimd.Load(ref r4, k), s4);
+                    s5 = TSimd.MultiplyAdd(a, TSimd.Load(ref r5, k), s5);
+                    s6 = TSimd.MultiplyAdd(a, TSimd.Load(ref r6, k), s6);
+                    s7 = TSimd.MultiplyAdd(a, TSimd.Load(ref r7, k), s7);
+                }
+
+                // The final vector ends at n; both factors are masked so a non-finite value
+                // in an overlapping lane cannot turn 0 · ∞ into NaN.
+                nuint last = n - width;
+                TVec mask = TSimd.LanesFrom((int)(k - last));
+                TVec t = TSimd.And(TSimd.Load(ref v, last), mask);
+                s0 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r0, last), mask), s0);
+                s1 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r1, last), mask), s1);
+                s2 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r2, last), mask), s2);
+                s3 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r3, last), mask), s3);
+                s4 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r4, last), mask), s4);
+                s5 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r5, last), mask), s5);
+                s6 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r6, last), mask), s6);
+                s7 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r7, last), mask), s7);
+            }
+            else if (n > 0)
+            {
+                // An input shorter than a vector (a model with two or three features): summed in scalar.
+                shortLow += Vector128.Create(ScalarDot(ref v, ref r0, n), ScalarDot(ref v, ref r1, n), ScalarDot(ref v, ref r2, n), ScalarDot(ref v, ref r3, n));
+                shortHigh += Vector128.Create(ScalarDot(ref v, ref r4, n), ScalarDot(ref v, ref r5, n), ScalarDot(ref v, ref r6, n), ScalarDot(ref v, ref r7, n));
+            }
+
+            v = ref p.H;
+            r0 = ref Row(ref p.U, o, p.OtherInner);
+            n = p.OtherInner;
+        }
+
+        ref float y = ref Unsafe.Add(ref p.Y, o);
+        (Biases(p, o) + (TSimd.SumEach(s0, s1, s2, s3) + shortLow)).StoreUnsafe(ref y);
+        (Biases(p, o + 4) + (TSimd.SumEach(s4, s5, s6, s7) + shortHigh)).StoreUnsafe(ref y, 4);
+    }
+
+    // Outputs [o, o + 4): Block8's arithmetic for four outputs.
+    private static void Block4<TSimd, TVec>(in AffineOperands p, int o)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+        Vector128<float> shortSums = Vector128<float>.Zero;
+        nuint width = (nuint)TSimd.Count;
+        ref float v = ref p.X;
+        ref float r0 = ref Row(ref p.W, o, p.Inner);
+        nuint n = p.Inner;
+        for (int input = 0; input < 2; input++)
+        {
+            ref float r1 = ref Unsafe.Add(ref r0, n);
+            ref float r2 = ref Unsafe.Add(ref r1, n);
+            ref float r3 = ref Unsafe.Add(ref r2, n);
+            if (n >= width)
+            {
+                nuint k = 0;
+                for (; n - k > width; k += width)
+                {
+                    TVec a = TSimd.Load(ref v, k);
+                    s0 = TSimd.MultiplyAdd(a, TSimd.Load(ref r0, k), s0);
+                    s1 = TSimd.MultiplyAdd(a, TSimd.Load(ref r1, k), s1);
+                    s2 = TSimd.MultiplyAdd(a, TSimd.Load(ref r2, k), s2);
+                    s3 = TSimd.MultiplyAdd(a, TSimd.Load(ref r3, k), s3);
+                }
+
+                nuint last = n - width;
+                TVec mask = TSimd.LanesFrom((int)(k - last));
+                TVec t = TSimd.And(TSimd.Load(ref v, last), mask);
+                s0 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r0, last), mask), s0);
+                s1 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r1, last), mask), s1);
+                s2 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r2, last), mask), s2);
+                s3 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r3, last), mask), s3);
+            }
+            else if (n > 0)
+            {
+                shortSums += Vector128.Create(ScalarDot(ref v, ref r0, n), ScalarDot(ref v, ref r1, n), ScalarDot(ref v, ref r2, n), ScalarDot(ref v, ref r3, n));
+            }
+
+            v = ref p.H;
+            r0 = ref Row(ref p.U, o, p.OtherInner);
+            n = p.OtherInner;
+        }
+
+        (Biases(p, o) + (TSimd.SumEach(s0, s1, s2, s3) + shortSums)).StoreUnsafe(ref Unsafe.Add(ref p.Y, o));
+    }
+
+    // Fewer than four outputs in all: one dot product per input and output.
+    private static float Dot<TSimd, TVec>(ref float x, ref float w, nuint n)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        nuint width = (nuint)TSimd.Count;
+        if (n < width)
+        {
+            return ScalarDot(ref x, ref w, n);
+        }
+
+        TVec s = TSimd.Zero;
+        nuint k = 0;
+        for (; n - k > width; k += width)
+        {
+            s = TSimd.MultiplyAdd(TSimd.Load(ref x, k), TSimd.Load(ref w, k), s);
+        }
+
+        nuint last = n - width;
+        TVec mask = TSimd.LanesFrom((int)(k - last));
+        s = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref x, last), mask), TSimd.And(TSimd.Load(ref w, last), mask), s);
+        return TSimd.Sum(s);
+    }
+
+    public static void AffineScalar(in AffineOperands p)
+    {
+        for (int o = 0; o < p.Outputs; o++)
+        {
+            Unsafe.Add(ref p.Y, o) = Bias(p, o) + ScalarDot(ref p.X, ref Row(ref p.W, o, p.Inner), p.Inner)
+                + ScalarDot(ref p.H, ref Row(ref p.U, o, p.OtherInner), p.OtherInner);
+        }
+    }
+
+    private static float ScalarDot(ref float x, ref float w, nuint n)
+    {
+        float sum = 0f;
+        for (nuint k = 0; k < n; k++)
+        {
+            sum += Unsafe.Add(ref x, k) * Unsafe.Add(ref w, k);
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref float Row(ref float weight, int o, nuint inner) => ref Unsafe.Add(ref weight, (nuint)o * inner);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Bias(in AffineOperands p, int o) =>
+        p.HasOtherBias ? Unsafe.Add(ref p.Bias, o) + Unsafe.Add(ref p.OtherBias, o) : Unsafe.Add(ref p.Bias, o);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Biases(in AffineOperands p, int o)
+    {
+        var bias = Vector128.LoadUnsafe(ref p.Bias, (nuint)o);
+        return p.HasOtherBias ? bias + Vector128.LoadUnsafe(ref p.OtherBias, (nuint)o) : bias;
+    }
+}
