@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace RnnGen.Kernels;
 
@@ -307,14 +308,74 @@ internal static class PackedGemm
         }
 
         // A transposed operand (a weight [outputs, inner] used as [inner, outputs]): each column is a contiguous row.
+        int vectorDepth = 0;
+        int vectorColumns = 0;
+        if (Avx.IsSupported && depthStride == 1)
+        {
+            vectorDepth = kc & ~7;
+            vectorColumns = columns & ~7;
+            for (int j = 0; j < vectorColumns; j += 8)
+            {
+                for (int k = 0; k < vectorDepth; k += 8)
+                {
+                    Transpose8x8(ref Unsafe.Add(ref b, ((nuint)j * columnStride) + (nuint)k), columnStride, ref Unsafe.Add(ref target, (k * TileColumns) + j));
+                }
+            }
+        }
+
+        // What the 8 × 8 blocks left: the last depths of every column, and the columns past the last block of 8.
         for (int j = 0; j < columns; j++)
         {
             ref float column = ref Unsafe.Add(ref b, (nuint)j * columnStride);
-            for (int k = 0; k < kc; k++)
+            for (int k = j < vectorColumns ? vectorDepth : 0; k < kc; k++)
             {
                 Unsafe.Add(ref target, (k * TileColumns) + j) = Unsafe.Add(ref column, (nuint)k * depthStride);
             }
         }
+    }
+
+    /// <summary>
+    /// tile[k·16 + i] = source[i·stride + k] for i, k &lt; 8: eight contiguous runs of eight (eight columns of a transposed
+    /// B, eight depths each) written as eight rows of eight, in registers (unpack, shuffle, then swap 128-bit halves).
+    /// </summary>
+    private static void Transpose8x8(ref float source, nuint stride, ref float tile)
+    {
+        var r0 = Vector256.LoadUnsafe(ref source);
+        var r1 = Vector256.LoadUnsafe(ref source, stride);
+        var r2 = Vector256.LoadUnsafe(ref source, 2 * stride);
+        var r3 = Vector256.LoadUnsafe(ref source, 3 * stride);
+        var r4 = Vector256.LoadUnsafe(ref source, 4 * stride);
+        var r5 = Vector256.LoadUnsafe(ref source, 5 * stride);
+        var r6 = Vector256.LoadUnsafe(ref source, 6 * stride);
+        var r7 = Vector256.LoadUnsafe(ref source, 7 * stride);
+
+        // Pairs of rows interleaved, then quadruples: u holds, in each 128-bit half, one depth of four rows.
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        // Rows 0–3 from u0..u3 and rows 4–7 from u4..u7: the low halves are depths 0–3, the high halves depths 4–7.
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref tile);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref tile, TileColumns);
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref tile, 2 * TileColumns);
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref tile, 3 * TileColumns);
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref tile, 4 * TileColumns);
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref tile, 5 * TileColumns);
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref tile, 6 * TileColumns);
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref tile, 7 * TileColumns);
     }
 
     /// <summary>The register-blocked kernel for a panel of <paramref name="rows"/> (1 to 6) rows.</summary>
