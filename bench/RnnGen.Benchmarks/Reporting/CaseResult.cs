@@ -3,8 +3,11 @@ using RnnGen.Benchmarks.Benchmarks;
 
 namespace RnnGen.Benchmarks.Reporting;
 
-/// <summary>One side's figures for a case: the median time and the managed bytes allocated per operation.</summary>
-internal sealed record Measurement(double MedianNanoseconds, long? AllocatedBytes)
+/// <summary>
+/// One side's figures for a case: the median and the fastest of BenchmarkDotNet's iterations (each the mean of many
+/// operations), and the managed bytes allocated per operation.
+/// </summary>
+internal sealed record Measurement(double MedianNanoseconds, double MinimumNanoseconds, long? AllocatedBytes)
 {
     /// <summary>Achieved GFLOP/s for an operation of <paramref name="flops"/> FLOPs (FLOPs per ns = GFLOP/s).</summary>
     public double Gflops(double flops) => flops / MedianNanoseconds;
@@ -54,7 +57,7 @@ internal sealed record CaseResult(BenchmarkCase Case, Measurement? RnnGen, Measu
             && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
             && (@case.Batch is null || Equals(r.BenchmarkCase.Parameters[nameof(TrainingBenchmarks.Batch)], @case.Batch)));
         return report?.ResultStatistics is { } statistics
-            ? new Measurement(statistics.Median, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase))
+            ? new Measurement(statistics.Median, statistics.Min, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase))
             : null;
     }
 }
