@@ -354,20 +354,32 @@ public static class MatrixKernels
             return; // nothing to add (and −0 stays −0)
         }
 
+        int parts = (long)rows * width >= ParallelElements ? Math.Min(KernelWorkers.AvailableThreads, width / ColumnBlock) : 1;
+        if (parts > 1)
+        {
+            ColumnSumsJob.Run(g, gStride, sums, otherSums, rows, width, both, parts);
+            return;
+        }
+
         // Without a second vector the first stands in for it, and is not added to twice.
-        var shape = new ColumnSumShape(rows, (nuint)gStride, (nuint)width, both);
-        ref float gRef = ref MemoryMarshal.GetReference(g);
         ref float sumsRef = ref MemoryMarshal.GetReference(sums);
-        ref float otherRef = ref both ? ref MemoryMarshal.GetReference(otherSums) : ref sumsRef;
-        if (Vector512.IsHardwareAccelerated && width >= Vector512<float>.Count)
+        SumColumns(ref MemoryMarshal.GetReference(g), ref sumsRef, ref both ? ref MemoryMarshal.GetReference(otherSums) : ref sumsRef, rows, (nuint)gStride, (nuint)width, both);
+    }
+
+    /// <summary>The column sums of <paramref name="width"/> columns from <paramref name="g"/>, added to the targets.</summary>
+    private static void SumColumns(ref float g, ref float sumsRef, ref float otherRef, int rows, nuint gStride, nuint width, bool both)
+    {
+        var shape = new ColumnSumShape(rows, gStride, width, both);
+        ref float gRef = ref g;
+        if (Vector512.IsHardwareAccelerated && width >= (nuint)Vector512<float>.Count)
         {
             MatrixLoops.AccumulateColumnSums<Simd512, Vector512<float>>(ref gRef, ref sumsRef, ref otherRef, shape);
         }
-        else if (Vector256.IsHardwareAccelerated && width >= Vector256<float>.Count)
+        else if (Vector256.IsHardwareAccelerated && width >= (nuint)Vector256<float>.Count)
         {
             MatrixLoops.AccumulateColumnSums<Simd256, Vector256<float>>(ref gRef, ref sumsRef, ref otherRef, shape);
         }
-        else if (Vector128.IsHardwareAccelerated && width >= Vector128<float>.Count)
+        else if (Vector128.IsHardwareAccelerated && width >= (nuint)Vector128<float>.Count)
         {
             MatrixLoops.AccumulateColumnSums<Simd128, Vector128<float>>(ref gRef, ref sumsRef, ref otherRef, shape);
         }
@@ -394,10 +406,22 @@ public static class MatrixKernels
         ArgumentOutOfRangeException.ThrowIfNegative(width);
         CheckMatrix(c.Length, rows, width, cStride, nameof(c), nameof(cStride));
         CheckMatrix(row.Length, 1, width, width, nameof(row), nameof(width));
-        ReadOnlySpan<float> values = row.Slice(0, width);
-        for (int r = 0; r < rows; r++)
+        int parts = (long)rows * width >= ParallelElements ? Math.Min(KernelWorkers.AvailableThreads, rows) : 1;
+        if (parts > 1)
         {
-            values.CopyTo(c.Slice(r * cStride, width));
+            FillRowsJob.Run(c, cStride, row, rows, width, parts);
+            return;
+        }
+
+        FillRows(ref MemoryMarshal.GetReference(c), (nuint)cStride, ref MemoryMarshal.GetReference(row), 0, rows, width);
+    }
+
+    private static void FillRows(ref float c, nuint cStride, ref float row, int first, int end, int width)
+    {
+        ReadOnlySpan<float> values = MemoryMarshal.CreateReadOnlySpan(ref row, width);
+        for (int r = first; r < end; r++)
+        {
+            values.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref c, (nuint)r * cStride), width));
         }
     }
 
@@ -486,6 +510,79 @@ public static class MatrixKernels
         {
             ScalarLoops.AddScaled(alpha, ref x, ref y, n);
         }
+    }
+
+    /// <summary>Elements from which the column sums and row fills are split between the kernel threads.</summary>
+    private const long ParallelElements = 1 << 16;
+
+    /// <summary>Columns of the sums kept together on one thread: the register block of the Vector256 loop.</summary>
+    private const int ColumnBlock = 32;
+
+    /// <summary>
+    /// Column sums split between the kernel threads by blocks of columns. A column's sum is the same chain of additions
+    /// down the rows whichever thread and loop computes it, so the split changes no bit.
+    /// </summary>
+    private sealed unsafe class ColumnSumsJob : KernelWorkers.IPartitionedJob
+    {
+        [ThreadStatic]
+        private static ColumnSumsJob? t_job;
+
+        private float* _g;
+        private float* _sums;
+        private float* _otherSums;
+        private nuint _gStride;
+        private int _rows;
+        private int _width;
+        private bool _both;
+
+        public static void Run(ReadOnlySpan<float> g, int gStride, Span<float> sums, Span<float> otherSums, int rows, int width, bool both, int parts)
+        {
+            fixed (float* gPointer = g, sumsPointer = sums, otherPointer = otherSums)
+            {
+                var job = t_job ??= new ColumnSumsJob();
+                job._g = gPointer;
+                job._sums = sumsPointer;
+                job._otherSums = both ? otherPointer : sumsPointer;
+                (job._gStride, job._rows, job._width, job._both) = ((nuint)gStride, rows, width, both);
+                KernelWorkers.Run(job, parts);
+            }
+        }
+
+        public void RunPart(int part, int parts)
+        {
+            int first = Bound(part, parts);
+            SumColumns(ref _g[first], ref _sums[first], ref _otherSums[first], _rows, _gStride, (nuint)(Bound(part + 1, parts) - first), _both);
+        }
+
+        private int Bound(int part, int parts) => part == parts ? _width : _width * part / parts / ColumnBlock * ColumnBlock;
+    }
+
+    /// <summary>Row fills split between the kernel threads by blocks of rows.</summary>
+    private sealed unsafe class FillRowsJob : KernelWorkers.IPartitionedJob
+    {
+        [ThreadStatic]
+        private static FillRowsJob? t_job;
+
+        private float* _c;
+        private float* _row;
+        private nuint _cStride;
+        private int _rows;
+        private int _width;
+
+        public static void Run(Span<float> c, int cStride, ReadOnlySpan<float> row, int rows, int width, int parts)
+        {
+            fixed (float* cPointer = c, rowPointer = row)
+            {
+                var job = t_job ??= new FillRowsJob();
+                job._c = cPointer;
+                job._row = rowPointer;
+                (job._cStride, job._rows, job._width) = ((nuint)cStride, rows, width);
+                KernelWorkers.Run(job, parts);
+            }
+        }
+
+        public void RunPart(int part, int parts) =>
+            FillRows(ref *_c, _cStride, ref *_row, _rows * part / parts, _rows * (part + 1) / parts, _width);
     }
 
     private static void CheckMatrix(int length, int rows, int width, int stride, string spanName, string strideName)

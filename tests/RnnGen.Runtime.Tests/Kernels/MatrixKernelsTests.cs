@@ -243,6 +243,49 @@ public class MatrixKernelsTests
         }
     }
 
+    [Fact]
+    public void Column_sums_and_row_fills_give_the_same_bits_on_two_kernel_threads()
+    {
+        // Large enough to be split between the threads (by blocks of columns, by rows); every value must be the one a
+        // single thread computes, and the gaps between rows stay untouched.
+        var random = new Random(17);
+        foreach ((int rows, int width, int gap) in new[] { (1792, 512, 0), (1000, 100, 3), (300, 257, 5), (4096, 33, 0) })
+        {
+            string context = $"rows {rows}, width {width}, gap {gap}";
+            var g = new StridedMatrix(rows, width, width + gap, random);
+            var sums = new StridedMatrix(1, width, width, random);
+            var otherSums = new StridedMatrix(1, width, width, random);
+            var fill = new StridedMatrix(rows, width, width + gap, random);
+            float[] row = Array.ConvertAll(new float[width], _ => (float)random.NextDouble());
+            float[] oneSums = sums.Span.ToArray(), oneOther = otherSums.Span.ToArray(), oneAlone = sums.Span.ToArray();
+            float[] oneFill = fill.Span.ToArray();
+
+            MatrixKernels.AccumulateColumnSums(g.Span, g.Stride, oneSums, oneOther, rows, width);
+            MatrixKernels.AccumulateColumnSums(g.Span, g.Stride, oneAlone, rows, width);
+            MatrixKernels.FillRows(oneFill, fill.Stride, row, rows, width);
+            int previous = Parallelism.Threads;
+            Parallelism.Threads = Math.Min(2, Environment.ProcessorCount);
+            try
+            {
+                float[] alone = sums.Span.ToArray();
+                MatrixKernels.AccumulateColumnSums(g.Span, g.Stride, sums.Span, otherSums.Span, rows, width);
+                MatrixKernels.AccumulateColumnSums(g.Span, g.Stride, alone, rows, width);
+                MatrixKernels.FillRows(fill.Span, fill.Stride, row, rows, width);
+                Assert.Equal(Bits(oneSums), Bits(sums.Span));
+                Assert.Equal(Bits(oneOther), Bits(otherSums.Span));
+                Assert.Equal(Bits(oneAlone), Bits(alone));
+                Assert.Equal(Bits(oneFill), Bits(fill.Span));
+            }
+            finally
+            {
+                Parallelism.Threads = previous;
+            }
+
+            g.AssertGapsUntouched(context);
+            fill.AssertGapsUntouched(context);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(RowCounts))]
     public void CopyRows_copies_the_block_only(int rows)
@@ -529,6 +572,17 @@ public class MatrixKernelsTests
 
         extra.CopyTo(lengths, max + 1);
         return lengths;
+    }
+
+    private static int[] Bits(ReadOnlySpan<float> values)
+    {
+        var bits = new int[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            bits[i] = BitConverter.SingleToInt32Bits(values[i]);
+        }
+
+        return bits;
     }
 
     private static void AssertClose(float actual, double expected, double scale, string context)
