@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace RnnGen;
 
@@ -13,10 +15,12 @@ namespace RnnGen;
 /// </summary>
 public sealed class ParameterSet
 {
-    // A set joined into a combined one keeps its layout but moves into a slice of the combined buffers.
+    // A set joined into a combined one keeps its layout but moves into a slice of the combined buffers. The starts are
+    // the indices of the set's first value and first gradient in those arrays.
     private float[] _values;
     private float[] _gradients;
-    private int _start;
+    private int _valuesStart;
+    private int _gradientsStart;
     private bool _joined;
     private readonly TensorDescriptor[] _tensors;
     private readonly Dictionary<string, TensorDescriptor> _tensorsByName;
@@ -76,18 +80,37 @@ public sealed class ParameterSet
 
         Count = end;
         Tensors = Array.AsReadOnly(_tensors);
-        _values = new float[end];
-        _gradients = new float[end];
+        _values = AllocateAligned(end, out _valuesStart);
+        _gradients = AllocateAligned(end, out _gradientsStart);
+    }
+
+    /// <summary>Bytes of the boundary the buffers start on: a cache line, and one AVX-512 vector.</summary>
+    private const int Alignment = 64;
+
+    /// <summary>
+    /// A zeroed, pinned array holding <paramref name="count"/> floats from index <paramref name="start"/>, which lies on a
+    /// 64-byte boundary: the kernels read each weight row whose length is a multiple of 16 floats (and whose tensor
+    /// starts at such a multiple) without loads that straddle two cache lines, which cost the L2-bound streaming step
+    /// about a sixth of its time. Pinned, so the boundary stays where it was found.
+    /// </summary>
+    private static unsafe float[] AllocateAligned(int count, out int start)
+    {
+        const int Spare = (Alignment / sizeof(float)) - 1;
+        float[] array = GC.AllocateArray<float>(count <= Array.MaxLength - Spare ? count + Spare : count, pinned: true);
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        int misalignment = (int)(address % Alignment);
+        start = array.Length - count < Spare || misalignment == 0 ? 0 : (Alignment - misalignment) / sizeof(float);
+        return array;
     }
 
     /// <summary>Number of floats in the buffer: the sum of all tensor lengths.</summary>
     public int Count { get; }
 
     /// <summary>All parameter values in layout order.</summary>
-    public Span<float> Values => _values.AsSpan(_start, Count);
+    public Span<float> Values => _values.AsSpan(_valuesStart, Count);
 
     /// <summary>All gradients, in the same layout as <see cref="Values"/>.</summary>
-    public Span<float> Gradients => _gradients.AsSpan(_start, Count);
+    public Span<float> Gradients => _gradients.AsSpan(_gradientsStart, Count);
 
     /// <summary>The layout, in buffer order.</summary>
     public IReadOnlyList<TensorDescriptor> Tensors { get; }
@@ -99,7 +122,7 @@ public sealed class ParameterSet
         get
         {
             TensorDescriptor tensor = Describe(name);
-            return _values.AsSpan(_start + tensor.Offset, tensor.Length);
+            return _values.AsSpan(_valuesStart + tensor.Offset, tensor.Length);
         }
     }
 
@@ -116,7 +139,7 @@ public sealed class ParameterSet
     public Span<float> GradientOf(string name)
     {
         TensorDescriptor tensor = Describe(name);
-        return _gradients.AsSpan(_start + tensor.Offset, tensor.Length);
+        return _gradients.AsSpan(_gradientsStart + tensor.Offset, tensor.Length);
     }
 
     /// <summary>Sets every gradient to zero.</summary>
@@ -166,11 +189,12 @@ public sealed class ParameterSet
         int start = 0;
         foreach ((_, ParameterSet part) in parts)
         {
-            part.Values.CopyTo(combined._values.AsSpan(start));
-            part.Gradients.CopyTo(combined._gradients.AsSpan(start));
+            part.Values.CopyTo(combined.Values.Slice(start));
+            part.Gradients.CopyTo(combined.Gradients.Slice(start));
             part._values = combined._values;
             part._gradients = combined._gradients;
-            part._start = start;
+            part._valuesStart = combined._valuesStart + start;
+            part._gradientsStart = combined._gradientsStart + start;
             part._joined = true;
             start += part.Count;
         }
@@ -267,7 +291,7 @@ public sealed class ParameterSet
 
         foreach ((TensorDescriptor tensor, SafetensorsTensor stored) in matches)
         {
-            stored.CopyToFloat32(_values.AsSpan(_start + tensor.Offset, tensor.Length));
+            stored.CopyToFloat32(_values.AsSpan(_valuesStart + tensor.Offset, tensor.Length));
         }
 
         return new WeightLoadReport(
@@ -290,7 +314,7 @@ public sealed class ParameterSet
 
     /// <summary>One entry per tensor, in layout order; each entry's data is a live view of <see cref="Values"/>.</summary>
     public IEnumerable<SafetensorsEntry> ToEntries() =>
-        _tensors.Select(tensor => new SafetensorsEntry(tensor.Name, tensor.Shape, _values.AsMemory(_start + tensor.Offset, tensor.Length)));
+        _tensors.Select(tensor => new SafetensorsEntry(tensor.Name, tensor.Shape, _values.AsMemory(_valuesStart + tensor.Offset, tensor.Length)));
 
     private static string DescribeLayout(TensorDescriptor[] tensors) =>
         tensors.Length == 0 ? "no tensors" : "[" + string.Join("; ", tensors.Select(t => t.ToString())) + "]";
