@@ -20,6 +20,9 @@
 //   the vectorized dimension down to a scalar path. The last partial vector of
 //   a row is handled by re-reading the row's final full vector and masking the
 //   lanes already done, so no load or store leaves the row.
+// * Large products, column sums and row fills are split between the kernel
+//   threads (Parallelism.Threads) by rows or columns, each value computed as on
+//   one thread: results do not depend on the thread count, bit for bit.
 // * Summation order differs from the naive loop (vector lanes, several
 //   accumulators, fused multiply-add where the hardware has it); results agree
 //   with an exact sum to within float rounding.
@@ -366,11 +369,10 @@ public static class MatrixKernels
         SumColumns(ref MemoryMarshal.GetReference(g), ref sumsRef, ref both ? ref MemoryMarshal.GetReference(otherSums) : ref sumsRef, rows, (nuint)gStride, (nuint)width, both);
     }
 
-    /// <summary>The column sums of <paramref name="width"/> columns from <paramref name="g"/>, added to the targets.</summary>
-    private static void SumColumns(ref float g, ref float sumsRef, ref float otherRef, int rows, nuint gStride, nuint width, bool both)
+    /// <summary>The column sums of <paramref name="width"/> columns from <paramref name="gRef"/>, added to the targets.</summary>
+    private static void SumColumns(ref float gRef, ref float sumsRef, ref float otherRef, int rows, nuint gStride, nuint width, bool both)
     {
         var shape = new ColumnSumShape(rows, gStride, width, both);
-        ref float gRef = ref g;
         if (Vector512.IsHardwareAccelerated && width >= (nuint)Vector512<float>.Count)
         {
             MatrixLoops.AccumulateColumnSums<Simd512, Vector512<float>>(ref gRef, ref sumsRef, ref otherRef, shape);
