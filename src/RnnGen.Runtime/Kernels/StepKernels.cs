@@ -63,19 +63,25 @@ public static class StepKernels
     {
         if (weight.Length != (long)outputs * input.Length)
         {
-            ThrowLength(weightName, weight.Length, (long)outputs * input.Length, $"{outputs} outputs × {input.Length} inputs");
+            ThrowWeightLength(weightName, weight.Length, outputs, input.Length);
         }
 
         if (bias.Length != outputs)
         {
-            ThrowLength(biasName, bias.Length, outputs, "one per output");
+            ThrowBiasLength(biasName, bias.Length, outputs);
         }
     }
 
+    // The messages are built apart, so the checks on every Step stay a compare and a branch.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowLength(string name, int length, long expected, string meaning) =>
+    private static void ThrowWeightLength(string name, int length, int outputs, int inputs) =>
         throw new ArgumentException(
-            string.Create(CultureInfo.InvariantCulture, $"{name} must have {expected} elements ({meaning}), but has {length}."), name);
+            string.Create(CultureInfo.InvariantCulture, $"{name} must have {(long)outputs * inputs} elements ({outputs} outputs × {inputs} inputs), but has {length}."), name);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBiasLength(string name, int length, int outputs) =>
+        throw new ArgumentException(
+            string.Create(CultureInfo.InvariantCulture, $"{name} must have {outputs} elements (one per output), but has {length}."), name);
 }
 
 /// <summary>
