@@ -2,8 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using RnnGen.Kernels;
 
 namespace RnnGen;
 
@@ -80,27 +79,8 @@ public sealed class ParameterSet
 
         Count = end;
         Tensors = Array.AsReadOnly(_tensors);
-        _values = AllocateAligned(end, out _valuesStart);
-        _gradients = AllocateAligned(end, out _gradientsStart);
-    }
-
-    /// <summary>Bytes of the boundary the buffers start on: a cache line, and one AVX-512 vector.</summary>
-    private const int Alignment = 64;
-
-    /// <summary>
-    /// A zeroed, pinned array holding <paramref name="count"/> floats from index <paramref name="start"/>, which lies on a
-    /// 64-byte boundary: the kernels read each weight row whose length is a multiple of 16 floats (and whose tensor
-    /// starts at such a multiple) without loads that straddle two cache lines, which cost the L2-bound streaming step
-    /// about a sixth of its time. Pinned, so the boundary stays where it was found.
-    /// </summary>
-    private static unsafe float[] AllocateAligned(int count, out int start)
-    {
-        const int Spare = (Alignment / sizeof(float)) - 1;
-        float[] array = GC.AllocateArray<float>(count <= Array.MaxLength - Spare ? count + Spare : count, pinned: true);
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-        int misalignment = (int)(address % Alignment);
-        start = array.Length - count < Spare || misalignment == 0 ? 0 : (Alignment - misalignment) / sizeof(float);
-        return array;
+        _values = AlignedFloats.Allocate(end, out _valuesStart);
+        _gradients = AlignedFloats.Allocate(end, out _gradientsStart);
     }
 
     /// <summary>Number of floats in the buffer: the sum of all tensor lengths.</summary>
