@@ -35,6 +35,12 @@ internal interface ISimd<TVec>
 
     /// <summary>The lane sums of four vectors, as [Σs0, Σs1, Σs2, Σs3].</summary>
     static abstract Vector128<float> SumEach(TVec s0, TVec s1, TVec s2, TVec s3);
+
+    /// <summary>The bfloat16 values in the low halves of the 32-bit lanes of <paramref name="pairs"/>, as floats.</summary>
+    static abstract TVec LowBFloat16(TVec pairs);
+
+    /// <summary>The bfloat16 values in the high halves of the 32-bit lanes of <paramref name="pairs"/>, as floats.</summary>
+    static abstract TVec HighBFloat16(TVec pairs);
 }
 
 /// <summary>Four lanes: SSE on x64, NEON on Arm64.</summary>
@@ -90,6 +96,13 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
 
         return Vector128.Create(Vector128.Sum(s0), Vector128.Sum(s1), Vector128.Sum(s2), Vector128.Sum(s3));
     }
+
+    // A bfloat16 is the upper half of a float32: shifted up, or with the other half cleared, it is that float.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LowBFloat16(Vector128<float> pairs) => (pairs.AsUInt32() << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> HighBFloat16(Vector128<float> pairs) => (pairs.AsUInt32() & Vector128.Create(0xFFFF0000u)).AsSingle();
 }
 
 /// <summary>Eight lanes: AVX2 with FMA.</summary>
@@ -133,6 +146,13 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     public static Vector128<float> SumEach(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3) =>
         Simd128.SumEach(
             s0.GetLower() + s0.GetUpper(), s1.GetLower() + s1.GetUpper(), s2.GetLower() + s2.GetUpper(), s3.GetLower() + s3.GetUpper());
+
+    // A bfloat16 is the upper half of a float32: shifted up, or with the other half cleared, it is that float.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LowBFloat16(Vector256<float> pairs) => (pairs.AsUInt32() << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> HighBFloat16(Vector256<float> pairs) => (pairs.AsUInt32() & Vector256.Create(0xFFFF0000u)).AsSingle();
 }
 
 /// <summary>Sixteen lanes: AVX-512.</summary>
@@ -176,4 +196,11 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     public static Vector128<float> SumEach(Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3) =>
         Simd256.SumEach(
             s0.GetLower() + s0.GetUpper(), s1.GetLower() + s1.GetUpper(), s2.GetLower() + s2.GetUpper(), s3.GetLower() + s3.GetUpper());
+
+    // A bfloat16 is the upper half of a float32: shifted up, or with the other half cleared, it is that float.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LowBFloat16(Vector512<float> pairs) => (pairs.AsUInt32() << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> HighBFloat16(Vector512<float> pairs) => (pairs.AsUInt32() & Vector512.Create(0xFFFF0000u)).AsSingle();
 }

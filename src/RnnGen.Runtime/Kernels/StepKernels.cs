@@ -15,7 +15,7 @@ namespace RnnGen.Kernels;
 /// products, and no pass over the gates to copy or add a bias. Weights are PyTorch layout [outputs, inner], contiguous.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class StepKernels
+public static partial class StepKernels
 {
     /// <summary>output[o] = Σ_k weight[o·input.Length + k] · input[k] + bias[o].</summary>
     /// <param name="weight">[output.Length, input.Length], contiguous.</param>
