@@ -3,7 +3,7 @@ using RnnGen.Models.Tests.Support;
 
 namespace RnnGen.Models.Tests;
 
-/// <summary>After construction, Forward, Backward, Predict and Step allocate nothing (exact, per thread).</summary>
+/// <summary>After construction, Forward, Backward, Predict and Step (with or without packed weights) allocate nothing (exact, per thread).</summary>
 [Collection(KernelSettingsGroup.Name)]
 public sealed class AllocationTests
 {
@@ -23,6 +23,8 @@ public sealed class AllocationTests
         float[] stateGradient = new float[state.Length];
         float[] logits = new float[RowClassifier.OutputSize];
         var streaming = new RowClassifier.State();
+        StepWeights packed = model.CreateStepWeights(StepPrecision.Float32);
+        StepWeights halved = model.CreateStepWeights(StepPrecision.BFloat16);
 
         void Run()
         {
@@ -31,6 +33,8 @@ public sealed class AllocationTests
             model.Backward(outputGradient, inputGradient, stateGradient, stateGradient);
             model.Predict(inputs.AsSpan(0, 3 * RowClassifier.InputSize), logits);
             model.Step(inputs.AsSpan(0, RowClassifier.InputSize), ref streaming, logits);
+            model.Step(inputs.AsSpan(0, RowClassifier.InputSize), ref streaming, logits, packed);
+            model.Step(inputs.AsSpan(0, RowClassifier.InputSize), ref streaming, logits, halved);
         }
 
         Run();

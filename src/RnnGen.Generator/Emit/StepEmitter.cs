@@ -50,13 +50,23 @@ internal static class StepEmitter
         }
 
         string input = model.TokenInput ? "int token" : ReadOnlySpan + " input";
+        string parameters = input + (hasState ? ", ref State state" : string.Empty) + ", " + Span + " output";
+        string arguments = (model.TokenInput ? "token" : "input") + (hasState ? ", ref state" : string.Empty) + ", output";
         w.Lines(
             "/// <summary>",
             "/// Advances one sequence by one time step" + (hasState ? ", updating <paramref name=\"state\"/> in place," : string.Empty) + " and writes [OutputSize] into",
             "/// <paramref name=\"output\"/>: what the model outputs if the sequence ended here. Dropout is off. Allocates nothing;",
             "/// one model instance must not run Step on two threads at once.",
             "/// </summary>");
-        using (w.Block("public void Step(" + input + (hasState ? ", ref State state" : string.Empty) + ", " + Span + " output)"))
+        w.Line("public void Step(" + parameters + ") => Step(" + arguments + ", null);");
+        w.Line();
+        WriteCreateStepWeights(w, model);
+        w.Lines(
+            "/// <summary>",
+            "/// Step with the weights of <paramref name=\"weights\"/>, a copy made by <see cref=\"CreateStepWeights\"/> whose matrices are packed",
+            "/// for this kernel (and in bfloat16 if made so), or with <see cref=\"Parameters\"/> as they are now if it is null.",
+            "/// </summary>");
+        using (w.Block("public void Step(" + parameters + ", global::RnnGen.StepWeights? weights)"))
         {
             if (model.TokenInput)
             {
@@ -73,12 +83,18 @@ internal static class StepEmitter
 
             w.Line(Sequences + ".ValidateLength(output.Length, OutputSize, nameof(output));");
             w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
+            w.Line("if (weights is not null)");
+            w.Line("{");
+            w.Line("    weights.CheckModel(typeof(" + model.TypeName + "));");
+            w.Line("    parameters = weights.Values;");
+            w.Line("}");
             if (hasState)
             {
                 w.Line(Span + " s = state;");
             }
 
             w.Line("scoped " + ReadOnlySpan + " x = " + (model.TokenInput ? "default" : "input") + ";");
+            int matrix = 0;
             foreach (var layer in model.Layers)
             {
                 w.Line();
@@ -92,10 +108,10 @@ internal static class StepEmitter
                         w.Line("// identity at inference");
                         break;
                     case LayerKind.Dense:
-                        WriteDense(w, layer);
+                        WriteDense(w, layer, matrix++);
                         break;
                     default:
-                        WriteRecurrent(w, layer);
+                        WriteRecurrent(w, layer, ref matrix);
                         break;
                 }
             }
@@ -107,20 +123,74 @@ internal static class StepEmitter
         w.Line();
     }
 
-    private static void WriteDense(SourceWriter w, LayerSpec layer)
+    /// <summary>
+    /// The weight matrices Step multiplies by, in the order it asks <c>StepWeights</c> for them: each Dense's weight, and
+    /// each recurrent sublayer's W_ih then W_hh (offset constant, rows, columns).
+    /// </summary>
+    private static IEnumerable<(string Offset, int Rows, int Columns)> Matrices(ModelSpec model)
+    {
+        foreach (var layer in model.Layers)
+        {
+            if (layer.Kind == LayerKind.Dense)
+            {
+                yield return (layer.Identifier + "Weight", layer.Units, layer.InputWidth);
+            }
+            else if (layer.Kind == LayerKind.Recurrent)
+            {
+                for (int k = 0; k < layer.Stack; k++)
+                {
+                    yield return (layer.Identifier + "WeightIhL" + Invariant(k), layer.Gates * layer.Units, layer.SublayerInputWidth(k));
+                    yield return (layer.Identifier + "WeightHhL" + Invariant(k), layer.Gates * layer.Units, layer.Units);
+                }
+            }
+        }
+    }
+
+    private static void WriteCreateStepWeights(SourceWriter w, ModelSpec model)
+    {
+        w.Lines(
+            "/// <summary>",
+            "/// A copy of <see cref=\"Parameters\"/> for Step, its weight matrices packed in the order Step's kernel streams them and held",
+            "/// in <paramref name=\"precision\"/>: pass it to Step to read them from there. Later changes to the parameters do not reach",
+            "/// the copy; create it again after training or loading weights.",
+            "/// </summary>");
+        string matrices = string.Join(", ", Matrices(model).Select(m => "(" + m.Offset + ", " + Invariant(m.Rows) + ", " + Invariant(m.Columns) + ")"));
+        w.Line("public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>");
+        w.Line("    global::RnnGen.StepWeights.Create(typeof(" + model.TypeName + "), Parameters.Values, precision, [" + matrices + "]);");
+        w.Line();
+    }
+
+    // The map through the parameters in place, or through the packed copies of the weights.
+    private static void WriteAffine(SourceWriter w, string inPlace, string packed)
+    {
+        w.Line("if (weights is null)");
+        w.Line("{");
+        w.Line("    " + StepKernels + ".Affine(" + inPlace + ");");
+        w.Line("}");
+        w.Line("else");
+        w.Line("{");
+        w.Line("    " + StepKernels + ".Affine(" + packed + ");");
+        w.Line("}");
+    }
+
+    private static void WriteDense(SourceWriter w, LayerSpec layer, int matrix)
     {
         using (w.Block(string.Empty))
         {
             w.Line("const int InputWidth = " + Invariant(layer.InputWidth) + ";");
             w.Line("const int Units = " + Invariant(layer.Units) + ";");
             w.Line(Span + " y = " + Field(layer, "Step") + ";");
-            w.Line(StepKernels + ".Affine(parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), x, parameters.Slice(" + layer.Identifier + "Bias, Units), y);");
+            string bias = "parameters.Slice(" + layer.Identifier + "Bias, Units)";
+            WriteAffine(
+                w,
+                "parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), x, " + bias + ", y",
+                "weights.Matrix(" + Invariant(matrix) + "), x, " + bias + ", y");
             FeedForwardEmitter.WriteActivation(w, layer, "y", "1");
             w.Line("x = y;");
         }
     }
 
-    private static void WriteRecurrent(SourceWriter w, LayerSpec layer)
+    private static void WriteRecurrent(SourceWriter w, LayerSpec layer, ref int matrix)
     {
         int h = layer.Units;
         int gateWidth = layer.Gates * h;
@@ -137,16 +207,21 @@ internal static class StepEmitter
                 string biasIh = "parameters.Slice(" + layer.Identifier + "BiasIh" + suffix + ", " + Invariant(gateWidth) + ")";
                 string weightHh = "parameters.Slice(" + layer.Identifier + "WeightHh" + suffix + ", " + Invariant(gateWidth * h) + ")";
                 string biasHh = "parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", " + Invariant(gateWidth) + ")";
+                string packedIh = "weights.Matrix(" + Invariant(matrix++) + ")";
+                string packedHh = "weights.Matrix(" + Invariant(matrix++) + ")";
                 if (layer.Cell == CellKind.Gru)
                 {
                     // The cell needs W_hn·h + b_hn apart from the input's share, so the two maps stay apart.
                     w.Line(Span + " recurrent = View(_stepRecurrentScratch, 0, " + Invariant(gateWidth) + ");");
-                    w.Line(StepKernels + ".Affine(" + weightIh + ", x, " + biasIh + ", gates);");
-                    w.Line(StepKernels + ".Affine(" + weightHh + ", h, " + biasHh + ", recurrent);");
+                    WriteAffine(w, weightIh + ", x, " + biasIh + ", gates", packedIh + ", x, " + biasIh + ", gates");
+                    WriteAffine(w, weightHh + ", h, " + biasHh + ", recurrent", packedHh + ", h, " + biasHh + ", recurrent");
                 }
                 else
                 {
-                    w.Line(StepKernels + ".Affine(" + weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates);");
+                    WriteAffine(
+                        w,
+                        weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates",
+                        packedIh + ", x, " + biasIh + ", " + packedHh + ", h, " + biasHh + ", gates");
                 }
 
                 switch (layer.Cell)

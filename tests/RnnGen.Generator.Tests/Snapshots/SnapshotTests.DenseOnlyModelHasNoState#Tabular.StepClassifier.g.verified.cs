@@ -276,11 +276,30 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
     /// <paramref name="output"/>: what the model outputs if the sequence ended here. Dropout is off. Allocates nothing;
     /// one model instance must not run Step on two threads at once.
     /// </summary>
-    public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Step(input, output, null);
+
+    /// <summary>
+    /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
+    /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
+    /// the copy; create it again after training or loading weights.
+    /// </summary>
+    public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
+        global::RnnGen.StepWeights.Create(typeof(StepClassifier), Parameters.Values, precision, [(DenseWeight, 8, 6), (Dense1Weight, 3, 8)]);
+
+    /// <summary>
+    /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
+    /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null.
+    /// </summary>
+    public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
     {
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        if (weights is not null)
+        {
+            weights.CheckModel(typeof(StepClassifier));
+            parameters = weights.Values;
+        }
         scoped global::System.ReadOnlySpan<float> x = input;
 
         // dense
@@ -288,7 +307,14 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
             const int InputWidth = 6;
             const int Units = 8;
             global::System.Span<float> y = _denseStep;
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(DenseBias, Units), y);
+            }
             global::RnnGen.Kernels.CellKernels.Activate(y, global::RnnGen.Activation.Relu);
             x = y;
         }
@@ -298,7 +324,14 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
             const int InputWidth = 8;
             const int Units = 3;
             global::System.Span<float> y = _dense1Step;
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(Dense1Weight, Units * InputWidth), x, parameters.Slice(Dense1Bias, Units), y);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(Dense1Weight, Units * InputWidth), x, parameters.Slice(Dense1Bias, Units), y);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), x, parameters.Slice(Dense1Bias, Units), y);
+            }
             global::RnnGen.Kernels.Softmax.Forward(y);
             x = y;
         }

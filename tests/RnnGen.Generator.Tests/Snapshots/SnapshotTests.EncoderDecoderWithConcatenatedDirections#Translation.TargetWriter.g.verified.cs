@@ -541,7 +541,21 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
     /// <paramref name="output"/>: what the model outputs if the sequence ended here. Dropout is off. Allocates nothing;
     /// one model instance must not run Step on two threads at once.
     /// </summary>
-    public void Step(int token, ref State state, global::System.Span<float> output)
+    public void Step(int token, ref State state, global::System.Span<float> output) => Step(token, ref state, output, null);
+
+    /// <summary>
+    /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
+    /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
+    /// the copy; create it again after training or loading weights.
+    /// </summary>
+    public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
+        global::RnnGen.StepWeights.Create(typeof(TargetWriter), Parameters.Values, precision, [(GruWeightIhL0, 96, 8), (GruWeightHhL0, 96, 32), (DenseWeight, 12, 32)]);
+
+    /// <summary>
+    /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
+    /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null.
+    /// </summary>
+    public void Step(int token, ref State state, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
     {
         if ((uint)token >= VocabularySize)
         {
@@ -550,6 +564,11 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
 
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        if (weights is not null)
+        {
+            weights.CheckModel(typeof(TargetWriter));
+            parameters = weights.Values;
+        }
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = default;
 
@@ -562,8 +581,22 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             global::System.Span<float> gates = View(_stepGates, 0, 96);
             global::System.Span<float> h = s.Slice(0, 32);
             global::System.Span<float> recurrent = View(_stepRecurrentScratch, 0, 96);
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightIhL0, 768), x, parameters.Slice(GruBiasIhL0, 96), gates);
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightHhL0, 3072), h, parameters.Slice(GruBiasHhL0, 96), recurrent);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightIhL0, 768), x, parameters.Slice(GruBiasIhL0, 96), gates);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(GruBiasIhL0, 96), gates);
+            }
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightHhL0, 3072), h, parameters.Slice(GruBiasHhL0, 96), recurrent);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, parameters.Slice(GruBiasHhL0, 96), recurrent);
+            }
             GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 32));
             x = h;
         }
@@ -573,7 +606,14 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             const int InputWidth = 32;
             const int Units = 12;
             global::System.Span<float> y = _denseStep;
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(DenseBias, Units), y);
+            }
             x = y;
         }
 

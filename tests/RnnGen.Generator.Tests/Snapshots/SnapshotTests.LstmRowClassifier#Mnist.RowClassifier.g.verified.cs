@@ -502,11 +502,30 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     /// <paramref name="output"/>: what the model outputs if the sequence ended here. Dropout is off. Allocates nothing;
     /// one model instance must not run Step on two threads at once.
     /// </summary>
-    public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output)
+    public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output) => Step(input, ref state, output, null);
+
+    /// <summary>
+    /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
+    /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
+    /// the copy; create it again after training or loading weights.
+    /// </summary>
+    public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
+        global::RnnGen.StepWeights.Create(typeof(RowClassifier), Parameters.Values, precision, [(LstmWeightIhL0, 512, 28), (LstmWeightHhL0, 512, 128), (DenseWeight, 10, 128)]);
+
+    /// <summary>
+    /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
+    /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null.
+    /// </summary>
+    public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
     {
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        if (weights is not null)
+        {
+            weights.CheckModel(typeof(RowClassifier));
+            parameters = weights.Values;
+        }
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = input;
 
@@ -515,7 +534,14 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 512);
             global::System.Span<float> h = s.Slice(0, 128);
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(LstmWeightIhL0, 14336), x, parameters.Slice(LstmBiasIhL0, 512), parameters.Slice(LstmWeightHhL0, 65536), h, parameters.Slice(LstmBiasHhL0, 512), gates);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(LstmWeightIhL0, 14336), x, parameters.Slice(LstmBiasIhL0, 512), parameters.Slice(LstmWeightHhL0, 65536), h, parameters.Slice(LstmBiasHhL0, 512), gates);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(LstmBiasIhL0, 512), weights.Matrix(1), h, parameters.Slice(LstmBiasHhL0, 512), gates);
+            }
             LstmCellForward(gates, s.Slice(128, 128), h);
             x = h;
         }
@@ -525,7 +551,14 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             const int InputWidth = 128;
             const int Units = 10;
             global::System.Span<float> y = _denseStep;
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(DenseBias, Units), y);
+            }
             x = y;
         }
 

@@ -498,11 +498,30 @@ partial class Forecasting
         /// <paramref name="output"/>: what the model outputs if the sequence ended here. Dropout is off. Allocates nothing;
         /// one model instance must not run Step on two threads at once.
         /// </summary>
-        public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output)
+        public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output) => Step(input, ref state, output, null);
+
+        /// <summary>
+        /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
+        /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
+        /// the copy; create it again after training or loading weights.
+        /// </summary>
+        public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
+            global::RnnGen.StepWeights.Create(typeof(Forecaster), Parameters.Values, precision, [(GruWeightIhL0, 24, 4), (GruWeightHhL0, 24, 8), (DenseWeight, 1, 8)]);
+
+        /// <summary>
+        /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
+        /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null.
+        /// </summary>
+        public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
         {
             global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
             global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+            if (weights is not null)
+            {
+                weights.CheckModel(typeof(Forecaster));
+                parameters = weights.Values;
+            }
             global::System.Span<float> s = state;
             scoped global::System.ReadOnlySpan<float> x = input;
 
@@ -512,8 +531,22 @@ partial class Forecasting
                 global::System.Span<float> gates = View(_stepGates, 0, 24);
                 global::System.Span<float> h = s.Slice(0, 8);
                 global::System.Span<float> recurrent = View(_stepRecurrentScratch, 0, 24);
-                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightIhL0, 96), x, parameters.Slice(GruBiasIhL0, 24), gates);
-                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightHhL0, 192), h, parameters.Slice(GruBiasHhL0, 24), recurrent);
+                if (weights is null)
+                {
+                    global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightIhL0, 96), x, parameters.Slice(GruBiasIhL0, 24), gates);
+                }
+                else
+                {
+                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(GruBiasIhL0, 24), gates);
+                }
+                if (weights is null)
+                {
+                    global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightHhL0, 192), h, parameters.Slice(GruBiasHhL0, 24), recurrent);
+                }
+                else
+                {
+                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, parameters.Slice(GruBiasHhL0, 24), recurrent);
+                }
                 GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 8));
                 x = h;
             }
@@ -523,7 +556,14 @@ partial class Forecasting
                 const int InputWidth = 8;
                 const int Units = 1;
                 global::System.Span<float> y = _denseStep;
-                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
+                if (weights is null)
+                {
+                    global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
+                }
+                else
+                {
+                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(DenseBias, Units), y);
+                }
                 x = y;
             }
 

@@ -708,11 +708,30 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     /// <paramref name="output"/>: what the model outputs if the sequence ended here. Dropout is off. Allocates nothing;
     /// one model instance must not run Step on two threads at once.
     /// </summary>
-    public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output)
+    public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output) => Step(input, ref state, output, null);
+
+    /// <summary>
+    /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
+    /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
+    /// the copy; create it again after training or loading weights.
+    /// </summary>
+    public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
+        global::RnnGen.StepWeights.Create(typeof(EncoderDecoder), Parameters.Values, precision, [(EncoderWeightIhL0, 96, 12), (EncoderWeightHhL0, 96, 24), (DecoderWeightIhL0, 48, 24), (DecoderWeightHhL0, 48, 16)]);
+
+    /// <summary>
+    /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
+    /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null.
+    /// </summary>
+    public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
     {
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        if (weights is not null)
+        {
+            weights.CheckModel(typeof(EncoderDecoder));
+            parameters = weights.Values;
+        }
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = input;
 
@@ -721,7 +740,14 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 96);
             global::System.Span<float> h = s.Slice(0, 24);
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(EncoderWeightIhL0, 1152), x, parameters.Slice(EncoderBiasIhL0, 96), parameters.Slice(EncoderWeightHhL0, 2304), h, parameters.Slice(EncoderBiasHhL0, 96), gates);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(EncoderWeightIhL0, 1152), x, parameters.Slice(EncoderBiasIhL0, 96), parameters.Slice(EncoderWeightHhL0, 2304), h, parameters.Slice(EncoderBiasHhL0, 96), gates);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(EncoderBiasIhL0, 96), weights.Matrix(1), h, parameters.Slice(EncoderBiasHhL0, 96), gates);
+            }
             EncoderCellForward(gates, s.Slice(24, 24), h);
             x = h;
         }
@@ -732,8 +758,22 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             global::System.Span<float> gates = View(_stepGates, 0, 48);
             global::System.Span<float> h = s.Slice(48, 16);
             global::System.Span<float> recurrent = View(_stepRecurrentScratch, 0, 48);
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DecoderWeightIhL0, 1152), x, parameters.Slice(DecoderBiasIhL0, 48), gates);
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DecoderWeightHhL0, 768), h, parameters.Slice(DecoderBiasHhL0, 48), recurrent);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DecoderWeightIhL0, 1152), x, parameters.Slice(DecoderBiasIhL0, 48), gates);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(DecoderBiasIhL0, 48), gates);
+            }
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DecoderWeightHhL0, 768), h, parameters.Slice(DecoderBiasHhL0, 48), recurrent);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(3), h, parameters.Slice(DecoderBiasHhL0, 48), recurrent);
+            }
             DecoderCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 16));
             x = h;
         }

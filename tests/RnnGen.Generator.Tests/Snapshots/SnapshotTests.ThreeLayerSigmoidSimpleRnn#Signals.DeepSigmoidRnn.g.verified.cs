@@ -881,11 +881,30 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     /// <paramref name="output"/>: what the model outputs if the sequence ended here. Dropout is off. Allocates nothing;
     /// one model instance must not run Step on two threads at once.
     /// </summary>
-    public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output)
+    public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output) => Step(input, ref state, output, null);
+
+    /// <summary>
+    /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
+    /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
+    /// the copy; create it again after training or loading weights.
+    /// </summary>
+    public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
+        global::RnnGen.StepWeights.Create(typeof(DeepSigmoidRnn), Parameters.Values, precision, [(RnnWeightIhL0, 7, 5), (RnnWeightHhL0, 7, 7), (RnnWeightIhL1, 7, 7), (RnnWeightHhL1, 7, 7), (RnnWeightIhL2, 7, 7), (RnnWeightHhL2, 7, 7), (DenseWeight, 2, 7)]);
+
+    /// <summary>
+    /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
+    /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null.
+    /// </summary>
+    public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
     {
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
+        if (weights is not null)
+        {
+            weights.CheckModel(typeof(DeepSigmoidRnn));
+            parameters = weights.Values;
+        }
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = input;
 
@@ -894,7 +913,14 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 7);
             global::System.Span<float> h = s.Slice(0, 7);
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(RnnWeightIhL0, 35), x, parameters.Slice(RnnBiasIhL0, 7), parameters.Slice(RnnWeightHhL0, 49), h, parameters.Slice(RnnBiasHhL0, 7), gates);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(RnnWeightIhL0, 35), x, parameters.Slice(RnnBiasIhL0, 7), parameters.Slice(RnnWeightHhL0, 49), h, parameters.Slice(RnnBiasHhL0, 7), gates);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(RnnBiasIhL0, 7), weights.Matrix(1), h, parameters.Slice(RnnBiasHhL0, 7), gates);
+            }
             RnnCellForward(gates, h);
             x = h;
         }
@@ -902,7 +928,14 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 7);
             global::System.Span<float> h = s.Slice(7, 7);
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(RnnWeightIhL1, 49), x, parameters.Slice(RnnBiasIhL1, 7), parameters.Slice(RnnWeightHhL1, 49), h, parameters.Slice(RnnBiasHhL1, 7), gates);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(RnnWeightIhL1, 49), x, parameters.Slice(RnnBiasIhL1, 7), parameters.Slice(RnnWeightHhL1, 49), h, parameters.Slice(RnnBiasHhL1, 7), gates);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(RnnBiasIhL1, 7), weights.Matrix(3), h, parameters.Slice(RnnBiasHhL1, 7), gates);
+            }
             RnnCellForward(gates, h);
             x = h;
         }
@@ -910,7 +943,14 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 7);
             global::System.Span<float> h = s.Slice(14, 7);
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(RnnWeightIhL2, 49), x, parameters.Slice(RnnBiasIhL2, 7), parameters.Slice(RnnWeightHhL2, 49), h, parameters.Slice(RnnBiasHhL2, 7), gates);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(RnnWeightIhL2, 49), x, parameters.Slice(RnnBiasIhL2, 7), parameters.Slice(RnnWeightHhL2, 49), h, parameters.Slice(RnnBiasHhL2, 7), gates);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(4), x, parameters.Slice(RnnBiasIhL2, 7), weights.Matrix(5), h, parameters.Slice(RnnBiasHhL2, 7), gates);
+            }
             RnnCellForward(gates, h);
             x = h;
         }
@@ -920,7 +960,14 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             const int InputWidth = 7;
             const int Units = 2;
             global::System.Span<float> y = _denseStep;
-            global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
+            if (weights is null)
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DenseWeight, Units * InputWidth), x, parameters.Slice(DenseBias, Units), y);
+            }
+            else
+            {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(6), x, parameters.Slice(DenseBias, Units), y);
+            }
             x = y;
         }
 

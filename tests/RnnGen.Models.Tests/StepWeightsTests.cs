@@ -1,0 +1,201 @@
+using RnnGen.Models.Tests.Models;
+using RnnGen.Models.Tests.Support;
+
+namespace RnnGen.Models.Tests;
+
+/// <summary>
+/// Step with a packed copy of the weights (<c>CreateStepWeights</c>): in float32 it gives Step's outputs and states up
+/// to float rounding; in bfloat16 it gives exactly what Step gives on a model whose weight matrices were rounded to
+/// bfloat16 (to nearest, ties to even, as PyTorch rounds), and stays within the 1e-2 of float32; the copy is
+/// frozen and belongs to one model class.
+/// </summary>
+public sealed class StepWeightsTests
+{
+    private const double Tolerance = 1e-5;
+    private const double BFloat16Bound = 1e-2;
+    private const int Steps = 20;
+
+    public static TheoryData<string> Models => ["RowClassifier", "EmbeddingGruSoftmax", "SigmoidRnnClassifier", "DenseFrontLstm", "EmbeddingLstmTagger"];
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Float32_copy_steps_like_the_parameters(string name)
+    {
+        Streamer model = Streamer.Create(name, seed: 11);
+
+        float[] expected = model.Run(null);
+        float[] actual = model.Run(model.CreateStepWeights(StepPrecision.Float32));
+
+        Assert.True(Fixtures.ScaledError(actual, expected) <= Tolerance, $"{name}: {Fixtures.ScaledError(actual, expected):E2}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void BFloat16_copy_steps_like_parameters_rounded_to_bfloat16(string name)
+    {
+        Streamer model = Streamer.Create(name, seed: 12);
+        Streamer rounded = Streamer.Create(name, seed: 12);
+        RoundMatricesToBFloat16(rounded.Parameters);
+
+        float[] single = model.Run(null);
+        float[] expected = rounded.Run(null);
+        float[] actual = model.Run(model.CreateStepWeights(StepPrecision.BFloat16));
+
+        Assert.True(Fixtures.ScaledError(actual, expected) <= Tolerance, $"{name}: {Fixtures.ScaledError(actual, expected):E2} from the rounded model");
+        double largest = MaxAbsDifference(actual, single);
+        Assert.True(largest <= BFloat16Bound, $"{name}: {largest:E2} from float32");
+        Assert.True(largest > 0, $"{name}: bfloat16 weights gave float32's outputs exactly, so nothing was rounded.");
+    }
+
+    [Fact]
+    public void The_copy_is_frozen_when_it_is_made()
+    {
+        Streamer model = Streamer.Create("RowClassifier", seed: 13);
+        float[] before = model.Run(null);
+        StepWeights weights = model.CreateStepWeights(StepPrecision.Float32);
+
+        model.Parameters.Values.Fill(0.5f);
+
+        Assert.True(Fixtures.ScaledError(model.Run(weights), before) <= Tolerance);
+        Assert.True(Fixtures.ScaledError(model.Run(null), before) > 0.1, "filling the parameters changed nothing, so the test proves nothing");
+        Assert.Equal(StepPrecision.Float32, weights.Precision);
+        Assert.Equal(typeof(RowClassifier), weights.ModelType);
+    }
+
+    [Fact]
+    public void BFloat16_halves_the_bytes_a_step_reads()
+    {
+        var model = new RowClassifier(seed: 14);
+        long single = model.CreateStepWeights(StepPrecision.Float32).MatrixBytes;
+        long half = model.CreateStepWeights(StepPrecision.BFloat16).MatrixBytes;
+
+        // W_ih [512, 28] padded to whole chunks, W_hh [512, 128], the Dense's [10, 128] padded to 16 rows.
+        Assert.True(single >= 4L * ((512 * 28) + (512 * 128) + (10 * 128)), $"{single} bytes");
+        Assert.True(half * 2 <= single + (2 * 4 * 16 * 32 * 3), $"{half} bytes in bfloat16 against {single} in float32");
+    }
+
+    [Fact]
+    public void Step_refuses_a_copy_made_by_another_model_class()
+    {
+        var classifier = new RowClassifier(seed: 15);
+        var other = new FeatureDetector(seed: 15);
+        StepWeights foreign = other.CreateStepWeights(StepPrecision.BFloat16);
+        var state = new RowClassifier.State();
+
+        ArgumentException error = Assert.Throws<ArgumentException>(
+            () => classifier.Step(new float[RowClassifier.InputSize], ref state, new float[RowClassifier.OutputSize], foreign));
+
+        Assert.Contains("FeatureDetector.CreateStepWeights", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RowClassifier.Step", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_undefined_precision_is_refused()
+    {
+        var model = new RowClassifier(seed: 16);
+        Assert.Equal("precision", Assert.Throws<ArgumentOutOfRangeException>(() => model.CreateStepWeights((StepPrecision)9)).ParamName);
+    }
+
+    // Rounds every matrix Step multiplies by (not embeddings, not biases) as c10::BFloat16 does, written apart from
+    // the runtime's rounding so that the two check each other.
+    private static void RoundMatricesToBFloat16(ParameterSet parameters)
+    {
+        foreach (TensorDescriptor tensor in parameters.Tensors)
+        {
+            if (tensor.Shape.Length != 2 || tensor.Name.StartsWith("embedding", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Span<float> values = parameters[tensor.Name];
+            for (int i = 0; i < values.Length; i++)
+            {
+                uint bits = BitConverter.SingleToUInt32Bits(values[i]);
+                uint lsb = (bits >> 16) & 1;
+                values[i] = BitConverter.UInt32BitsToSingle(((bits + 0x7FFF + lsb) >> 16) << 16);
+            }
+        }
+    }
+
+    private static double MaxAbsDifference(float[] actual, float[] expected)
+    {
+        double largest = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            largest = Math.Max(largest, Math.Abs((double)actual[i] - expected[i]));
+        }
+
+        return largest;
+    }
+
+    /// <summary>One test model streamed for <see cref="Steps"/> steps from the zero state: every output, then the final state.</summary>
+    private sealed class Streamer(ParameterSet parameters, Func<StepPrecision, StepWeights> create, Func<StepWeights?, float[]> run)
+    {
+        public ParameterSet Parameters { get; } = parameters;
+
+        public StepWeights CreateStepWeights(StepPrecision precision) => create(precision);
+
+        public float[] Run(StepWeights? weights) => run(weights);
+
+        public static Streamer Create(string name, ulong seed)
+        {
+            float[] features = GradientCheck.Gaussian(Steps * RowClassifier.InputSize, 1f, new SeededRandom(seed + 100));
+            int[] tokens = [.. Enumerable.Range(0, Steps).Select(t => (int)((t * 7 + (int)seed) % 9))];
+            switch (name)
+            {
+                case "RowClassifier":
+                {
+                    var model = new RowClassifier(seed: seed);
+                    return new(model.Parameters, model.CreateStepWeights, weights => Stream<RowClassifier.State>(
+                        RowClassifier.OutputSize, (t, ref s, y) => model.Step(features.AsSpan(t * RowClassifier.InputSize, RowClassifier.InputSize), ref s, y, weights)));
+                }
+
+                case "EmbeddingGruSoftmax":
+                {
+                    var model = new EmbeddingGruSoftmax(seed: seed);
+                    return new(model.Parameters, model.CreateStepWeights, weights => Stream<EmbeddingGruSoftmax.State>(
+                        EmbeddingGruSoftmax.OutputSize, (t, ref s, y) => model.Step(tokens[t], ref s, y, weights)));
+                }
+
+                case "SigmoidRnnClassifier":
+                {
+                    var model = new SigmoidRnnClassifier(seed: seed);
+                    return new(model.Parameters, model.CreateStepWeights, weights => Stream<SigmoidRnnClassifier.State>(
+                        SigmoidRnnClassifier.OutputSize, (t, ref s, y) => model.Step(features.AsSpan(t * 3, 3), ref s, y, weights)));
+                }
+
+                case "DenseFrontLstm":
+                {
+                    var model = new DenseFrontLstm(seed: seed);
+                    return new(model.Parameters, model.CreateStepWeights, weights => Stream<DenseFrontLstm.State>(
+                        DenseFrontLstm.OutputSize, (t, ref s, y) => model.Step(features.AsSpan(t * 3, 3), ref s, y, weights)));
+                }
+
+                default:
+                {
+                    var model = new EmbeddingLstmTagger(seed: seed);
+                    return new(model.Parameters, model.CreateStepWeights, weights => Stream<EmbeddingLstmTagger.State>(
+                        EmbeddingLstmTagger.OutputSize, (t, ref s, y) => model.Step(tokens[t], ref s, y, weights)));
+                }
+            }
+        }
+
+        private delegate void StepAt<TState>(int t, ref TState state, Span<float> output);
+
+        private static float[] Stream<TState>(int outputSize, StepAt<TState> step)
+            where TState : struct
+        {
+            var all = new List<float>();
+            var state = default(TState);
+            float[] output = new float[outputSize];
+            for (int t = 0; t < Steps; t++)
+            {
+                step(t, ref state, output);
+                all.AddRange(output);
+            }
+
+            all.AddRange(System.Runtime.InteropServices.MemoryMarshal.Cast<TState, float>(new Span<TState>(ref state)).ToArray());
+            return [.. all];
+        }
+    }
+}
