@@ -7,7 +7,8 @@ namespace RnnGen.Benchmarks.Benchmarks;
 
 /// <summary>
 /// Streaming inference: one recurrent step of one sequence (batch 1, input 28) with the state carried, at one
-/// thread. RnnGen runs the generated <c>Step(input, ref State, output)</c>; libtorch runs LSTMCell/GRUCell.
+/// thread. RnnGen runs the generated <c>Step(input, ref State, output)</c>, reading Parameters in place, and the same
+/// Step with a <see cref="StepWeights"/> copy packed in float32 and in bfloat16; libtorch runs LSTMCell/GRUCell.
 /// </summary>
 [MemoryDiagnoser]
 public class StepBenchmarks
@@ -29,6 +30,10 @@ public class StepBenchmarks
     private readonly float[] _gru128Output = new float[Gru128.OutputSize];
     private TorchGruStream _torchGru128 = null!;
 
+    private StepWeights _lstm32Packed = null!, _lstm32BFloat16 = null!;
+    private StepWeights _lstm128Packed = null!, _lstm128BFloat16 = null!;
+    private StepWeights _gru128Packed = null!, _gru128BFloat16 = null!;
+
     [GlobalSetup]
     public void SetUp()
     {
@@ -47,6 +52,20 @@ public class StepBenchmarks
         Agreement.Require("LSTM(28→128) step", _lstm128Output, _torchLstm128.Hidden);
         RnnGenGruH128(); RnnGenGruH128(); LibTorchGruH128(); LibTorchGruH128();
         Agreement.Require("GRU(28→128) step", _gru128Output, _torchGru128.Hidden);
+
+        // Packed copies: float32 must agree with libtorch as closely, bfloat16 within the 1e-2 the mode promises.
+        _lstm32Packed = _lstm32.CreateStepWeights(StepPrecision.Float32);
+        _lstm32BFloat16 = _lstm32.CreateStepWeights(StepPrecision.BFloat16);
+        _lstm128Packed = _lstm128.CreateStepWeights(StepPrecision.Float32);
+        _lstm128BFloat16 = _lstm128.CreateStepWeights(StepPrecision.BFloat16);
+        _gru128Packed = _gru128.CreateStepWeights(StepPrecision.Float32);
+        _gru128BFloat16 = _gru128.CreateStepWeights(StepPrecision.BFloat16);
+        RequireTwoSteps("LSTM(28→32) step, packed float32", () => { _lstm32State = default; RnnGenLstmH32Packed(); RnnGenLstmH32Packed(); }, _lstm32Output, _torchLstm32.Hidden, Agreement.Tolerance);
+        RequireTwoSteps("LSTM(28→32) step, bfloat16", () => { _lstm32State = default; RnnGenLstmH32BFloat16(); RnnGenLstmH32BFloat16(); }, _lstm32Output, _torchLstm32.Hidden, Agreement.BFloat16Tolerance);
+        RequireTwoSteps("LSTM(28→128) step, packed float32", () => { _lstm128State = default; RnnGenLstmH128Packed(); RnnGenLstmH128Packed(); }, _lstm128Output, _torchLstm128.Hidden, Agreement.Tolerance);
+        RequireTwoSteps("LSTM(28→128) step, bfloat16", () => { _lstm128State = default; RnnGenLstmH128BFloat16(); RnnGenLstmH128BFloat16(); }, _lstm128Output, _torchLstm128.Hidden, Agreement.BFloat16Tolerance);
+        RequireTwoSteps("GRU(28→128) step, packed float32", () => { _gru128State = default; RnnGenGruH128Packed(); RnnGenGruH128Packed(); }, _gru128Output, _torchGru128.Hidden, Agreement.Tolerance);
+        RequireTwoSteps("GRU(28→128) step, bfloat16", () => { _gru128State = default; RnnGenGruH128BFloat16(); RnnGenGruH128BFloat16(); }, _gru128Output, _torchGru128.Hidden, Agreement.BFloat16Tolerance);
         _lstm32State = default;
         _lstm128State = default;
         _gru128State = default;
@@ -81,4 +100,29 @@ public class StepBenchmarks
 
     [Benchmark]
     public void LibTorchGruH128() => _torchGru128.Step();
+
+    [Benchmark]
+    public void RnnGenLstmH32Packed() => _lstm32.Step(_input, ref _lstm32State, _lstm32Output, _lstm32Packed);
+
+    [Benchmark]
+    public void RnnGenLstmH32BFloat16() => _lstm32.Step(_input, ref _lstm32State, _lstm32Output, _lstm32BFloat16);
+
+    [Benchmark]
+    public void RnnGenLstmH128Packed() => _lstm128.Step(_input, ref _lstm128State, _lstm128Output, _lstm128Packed);
+
+    [Benchmark]
+    public void RnnGenLstmH128BFloat16() => _lstm128.Step(_input, ref _lstm128State, _lstm128Output, _lstm128BFloat16);
+
+    [Benchmark]
+    public void RnnGenGruH128Packed() => _gru128.Step(_input, ref _gru128State, _gru128Output, _gru128Packed);
+
+    [Benchmark]
+    public void RnnGenGruH128BFloat16() => _gru128.Step(_input, ref _gru128State, _gru128Output, _gru128BFloat16);
+
+    // Two steps from the zero state, compared with libtorch's two (taken above, before its reset).
+    private static void RequireTwoSteps(string what, Action twoSteps, float[] output, ReadOnlySpan<float> libTorch, float tolerance)
+    {
+        twoSteps();
+        Agreement.Require(what, output, libTorch, tolerance);
+    }
 }

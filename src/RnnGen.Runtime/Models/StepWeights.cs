@@ -7,7 +7,8 @@ namespace RnnGen;
 /// <summary>
 /// A frozen copy of one generated model's parameters for its <c>Step</c>, made by the model's
 /// <c>CreateStepWeights(precision)</c>: every weight matrix a step multiplies by, packed in the order the step's kernel
-/// streams it and held in <see cref="Precision"/>, beside a float32 copy of the rest (biases, embeddings). A step is
+/// streams it and held in <see cref="Precision"/>, beside a float32 copy of all parameters (Step reads biases and
+/// embeddings from it): 1.5 (bfloat16) to 2 (float32) times the memory of the parameters. A step is
 /// bound by reading its weights once from cache, so packing them (one sequential read per eight outputs) and halving
 /// their bytes (<see cref="StepPrecision.BFloat16"/>) is what makes it faster. Changes to the model's
 /// <c>Parameters</c> after the copy (training, loading weights) do not reach it: create it again then. It can be shared
