@@ -174,6 +174,11 @@ public class DiagnosticTests
             ["cannot be named 'State'", "generates a member of that name", "rename the class"]
         },
         {
+            "RNNG016",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class [|CreateStepWeights|];",
+            ["cannot be named 'CreateStepWeights'", "generates a member of that name", "rename the class"]
+        },
+        {
             "RNNG017",
             "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class Model { public [|Model|](int size) { _ = size; } }",
             ["constructor of 'Model' does not call the generated constructor", "add ': this(maxBatch, maxSteps, seed)'"]

@@ -154,19 +154,69 @@ public sealed class EncoderDecoderTests
     }
 
     [Fact]
+    public void Decoding_with_packed_decoder_weights_gives_the_tokens_of_those_weights()
+    {
+        // Float32: the tokens of decoding through the parameters. BFloat16: the tokens of a pair whose decoder matrices
+        // were rounded to bfloat16 beforehand.
+        var pair = new MixedPair(1, 6, 10, seed: 21);
+        var rounded = new MixedPair(1, 6, 10, seed: 21);
+        foreach (TensorDescriptor tensor in rounded.Decoder.Parameters.Tensors)
+        {
+            if (tensor.Shape.Length == 2 && !tensor.Name.StartsWith("embedding", StringComparison.Ordinal))
+            {
+                Span<float> values = rounded.Decoder.Parameters[tensor.Name];
+                for (int i = 0; i < values.Length; i++)
+                {
+                    uint bits = BitConverter.SingleToUInt32Bits(values[i]);
+                    values[i] = BitConverter.UInt32BitsToSingle(((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16);
+                }
+            }
+        }
+
+        StepWeights single = pair.Decoder.CreateStepWeights(StepPrecision.Float32);
+        StepWeights half = pair.Decoder.CreateStepWeights(StepPrecision.BFloat16);
+        var random = new SeededRandom(22);
+        for (int trial = 0; trial < 30; trial++)
+        {
+            int[] source = RandomTokens(1 + random.NextInt(6), MixedPair.SourceVocabularySize, random);
+            Assert.Equal(Greedy(pair, source, null), Greedy(pair, source, single));
+            Assert.Equal(Beam(pair, source, null), Beam(pair, source, single));
+            Assert.Equal(Greedy(rounded, source, null), Greedy(pair, source, half));
+            Assert.Equal(Beam(rounded, source, null), Beam(pair, source, half));
+        }
+
+        static int[] Greedy(MixedPair pair, int[] source, StepWeights? weights)
+        {
+            int[] output = new int[9];
+            return output[..pair.Translate(source, Start, End, output, weights)];
+        }
+
+        static int[] Beam(MixedPair pair, int[] source, StepWeights? weights)
+        {
+            int[] output = new int[9];
+            return output[..pair.BeamSearch(source, Start, End, output, width: 3, decoderWeights: weights)];
+        }
+    }
+
+    [Fact]
     public void Decoding_allocates_nothing_after_warm_up()
     {
         var pair = new MixedPair(1, 6, 10, seed: 18);
+        StepWeights packed = pair.Decoder.CreateStepWeights(StepPrecision.BFloat16);
         int[] source = [2, 3, 4, 1, 0];
         int[] output = new int[9];
         pair.Translate(source, Start, End, output);
         pair.BeamSearch(source, Start, End, output, width: 4);
+        pair.Translate(source, Start, End, output, packed);
+        pair.BeamSearch(source, Start, End, output, width: 4, decoderWeights: packed);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++)
         {
             pair.Translate(source, Start, End, output);
             pair.BeamSearch(source, Start, End, output, width: 4);
             pair.BeamSearch(source, Start, End, output.AsSpan(0, 5), width: 2);
+            pair.Translate(source, Start, End, output, packed);
+            pair.BeamSearch(source, Start, End, output, width: 4, decoderWeights: packed);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

@@ -5,9 +5,9 @@ namespace RnnGen.Models.Tests;
 
 /// <summary>
 /// Step with a packed copy of the weights (<c>CreateStepWeights</c>): in float32 it gives Step's outputs and states up
-/// to float rounding; in bfloat16 it gives exactly what Step gives on a model whose weight matrices were rounded to
-/// bfloat16 (to nearest, ties to even, as PyTorch rounds), and stays within the 1e-2 of float32; the copy is
-/// frozen and belongs to one model class.
+/// to float rounding; in bfloat16 it gives, up to float rounding, what Step gives on a model whose weight matrices were
+/// rounded to bfloat16 (to nearest, ties to even, as PyTorch rounds), and stays within the 1e-2 of float32;
+/// the copy is frozen and belongs to one model class.
 /// </summary>
 public sealed class StepWeightsTests
 {
@@ -15,7 +15,7 @@ public sealed class StepWeightsTests
     private const double BFloat16Bound = 1e-2;
     private const int Steps = 20;
 
-    public static TheoryData<string> Models => ["RowClassifier", "EmbeddingGruSoftmax", "SigmoidRnnClassifier", "DenseFrontLstm", "EmbeddingLstmTagger"];
+    public static TheoryData<string> Models => ["RowClassifier", "EmbeddingGruSoftmax", "SigmoidRnnClassifier", "DenseFrontLstm", "EmbeddingLstmTagger", "MixedLayers"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -169,6 +169,13 @@ public sealed class StepWeightsTests
                     var model = new DenseFrontLstm(seed: seed);
                     return new(model.Parameters, model.CreateStepWeights, weights => Stream<DenseFrontLstm.State>(
                         DenseFrontLstm.OutputSize, (t, ref s, y) => model.Step(features.AsSpan(t * 3, 3), ref s, y, weights)));
+                }
+
+                case "MixedLayers":
+                {
+                    var model = new MixedLayers(seed: seed);
+                    return new(model.Parameters, model.CreateStepWeights, weights => Stream<MixedLayers.State>(
+                        MixedLayers.OutputSize, (t, ref s, y) => model.Step(features.AsSpan(t * MixedLayers.InputSize, MixedLayers.InputSize), ref s, y, weights)));
                 }
 
                 default:

@@ -37,6 +37,9 @@ internal static class PairEmitter
                 w.Line("int global::RnnGen.IEncoderDecoderModel.SourceVocabularySize => SourceVocabularySize;");
                 w.Line();
                 w.Line("int global::RnnGen.IEncoderDecoderModel.TargetVocabularySize => TargetVocabularySize;");
+                w.Line();
+                w.Line("int global::RnnGen.IEncoderDecoderModel.Translate(global::System.ReadOnlySpan<int> source, int startToken, int endToken, global::System.Span<int> output) =>");
+                w.Line("    Translate(source, startToken, endToken, output);");
             }
         }
 
@@ -302,13 +305,14 @@ internal static class PairEmitter
             "/// <summary>",
             "/// Greedy decoding: encodes <paramref name=\"source\"/>, feeds <paramref name=\"startToken\"/>, then each most likely token back in,",
             "/// until the decoder predicts <paramref name=\"endToken\"/> or <paramref name=\"output\"/> is full. Writes the tokens without start",
-            "/// and end and returns how many. Allocates nothing.",
+            "/// and end and returns how many. Allocates nothing. <paramref name=\"decoderWeights\"/>: the decoder's weights packed by",
+            "/// <c>Decoder.CreateStepWeights</c> for faster steps, or null to read its parameters in place.",
             "/// </summary>");
-        using (w.Block("public int Translate(" + source + ", int startToken, int endToken, global::System.Span<int> output)"))
+        using (w.Block("public int Translate(" + source + ", int startToken, int endToken, global::System.Span<int> output, global::RnnGen.StepWeights? decoderWeights = null)"))
         {
             w.Line(d + ".State state = default;");
             w.Line("Encode(source, ref state);");
-            w.Line("return _decoding.Greedy(ref state, startToken, endToken, output);");
+            w.Line("return _decoding.Greedy(ref state, startToken, endToken, output, decoderWeights);");
         }
 
         w.Line();
@@ -317,13 +321,13 @@ internal static class PairEmitter
             "/// Beam-search decoding with <paramref name=\"width\"/> hypotheses and length normalisation score / length^<paramref name=\"lengthPenalty\"/>",
             "/// (see <see cref=\"global::RnnGen.Decoding.SequenceDecoder{TDecoder, TState}.BeamSearch\"/>); width 1 is greedy decoding.",
             "/// Writes the best sequence without start and end tokens and returns its length. Allocates nothing once a search of this",
-            "/// width and output length has run.",
+            "/// width and output length has run. <paramref name=\"decoderWeights\"/>: as for Translate.",
             "/// </summary>");
-        using (w.Block("public int BeamSearch(" + source + ", int startToken, int endToken, global::System.Span<int> output, int width, double lengthPenalty = 1.0)"))
+        using (w.Block("public int BeamSearch(" + source + ", int startToken, int endToken, global::System.Span<int> output, int width, double lengthPenalty = 1.0, global::RnnGen.StepWeights? decoderWeights = null)"))
         {
             w.Line(d + ".State state = default;");
             w.Line("Encode(source, ref state);");
-            w.Line("return _decoding.BeamSearch(in state, startToken, endToken, output, width, lengthPenalty);");
+            w.Line("return _decoding.BeamSearch(in state, startToken, endToken, output, width, lengthPenalty, decoderWeights);");
         }
 
         w.Line();

@@ -64,7 +64,9 @@ internal static class StepEmitter
         w.Lines(
             "/// <summary>",
             "/// Step with the weights of <paramref name=\"weights\"/>, a copy made by <see cref=\"CreateStepWeights\"/> whose matrices are packed",
-            "/// for this kernel (and in bfloat16 if made so), or with <see cref=\"Parameters\"/> as they are now if it is null.",
+            "/// for this kernel (and in bfloat16 if made so), or with <see cref=\"Parameters\"/> as they are now if it is null; with a copy,",
+            "/// nothing is read from this instance's Parameters. Allocates nothing; one model instance must not run Step on two threads",
+            "/// at once (one copy may serve many instances).",
             "/// </summary>");
         using (w.Block("public void Step(" + parameters + ", global::RnnGen.StepWeights? weights)"))
         {
@@ -160,16 +162,24 @@ internal static class StepEmitter
         w.Line();
     }
 
-    // The map through the parameters in place, or through the packed copies of the weights.
-    private static void WriteAffine(SourceWriter w, string inPlace, string packed)
+    // The maps through the parameters in place, or through the packed copies of the weights: one call per argument list.
+    private static void WriteAffine(SourceWriter w, string[] inPlace, string[] packed)
     {
         w.Line("if (weights is null)");
         w.Line("{");
-        w.Line("    " + StepKernels + ".Affine(" + inPlace + ");");
+        foreach (string arguments in inPlace)
+        {
+            w.Line("    " + StepKernels + ".Affine(" + arguments + ");");
+        }
+
         w.Line("}");
         w.Line("else");
         w.Line("{");
-        w.Line("    " + StepKernels + ".Affine(" + packed + ");");
+        foreach (string arguments in packed)
+        {
+            w.Line("    " + StepKernels + ".Affine(" + arguments + ");");
+        }
+
         w.Line("}");
     }
 
@@ -183,8 +193,8 @@ internal static class StepEmitter
             string bias = "parameters.Slice(" + layer.Identifier + "Bias, Units)";
             WriteAffine(
                 w,
-                "parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), x, " + bias + ", y",
-                "weights.Matrix(" + Invariant(matrix) + "), x, " + bias + ", y");
+                ["parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), x, " + bias + ", y"],
+                ["weights.Matrix(" + Invariant(matrix) + "), x, " + bias + ", y"]);
             FeedForwardEmitter.WriteActivation(w, layer, "y", "1");
             w.Line("x = y;");
         }
@@ -213,15 +223,17 @@ internal static class StepEmitter
                 {
                     // The cell needs W_hn·h + b_hn apart from the input's share, so the two maps stay apart.
                     w.Line(Span + " recurrent = View(_stepRecurrentScratch, 0, " + Invariant(gateWidth) + ");");
-                    WriteAffine(w, weightIh + ", x, " + biasIh + ", gates", packedIh + ", x, " + biasIh + ", gates");
-                    WriteAffine(w, weightHh + ", h, " + biasHh + ", recurrent", packedHh + ", h, " + biasHh + ", recurrent");
+                    WriteAffine(
+                        w,
+                        [weightIh + ", x, " + biasIh + ", gates", weightHh + ", h, " + biasHh + ", recurrent"],
+                        [packedIh + ", x, " + biasIh + ", gates", packedHh + ", h, " + biasHh + ", recurrent"]);
                 }
                 else
                 {
                     WriteAffine(
                         w,
-                        weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates",
-                        packedIh + ", x, " + biasIh + ", " + packedHh + ", h, " + biasHh + ", gates");
+                        [weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates"],
+                        [packedIh + ", x, " + biasIh + ", " + packedHh + ", h, " + biasHh + ", gates"]);
                 }
 
                 switch (layer.Cell)

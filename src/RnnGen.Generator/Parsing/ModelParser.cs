@@ -149,7 +149,7 @@ internal static class ModelParser
     private static readonly HashSet<string> ReservedNames =
     [
         "InputSize", "VocabularySize", "OutputSize", "ReturnsSequences", "StateSize", "ParameterCount", "MaxBatch", "MaxSteps",
-        "Parameters", "Forward", "Backward", "Predict", "Step", "State", "ResetParameters", "SeedDropout", "View",
+        "Parameters", "Forward", "Backward", "Predict", "Step", "State", "CreateStepWeights", "ResetParameters", "SeedDropout", "View",
     ];
 
     private static bool CheckType(INamedTypeSymbol type, LocationInfo? location, List<DiagnosticInfo> diagnostics, out List<ContainingType> containingTypes) =>

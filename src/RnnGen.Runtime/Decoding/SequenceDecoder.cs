@@ -34,14 +34,15 @@ public sealed class SequenceDecoder<TDecoder, TState>
     /// <param name="startToken">The first input.</param>
     /// <param name="endToken">Ends the sequence; not written.</param>
     /// <param name="output">Receives the tokens; its length is the maximum length.</param>
+    /// <param name="weights">The decoder's weights packed by its <c>CreateStepWeights</c> (faster steps), or null for its parameters in place.</param>
     /// <returns>The number of tokens written.</returns>
-    public int Greedy(ref TState state, int startToken, int endToken, Span<int> output)
+    public int Greedy(ref TState state, int startToken, int endToken, Span<int> output, StepWeights? weights = null)
     {
         CheckTokens(startToken, endToken);
         int token = startToken;
         for (int t = 0; t < output.Length; t++)
         {
-            _decoder.Step(token, ref state, _logits);
+            _decoder.Step(token, ref state, _logits, weights);
             token = LogitMath.ArgMax(_logits);
             if (token == endToken)
             {
@@ -67,8 +68,9 @@ public sealed class SequenceDecoder<TDecoder, TState>
     /// <param name="output">Receives the best sequence; its length is the maximum length.</param>
     /// <param name="width">Hypotheses kept per step, at least 1.</param>
     /// <param name="lengthPenalty">Exponent α of the length normalisation, at least 0.</param>
+    /// <param name="weights">The decoder's weights packed by its <c>CreateStepWeights</c> (faster steps), or null for its parameters in place.</param>
     /// <returns>The number of tokens written.</returns>
-    public int BeamSearch(in TState start, int startToken, int endToken, Span<int> output, int width, double lengthPenalty = 1.0)
+    public int BeamSearch(in TState start, int startToken, int endToken, Span<int> output, int width, double lengthPenalty = 1.0, StepWeights? weights = null)
     {
         CheckTokens(startToken, endToken);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
@@ -98,7 +100,7 @@ public sealed class SequenceDecoder<TDecoder, TState>
             for (int beam = 0; beam < live; beam++)
             {
                 b.Stepped[beam] = b.States[beam];
-                _decoder.Step(b.Last[beam], ref b.Stepped[beam], _logits);
+                _decoder.Step(b.Last[beam], ref b.Stepped[beam], _logits, weights);
                 double logSumExp = LogitMath.LogSumExp(_logits);
                 for (int token = 0; token < vocabulary; token++)
                 {

@@ -23,16 +23,16 @@ public sealed class PackedStepMatrix
     private readonly float[] _slots;
     private readonly int _start;
 
-    private PackedStepMatrix(int rows, int columns, StepPrecision precision, int lanes)
+    private PackedStepMatrix(int rows, int columns, StepPrecision precision, int lanes, int blocks, int chunks)
     {
         Rows = rows;
         Columns = columns;
         Precision = precision;
         Lanes = lanes;
         ChunkColumns = ColumnsPerChunk(precision, lanes);
-        Chunks = (columns + ChunkColumns - 1) / ChunkColumns;
-        Blocks = (rows + BlockRows - 1) / BlockRows;
-        _slots = AlignedFloats.Allocate(Blocks * Chunks * BlockRows * lanes, out _start);
+        Chunks = chunks;
+        Blocks = blocks;
+        _slots = AlignedFloats.Allocate(blocks * chunks * BlockRows * lanes, out _start);
     }
 
     /// <summary>Rows of the matrix: outputs of the map.</summary>
@@ -90,14 +90,21 @@ public sealed class PackedStepMatrix
             throw new ArgumentException($"weight must have {(long)rows * columns} elements ({rows} rows × {columns} columns), but has {weight.Length}.", nameof(weight));
         }
 
+        if (lanes is not (4 or 8 or 16))
+        {
+            throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "The kernels have vectors of 4, 8 or 16 floats.");
+        }
+
         int chunkColumns = ColumnsPerChunk(precision, lanes);
-        long slotCount = (long)((rows + BlockRows - 1) / BlockRows) * BlockRows * ((columns + chunkColumns - 1) / chunkColumns) * lanes;
-        if (slotCount > Array.MaxLength - AlignedFloats.Alignment)
+        int blocks = (int)(((long)rows + BlockRows - 1) / BlockRows);
+        int chunks = (int)(((long)columns + chunkColumns - 1) / chunkColumns);
+        long slotCount = (long)blocks * chunks * BlockRows * lanes;
+        if (slotCount > Array.MaxLength)
         {
             throw new ArgumentException($"A packed matrix of {rows} × {columns} needs {slotCount} floats, more than one .NET array holds.", nameof(weight));
         }
 
-        var packed = new PackedStepMatrix(rows, columns, precision, lanes);
+        var packed = new PackedStepMatrix(rows, columns, precision, lanes, blocks, chunks);
         Span<float> slots = packed._slots.AsSpan(packed._start);
         Span<uint> bits = MemoryMarshal.Cast<float, uint>(slots);
         int slot = 0;

@@ -13,4 +13,11 @@ public interface ITokenStepModel<TState> : ITokenInputModel
     /// <summary>Advances one sequence by <paramref name="token"/>, updating <paramref name="state"/>, and writes [OutputSize] into <paramref name="output"/>.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "Step is the generated models' public member; only Visual Basic reserves the word.")]
     void Step(int token, ref TState state, Span<float> output);
+
+    /// <summary>
+    /// <see cref="Step(int, ref TState, Span{float})"/> with the weights of <paramref name="weights"/>, a copy made by the
+    /// model's <c>CreateStepWeights</c>, or with its parameters in place if it is null.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "Step is the generated models' public member; only Visual Basic reserves the word.")]
+    void Step(int token, ref TState state, Span<float> output, StepWeights? weights);
 }

@@ -8,7 +8,9 @@ namespace RnnGen;
 /// A frozen copy of one generated model's parameters for its <c>Step</c>, made by the model's
 /// <c>CreateStepWeights(precision)</c>: every weight matrix a step multiplies by, packed in the order the step's kernel
 /// streams it and held in <see cref="Precision"/>, beside a float32 copy of all parameters (Step reads biases and
-/// embeddings from it): 1.5 (bfloat16) to 2 (float32) times the memory of the parameters. A step is
+/// embeddings from it): about 1.5 (bfloat16) to 2 (float32) times the memory of the parameters, more for small
+/// matrices, which are padded to whole blocks of eight rows and whole vectors of columns. Step with the copy reads
+/// nothing from the model's own <c>Parameters</c>. A step is
 /// bound by reading its weights once from cache, so packing them (one sequential read per eight outputs) and halving
 /// their bytes (<see cref="StepPrecision.BFloat16"/>) is what makes it faster. Changes to the model's
 /// <c>Parameters</c> after the copy (training, loading weights) do not reach it: create it again then. It can be shared
@@ -62,6 +64,11 @@ public sealed class StepWeights
     public static StepWeights Create(Type modelType, ReadOnlySpan<float> parameters, StepPrecision precision, ReadOnlySpan<(int Offset, int Rows, int Columns)> matrices)
     {
         ArgumentNullException.ThrowIfNull(modelType);
+        if (precision is not (StepPrecision.Float32 or StepPrecision.BFloat16))
+        {
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, "The precision must be Float32 or BFloat16.");
+        }
+
         var packed = new PackedStepMatrix[matrices.Length];
         for (int i = 0; i < matrices.Length; i++)
         {

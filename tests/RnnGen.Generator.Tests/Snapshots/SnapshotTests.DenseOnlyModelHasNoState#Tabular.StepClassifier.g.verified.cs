@@ -288,7 +288,9 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
-    /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null.
+    /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null; with a copy,
+    /// nothing is read from this instance's Parameters. Allocates nothing; one model instance must not run Step on two threads
+    /// at once (one copy may serve many instances).
     /// </summary>
     public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
     {

@@ -553,7 +553,9 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
-    /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null.
+    /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null; with a copy,
+    /// nothing is read from this instance's Parameters. Allocates nothing; one model instance must not run Step on two threads
+    /// at once (one copy may serve many instances).
     /// </summary>
     public void Step(int token, ref State state, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
     {
@@ -584,17 +586,11 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             if (weights is null)
             {
                 global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightIhL0, 768), x, parameters.Slice(GruBiasIhL0, 96), gates);
-            }
-            else
-            {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(GruBiasIhL0, 96), gates);
-            }
-            if (weights is null)
-            {
                 global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightHhL0, 3072), h, parameters.Slice(GruBiasHhL0, 96), recurrent);
             }
             else
             {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(GruBiasIhL0, 96), gates);
                 global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, parameters.Slice(GruBiasHhL0, 96), recurrent);
             }
             GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 32));

@@ -174,29 +174,33 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
     /// <summary>
     /// Greedy decoding: encodes <paramref name="source"/>, feeds <paramref name="startToken"/>, then each most likely token back in,
     /// until the decoder predicts <paramref name="endToken"/> or <paramref name="output"/> is full. Writes the tokens without start
-    /// and end and returns how many. Allocates nothing.
+    /// and end and returns how many. Allocates nothing. <paramref name="decoderWeights"/>: the decoder's weights packed by
+    /// <c>Decoder.CreateStepWeights</c> for faster steps, or null to read its parameters in place.
     /// </summary>
-    public int Translate(global::System.ReadOnlySpan<int> source, int startToken, int endToken, global::System.Span<int> output)
+    public int Translate(global::System.ReadOnlySpan<int> source, int startToken, int endToken, global::System.Span<int> output, global::RnnGen.StepWeights? decoderWeights = null)
     {
         global::Translation.TargetWriter.State state = default;
         Encode(source, ref state);
-        return _decoding.Greedy(ref state, startToken, endToken, output);
+        return _decoding.Greedy(ref state, startToken, endToken, output, decoderWeights);
     }
 
     /// <summary>
     /// Beam-search decoding with <paramref name="width"/> hypotheses and length normalisation score / length^<paramref name="lengthPenalty"/>
     /// (see <see cref="global::RnnGen.Decoding.SequenceDecoder{TDecoder, TState}.BeamSearch"/>); width 1 is greedy decoding.
     /// Writes the best sequence without start and end tokens and returns its length. Allocates nothing once a search of this
-    /// width and output length has run.
+    /// width and output length has run. <paramref name="decoderWeights"/>: as for Translate.
     /// </summary>
-    public int BeamSearch(global::System.ReadOnlySpan<int> source, int startToken, int endToken, global::System.Span<int> output, int width, double lengthPenalty = 1.0)
+    public int BeamSearch(global::System.ReadOnlySpan<int> source, int startToken, int endToken, global::System.Span<int> output, int width, double lengthPenalty = 1.0, global::RnnGen.StepWeights? decoderWeights = null)
     {
         global::Translation.TargetWriter.State state = default;
         Encode(source, ref state);
-        return _decoding.BeamSearch(in state, startToken, endToken, output, width, lengthPenalty);
+        return _decoding.BeamSearch(in state, startToken, endToken, output, width, lengthPenalty, decoderWeights);
     }
 
     int global::RnnGen.IEncoderDecoderModel.SourceVocabularySize => SourceVocabularySize;
 
     int global::RnnGen.IEncoderDecoderModel.TargetVocabularySize => TargetVocabularySize;
+
+    int global::RnnGen.IEncoderDecoderModel.Translate(global::System.ReadOnlySpan<int> source, int startToken, int endToken, global::System.Span<int> output) =>
+        Translate(source, startToken, endToken, output);
 }

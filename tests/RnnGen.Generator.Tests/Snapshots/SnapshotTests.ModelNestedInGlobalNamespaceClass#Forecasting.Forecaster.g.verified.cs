@@ -510,7 +510,9 @@ partial class Forecasting
 
         /// <summary>
         /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
-        /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null.
+        /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null; with a copy,
+        /// nothing is read from this instance's Parameters. Allocates nothing; one model instance must not run Step on two threads
+        /// at once (one copy may serve many instances).
         /// </summary>
         public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
         {
@@ -534,17 +536,11 @@ partial class Forecasting
                 if (weights is null)
                 {
                     global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightIhL0, 96), x, parameters.Slice(GruBiasIhL0, 24), gates);
-                }
-                else
-                {
-                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(GruBiasIhL0, 24), gates);
-                }
-                if (weights is null)
-                {
                     global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(GruWeightHhL0, 192), h, parameters.Slice(GruBiasHhL0, 24), recurrent);
                 }
                 else
                 {
+                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(GruBiasIhL0, 24), gates);
                     global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, parameters.Slice(GruBiasHhL0, 24), recurrent);
                 }
                 GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 8));

@@ -720,7 +720,9 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
-    /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null.
+    /// for this kernel (and in bfloat16 if made so), or with <see cref="Parameters"/> as they are now if it is null; with a copy,
+    /// nothing is read from this instance's Parameters. Allocates nothing; one model instance must not run Step on two threads
+    /// at once (one copy may serve many instances).
     /// </summary>
     public void Step(global::System.ReadOnlySpan<float> input, ref State state, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
     {
@@ -761,17 +763,11 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             if (weights is null)
             {
                 global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DecoderWeightIhL0, 1152), x, parameters.Slice(DecoderBiasIhL0, 48), gates);
-            }
-            else
-            {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(DecoderBiasIhL0, 48), gates);
-            }
-            if (weights is null)
-            {
                 global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(DecoderWeightHhL0, 768), h, parameters.Slice(DecoderBiasHhL0, 48), recurrent);
             }
             else
             {
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(DecoderBiasIhL0, 48), gates);
                 global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(3), h, parameters.Slice(DecoderBiasHhL0, 48), recurrent);
             }
             DecoderCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 16));

@@ -59,3 +59,11 @@ public partial class DenseFrontLstm;
 [Lstm(128)]
 [Dense(10)]
 public partial class RowClassifier;
+
+/// <summary>Every kind of matrix Step multiplies by, in one model: two Dense layers, a stacked GRU, an LSTM.</summary>
+[RnnModel(InputSize = 5)]
+[Dense(7, Activation = Activation.Tanh)]
+[Gru(6, Layers = 2)]
+[Lstm(9)]
+[Dense(4)]
+public partial class MixedLayers;

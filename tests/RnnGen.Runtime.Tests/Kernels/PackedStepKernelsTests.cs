@@ -15,9 +15,9 @@ public class PackedStepKernelsTests
 
     private static readonly int[] Lanes = [4, 8, 16];
 
-    private static readonly int[] InputLengths = [1, 3, 4, 5, 8, 9, 16, 17, 28, 31, 32, 33, 67];
+    private static readonly int[] InputLengths = [0, 1, 3, 4, 5, 8, 9, 16, 17, 28, 31, 32, 33, 67];
 
-    private static readonly int[] OutputCounts = [1, 3, 7, 8, 9, 16, 17, 130];
+    private static readonly int[] OutputCounts = [0, 1, 3, 7, 8, 9, 16, 17, 130];
 
     private static readonly StepPrecision[] Precisions = [StepPrecision.Float32, StepPrecision.BFloat16];
 
@@ -76,7 +76,7 @@ public class PackedStepKernelsTests
             {
                 foreach (int inner in InputLengths)
                 {
-                    foreach (int otherInner in (int[])[1, 9, 32, 33])
+                    foreach (int otherInner in (int[])[0, 1, 9, 32, 33])
                     {
                         foreach (int outputs in OutputCounts)
                         {
@@ -128,9 +128,44 @@ public class PackedStepKernelsTests
     }
 
     [Fact]
+    public void Nothing_past_the_inputs_is_read_and_no_stale_padding_is_used()
+    {
+        // The inputs are slices of arrays that go on with NaN, and each call follows one whose inputs were all NaN, so
+        // that reading past an input or using last call's padding turns an output into NaN.
+        var random = new Random(35);
+        foreach (int lanes in Lanes)
+        {
+            foreach (StepPrecision precision in Precisions)
+            {
+                foreach (int inner in (int[])[1, 3, 9, 17, 28, 33, 40])
+                {
+                    const int Outputs = 13, OtherInner = 20;
+                    float[] w = Values(Outputs * inner, random), u = Values(Outputs * OtherInner, random), b = Values(Outputs, random);
+                    PackedStepMatrix packedW = PackedStepMatrix.Pack(w, Outputs, inner, precision, lanes);
+                    PackedStepMatrix packedU = PackedStepMatrix.Pack(u, Outputs, OtherInner, precision, lanes);
+                    float[] x = NaNs(inner + 64), h = NaNs(OtherInner + 64), y = NaNs(Outputs);
+                    StepKernels.Affine(packedW, x.AsSpan(0, inner), b, packedU, h.AsSpan(0, OtherInner), b, y);
+                    Values(inner, random).CopyTo(x, 0);
+                    Values(OtherInner, random).CopyTo(h, 0);
+
+                    StepKernels.Affine(packedW, x.AsSpan(0, inner), b, packedU, h.AsSpan(0, OtherInner), b, y);
+
+                    float[] heldW = Held(w, precision), heldU = Held(u, precision);
+                    for (int o = 0; o < Outputs; o++)
+                    {
+                        var (first, firstScale) = Reference(heldW, x, o, inner);
+                        var (second, secondScale) = Reference(heldU, h, o, OtherInner);
+                        AssertClose(y[o], first + second + (2.0 * b[o]), firstScale + secondScale + (2 * Math.Abs(b[o])), $"{precision}, {lanes} lanes, inner {inner}, output {o}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Infinity_in_a_weight_gives_infinity_not_NaN()
     {
-        // The padding of the last chunk must meet zeros in the input, never 0 · ∞ or a stale value.
+        // The padding of the last chunk must meet zeros in the input, never 0 · ∞.
         foreach (int lanes in Lanes)
         {
             foreach (StepPrecision precision in Precisions)
@@ -176,13 +211,14 @@ public class PackedStepKernelsTests
     }
 
     [Fact]
-    public void Pack_rejects_a_weight_of_the_wrong_length_and_an_unknown_precision()
+    public void Pack_rejects_a_weight_of_the_wrong_length_an_unknown_precision_and_a_width_without_kernel()
     {
         ArgumentException length = Assert.Throws<ArgumentException>(() => PackedStepMatrix.Pack(new float[11], 4, 3, StepPrecision.Float32));
         Assert.Equal("weight", length.ParamName);
         Assert.StartsWith("weight must have 12 elements (4 rows × 3 columns), but has 11.", length.Message, StringComparison.Ordinal);
         Assert.Equal("precision", Assert.Throws<ArgumentOutOfRangeException>(() => PackedStepMatrix.Pack(new float[12], 4, 3, (StepPrecision)7)).ParamName);
         Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => PackedStepMatrix.Pack([], -1, 3, StepPrecision.Float32)).ParamName);
+        Assert.Equal("lanes", Assert.Throws<ArgumentOutOfRangeException>(() => PackedStepMatrix.Pack(new float[12], 4, 3, StepPrecision.Float32, lanes: 32)).ParamName);
     }
 
     [Fact]
