@@ -1,5 +1,6 @@
 using System;
 using RnnGen.Kernels;
+using static RnnGen.Runtime.Tests.Kernels.StepReference;
 
 namespace RnnGen.Runtime.Tests.Kernels;
 
@@ -11,8 +12,6 @@ namespace RnnGen.Runtime.Tests.Kernels;
 /// </summary>
 public class PackedStepKernelsTests
 {
-    private const double RelativeTolerance = 1e-5;
-
     private static readonly int[] Lanes = [4, 8, 16];
 
     private static readonly int[] InputLengths = [0, 1, 3, 4, 5, 8, 9, 16, 17, 28, 31, 32, 33, 67];
@@ -57,7 +56,7 @@ public class PackedStepKernelsTests
                         float[] held = Held(w, precision);
                         for (int o = 0; o < outputs; o++)
                         {
-                            var (expected, scale) = Reference(held, x, o, inner);
+                            var (expected, scale) = Dot(held, x, o, inner);
                             AssertClose(y[o], expected + b[o], scale + Math.Abs(b[o]), $"{precision}, {lanes} lanes, inner {inner}, outputs {outputs}, output {o}");
                         }
                     }
@@ -91,8 +90,8 @@ public class PackedStepKernelsTests
                             float[] heldW = Held(w, precision), heldU = Held(u, precision);
                             for (int o = 0; o < outputs; o++)
                             {
-                                var (first, firstScale) = Reference(heldW, x, o, inner);
-                                var (second, secondScale) = Reference(heldU, h, o, otherInner);
+                                var (first, firstScale) = Dot(heldW, x, o, inner);
+                                var (second, secondScale) = Dot(heldU, h, o, otherInner);
                                 AssertClose(
                                     y[o], first + b[o] + second + c[o], firstScale + secondScale + Math.Abs(b[o]) + Math.Abs(c[o]),
                                     $"{precision}, {lanes} lanes, inner {inner} + {otherInner}, outputs {outputs}, output {o}");
@@ -118,7 +117,7 @@ public class PackedStepKernelsTests
         double largest = 0;
         for (int o = 0; o < Outputs; o++)
         {
-            var (_, scale) = Reference(w, x, o, Inner);
+            var (_, scale) = Dot(w, x, o, Inner);
             double bound = (Math.Pow(2, -9) + 1e-5) * scale;
             Assert.True(Math.Abs(half[o] - single[o]) <= bound, $"output {o}: {half[o]} vs {single[o]}, bound {bound:E2}");
             largest = Math.Max(largest, Math.Abs(half[o] - single[o]));
@@ -153,8 +152,8 @@ public class PackedStepKernelsTests
                     float[] heldW = Held(w, precision), heldU = Held(u, precision);
                     for (int o = 0; o < Outputs; o++)
                     {
-                        var (first, firstScale) = Reference(heldW, x, o, inner);
-                        var (second, secondScale) = Reference(heldU, h, o, OtherInner);
+                        var (first, firstScale) = Dot(heldW, x, o, inner);
+                        var (second, secondScale) = Dot(heldU, h, o, OtherInner);
                         AssertClose(y[o], first + second + (2.0 * b[o]), firstScale + secondScale + (2 * Math.Abs(b[o])), $"{precision}, {lanes} lanes, inner {inner}, output {o}");
                     }
                 }
@@ -254,46 +253,4 @@ public class PackedStepKernelsTests
     // The weights as the packed matrix holds them: bfloat16's are float32 with the lower half cleared after rounding.
     private static float[] Held(float[] w, StepPrecision precision) =>
         precision == StepPrecision.Float32 ? w : Array.ConvertAll(w, v => BitConverter.UInt32BitsToSingle((uint)PackedStepMatrix.BFloat16Bits(v) << 16));
-
-    private static (double Sum, double Scale) Reference(float[] w, float[] x, int o, int inner)
-    {
-        double sum = 0, scale = 0;
-        for (int k = 0; k < inner; k++)
-        {
-            double term = (double)w[(o * inner) + k] * x[k];
-            sum += term;
-            scale += Math.Abs(term);
-        }
-
-        return (sum, scale);
-    }
-
-    private static float[] Values(int count, Random random)
-    {
-        var values = new float[count];
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        return values;
-    }
-
-    private static float[] Filled(int count, float value)
-    {
-        var values = new float[count];
-        Array.Fill(values, value);
-        return values;
-    }
-
-    private static float[] NaNs(int count) => Filled(count, float.NaN);
-
-    private static void AssertClose(float actual, double expected, double scale, string context)
-    {
-        double tolerance = RelativeTolerance * scale;
-        if (!(Math.Abs(actual - expected) <= tolerance))
-        {
-            Assert.Fail($"{context}: expected {expected:R} ± {tolerance:E2}, got {actual:R}.");
-        }
-    }
 }

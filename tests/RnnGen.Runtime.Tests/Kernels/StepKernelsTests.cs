@@ -1,5 +1,6 @@
 using System;
 using RnnGen.Kernels;
+using static RnnGen.Runtime.Tests.Kernels.StepReference;
 
 namespace RnnGen.Runtime.Tests.Kernels;
 
@@ -10,8 +11,6 @@ namespace RnnGen.Runtime.Tests.Kernels;
 /// </summary>
 public class StepKernelsTests
 {
-    private const double RelativeTolerance = 1e-5;
-
     private static readonly int[] InputLengths = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 28, 31, 32, 33, 67];
 
     private static readonly int[] OutputCounts = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17, 33, 130];
@@ -31,7 +30,7 @@ public class StepKernelsTests
 
                 for (int o = 0; o < outputs; o++)
                 {
-                    var (expected, scale) = Reference(w, x, o, inner);
+                    var (expected, scale) = Dot(w, x, o, inner);
                     AssertClose(y[o], expected + b[o], scale + Math.Abs(b[o]), $"inner {inner}, outputs {outputs}, output {o}");
                 }
             }
@@ -56,8 +55,8 @@ public class StepKernelsTests
 
                     for (int o = 0; o < outputs; o++)
                     {
-                        var (first, firstScale) = Reference(w, x, o, inner);
-                        var (second, secondScale) = Reference(u, h, o, otherInner);
+                        var (first, firstScale) = Dot(w, x, o, inner);
+                        var (second, secondScale) = Dot(u, h, o, otherInner);
                         AssertClose(
                             y[o], first + b[o] + second + c[o], firstScale + secondScale + Math.Abs(b[o]) + Math.Abs(c[o]),
                             $"inner {inner} + {otherInner}, outputs {outputs}, output {o}");
@@ -159,47 +158,5 @@ public class StepKernelsTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         CallAll();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-    }
-
-    private static (double Sum, double Scale) Reference(float[] w, float[] x, int o, int inner)
-    {
-        double sum = 0, scale = 0;
-        for (int k = 0; k < inner; k++)
-        {
-            double term = (double)w[(o * inner) + k] * x[k];
-            sum += term;
-            scale += Math.Abs(term);
-        }
-
-        return (sum, scale);
-    }
-
-    private static float[] Values(int count, Random random)
-    {
-        var values = new float[count];
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        return values;
-    }
-
-    private static float[] Filled(int count, float value)
-    {
-        var values = new float[count];
-        Array.Fill(values, value);
-        return values;
-    }
-
-    private static float[] NaNs(int count) => Filled(count, float.NaN);
-
-    private static void AssertClose(float actual, double expected, double scale, string context)
-    {
-        double tolerance = RelativeTolerance * scale;
-        if (!(Math.Abs(actual - expected) <= tolerance))
-        {
-            Assert.Fail($"{context}: expected {expected:R} ± {tolerance:E2}, got {actual:R}.");
-        }
     }
 }
