@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 
 namespace RnnGen.Kernels;
 
-/// <summary>The maps of one streaming step with weights packed by <see cref="PackedStepMatrix"/> (see <see cref="StepWeights"/>).</summary>
+// The maps of one streaming step with weights packed by PackedStepMatrix (see StepWeights).
 public static partial class StepKernels
 {
     /// <summary>output[o] = Σ_k weight[o, k] · input[k] + bias[o], the weights read from their packed copy.</summary>

@@ -12,7 +12,8 @@ namespace RnnGen.Kernels;
 /// input and recurrent) output = W·x + b, and an LSTM's or a plain RNN's gates = W_ih·x + b_ih + W_hh·h + b_hh in one
 /// pass. There each block of eight outputs streams its rows of both weights into the same eight accumulators and
 /// reduces them once, and the biases are added as the block is stored: half the horizontal sums of two separate
-/// products, and no pass over the gates to copy or add a bias. Weights are PyTorch layout [outputs, inner], contiguous.
+/// products, and no pass over the gates to copy or add a bias. Weights are PyTorch layout [outputs, inner], contiguous,
+/// or packed by <see cref="PackedStepMatrix"/> for the overloads that take one (a model's <see cref="StepWeights"/>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class StepKernels
