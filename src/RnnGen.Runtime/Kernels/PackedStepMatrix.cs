@@ -8,31 +8,31 @@ namespace RnnGen.Kernels;
 
 /// <summary>
 /// A weight matrix [Rows, Columns] copied into the order <see cref="StepKernels"/>' packed maps stream it: rows in
-/// blocks of eight, and for each block the columns in chunks of one vector, the eight rows of a chunk side by side.
-/// One block is then one sequential read, which the hardware prefetcher follows, instead of eight rows far apart.
-/// Rows and columns are padded with zeros to whole blocks and chunks. In <see cref="StepPrecision.BFloat16"/> each
-/// 32-bit slot holds two bfloat16 values, column j of a chunk in its low half and column j + lanes in its high half,
-/// so that a shift and a mask widen them to two float vectors in column order.
+/// panels of eight vectors (64 rows with 8-float vectors), and each panel column after column, the panel's rows of one
+/// column side by side. The map keeps a panel's outputs in eight accumulators and adds each input times its column,
+/// so a panel is one sequential read and its outputs need no horizontal sums. Rows are padded with zeros to whole
+/// panels. In <see cref="StepPrecision.BFloat16"/> each 32-bit slot holds two bfloat16 values, column 2j in its low
+/// half and column 2j + 1 in its high half (zero past the last column), so that a shift and a mask widen a vector
+/// of slots to two columns of floats.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PackedStepMatrix
 {
-    /// <summary>Rows per block: one accumulator each in the kernel.</summary>
-    internal const int BlockRows = 8;
+    /// <summary>Vectors per panel: one accumulator each in the kernel.</summary>
+    internal const int PanelVectors = 8;
 
     private readonly float[] _slots;
     private readonly int _start;
 
-    private PackedStepMatrix(int rows, int columns, StepPrecision precision, int lanes, int blocks, int chunks)
+    private PackedStepMatrix(int rows, int columns, StepPrecision precision, int lanes, int panels, int slotColumns)
     {
         Rows = rows;
         Columns = columns;
         Precision = precision;
         Lanes = lanes;
-        ChunkColumns = ColumnsPerChunk(precision, lanes);
-        Chunks = chunks;
-        Blocks = blocks;
-        _slots = AlignedFloats.Allocate(blocks * chunks * BlockRows * lanes, out _start);
+        Panels = panels;
+        SlotColumns = slotColumns;
+        _slots = AlignedFloats.Allocate(panels * slotColumns * PanelVectors * lanes, out _start);
     }
 
     /// <summary>Rows of the matrix: outputs of the map.</summary>
@@ -45,23 +45,22 @@ public sealed class PackedStepMatrix
     public StepPrecision Precision { get; }
 
     /// <summary>Bytes one use of the matrix reads, padding included.</summary>
-    public long Bytes => (long)Blocks * Chunks * BlockRows * Lanes * sizeof(float);
+    public long Bytes => (long)Panels * SlotColumns * PanelVectors * Lanes * sizeof(float);
 
     /// <summary>float lanes of the vectors the layout was made for.</summary>
     internal int Lanes { get; }
 
-    /// <summary>Columns one chunk of a row covers: a vector's lanes, twice that in bfloat16.</summary>
-    internal int ChunkColumns { get; }
+    /// <summary>Rows per panel.</summary>
+    internal int PanelRows => PanelVectors * Lanes;
 
-    internal int Chunks { get; }
+    internal int Panels { get; }
 
-    internal int Blocks { get; }
+    /// <summary>Slots per row of a panel: the columns, or in bfloat16 the pairs of columns.</summary>
+    internal int SlotColumns { get; }
 
-    private static int ColumnsPerChunk(StepPrecision precision, int lanes) => precision == StepPrecision.BFloat16 ? 2 * lanes : lanes;
-
-    /// <summary>The first slot of block <paramref name="block"/>.</summary>
-    internal ref float Block(int block) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), _start + (block * Chunks * BlockRows * Lanes));
+    /// <summary>The first slot of panel <paramref name="panel"/>.</summary>
+    internal ref float Panel(int panel) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), _start + (panel * SlotColumns * PanelRows));
 
     /// <summary>The widest vector of this machine: the lanes <see cref="Pack(ReadOnlySpan{float}, int, int, StepPrecision)"/> packs for.</summary>
     internal static int MachineLanes =>
@@ -95,38 +94,34 @@ public sealed class PackedStepMatrix
             throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "The kernels have vectors of 4, 8 or 16 floats.");
         }
 
-        int chunkColumns = ColumnsPerChunk(precision, lanes);
-        int blocks = (int)(((long)rows + BlockRows - 1) / BlockRows);
-        int chunks = (int)(((long)columns + chunkColumns - 1) / chunkColumns);
-        long slotCount = (long)blocks * chunks * BlockRows * lanes;
+        int panelRows = PanelVectors * lanes;
+        int panels = (int)(((long)rows + panelRows - 1) / panelRows);
+        int slotColumns = precision == StepPrecision.BFloat16 ? (int)(((long)columns + 1) / 2) : columns;
+        long slotCount = (long)panels * slotColumns * panelRows;
         if (slotCount > Array.MaxLength)
         {
             throw new ArgumentException($"A packed matrix of {rows} × {columns} needs {slotCount} floats, more than one .NET array holds.", nameof(weight));
         }
 
-        var packed = new PackedStepMatrix(rows, columns, precision, lanes, blocks, chunks);
+        var packed = new PackedStepMatrix(rows, columns, precision, lanes, panels, slotColumns);
         Span<float> slots = packed._slots.AsSpan(packed._start);
         Span<uint> bits = MemoryMarshal.Cast<float, uint>(slots);
         int slot = 0;
-        for (int block = 0; block < packed.Blocks; block++)
+        for (int panel = 0; panel < panels; panel++)
         {
-            for (int chunk = 0; chunk < packed.Chunks; chunk++)
+            for (int column = 0; column < slotColumns; column++)
             {
-                for (int r = 0; r < BlockRows; r++)
+                for (int r = 0; r < panelRows; r++, slot++)
                 {
-                    int row = (block * BlockRows) + r;
-                    for (int lane = 0; lane < lanes; lane++, slot++)
+                    int row = (panel * panelRows) + r;
+                    if (precision == StepPrecision.Float32)
                     {
-                        int column = (chunk * packed.ChunkColumns) + lane;
-                        if (precision == StepPrecision.Float32)
-                        {
-                            slots[slot] = At(weight, rows, columns, row, column);
-                        }
-                        else
-                        {
-                            bits[slot] = BFloat16Bits(At(weight, rows, columns, row, column))
-                                | ((uint)BFloat16Bits(At(weight, rows, columns, row, column + lanes)) << 16);
-                        }
+                        slots[slot] = At(weight, rows, columns, row, column);
+                    }
+                    else
+                    {
+                        bits[slot] = BFloat16Bits(At(weight, rows, columns, row, 2 * column))
+                            | ((uint)BFloat16Bits(At(weight, rows, columns, row, (2 * column) + 1)) << 16);
                     }
                 }
             }
@@ -151,7 +146,7 @@ public sealed class PackedStepMatrix
         return (ushort)((bits + roundingBias) >> 16);
     }
 
-    // Zero outside the matrix: the padding of the last block and chunk.
+    // Zero outside the matrix: the padding of the last panel, and the high half of an odd last pair.
     private static float At(ReadOnlySpan<float> weight, int rows, int columns, int row, int column) =>
         row < rows && column < columns ? weight[(row * columns) + column] : 0f;
 }

@@ -110,15 +110,12 @@ file readonly struct BFloat16Pairs : IPackedFormat
 }
 
 /// <summary>
-/// The loops of the packed maps. Each block of eight outputs keeps eight accumulators, streams its chunks of both
-/// matrices (one sequential read each), and reduces once; a bfloat16 slot vector widens to the weights of two input
-/// vectors. The last chunk of an input is read from a zero-padded copy, where the packed zeros meet zeros.
+/// The loops of the packed maps. Each panel of outputs (eight vectors) keeps eight accumulators and adds, input by
+/// input, the input's value times the panel's column of weights: one sequential read per panel, and no horizontal
+/// sums. In bfloat16 a vector of slots widens to two columns, taken with two consecutive inputs.
 /// </summary>
 file static class PackedStepLoops
 {
-    /// <summary>Floats of the widest chunk: sixteen lanes of bfloat16 pairs.</summary>
-    private const int MaxChunkColumns = 32;
-
     public static void Run(in PackedOperands p)
     {
         bool pairs = p.W.Precision == StepPrecision.BFloat16;
@@ -133,134 +130,125 @@ file static class PackedStepLoops
         }
     }
 
-    [SkipLocalsInit]
     private static void Affine<TSimd, TVec, TFormat>(in PackedOperands p)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TFormat : struct, IPackedFormat
     {
-        // Chunks of each input read in place, and the last one from its zero-padded copy if the input ends inside it.
-        int chunkColumns = p.W.ChunkColumns;
-        int chunksX = p.W.Chunks;
-        int chunksH = p.HasOther ? p.U.Chunks : 0;
-        int fullX = chunksX * chunkColumns == p.X.Length ? chunksX : chunksX - 1;
-        int fullH = chunksH * chunkColumns == p.H.Length ? chunksH : chunksH - 1;
-        Span<float> tails = stackalloc float[2 * MaxChunkColumns];
-        if (fullX < chunksX)
-        {
-            tails[..chunkColumns].Clear();
-            p.X[(fullX * chunkColumns)..].CopyTo(tails);
-        }
-
-        if (fullH < chunksH)
-        {
-            tails.Slice(MaxChunkColumns, chunkColumns).Clear();
-            p.H[(fullH * chunkColumns)..].CopyTo(tails[MaxChunkColumns..]);
-        }
-
         nuint lanes = (nuint)TSimd.Count;
-        nuint chunkSlots = PackedStepMatrix.BlockRows * lanes;
-        ref float firstW = ref p.W.Block(0);
-        ref float firstU = ref p.U.Block(0);
+        nuint panelRows = PackedStepMatrix.PanelVectors * lanes;
         int outputs = p.Y.Length;
-        for (int block = 0; block < p.W.Blocks; block++)
+        for (int panel = 0; panel < p.W.Panels; panel++)
         {
             TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
             TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
 
-            // The first input, then the second (none with one input: no chunks).
-            ref float slots = ref Unsafe.Add(ref firstW, (nuint)block * (nuint)chunksX * chunkSlots);
+            // The first input, then the second (none with one input).
+            ref float slots = ref p.W.Panel(panel);
             ref float x = ref MemoryMarshal.GetReference(p.X);
-            ref float tail = ref MemoryMarshal.GetReference(tails);
-            int full = fullX;
-            int chunks = chunksX;
+            int n = p.X.Length;
             for (int input = 0; input < 2; input++)
             {
-                for (int chunk = 0; chunk < chunks; chunk++)
+                int k = 0;
+                if (TFormat.IsBFloat16)
                 {
-                    ref float v = ref chunk < full ? ref Unsafe.Add(ref x, chunk * chunkColumns) : ref tail;
-                    if (TFormat.IsBFloat16)
+                    for (; k + 1 < n; k += 2)
                     {
-                        TVec low = TSimd.Load(ref v, 0);
-                        TVec high = TSimd.Load(ref v, lanes);
-                        s0 = Pair<TSimd, TVec>(low, high, TSimd.Load(ref slots, 0), s0);
-                        s1 = Pair<TSimd, TVec>(low, high, TSimd.Load(ref slots, lanes), s1);
-                        s2 = Pair<TSimd, TVec>(low, high, TSimd.Load(ref slots, 2 * lanes), s2);
-                        s3 = Pair<TSimd, TVec>(low, high, TSimd.Load(ref slots, 3 * lanes), s3);
-                        s4 = Pair<TSimd, TVec>(low, high, TSimd.Load(ref slots, 4 * lanes), s4);
-                        s5 = Pair<TSimd, TVec>(low, high, TSimd.Load(ref slots, 5 * lanes), s5);
-                        s6 = Pair<TSimd, TVec>(low, high, TSimd.Load(ref slots, 6 * lanes), s6);
-                        s7 = Pair<TSimd, TVec>(low, high, TSimd.Load(ref slots, 7 * lanes), s7);
+                        TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
+                        TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
+                        s0 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0);
+                        s1 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1);
+                        s2 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2);
+                        s3 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3);
+                        s4 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 4 * lanes), s4);
+                        s5 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 5 * lanes), s5);
+                        s6 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 6 * lanes), s6);
+                        s7 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 7 * lanes), s7);
+                        slots = ref Unsafe.Add(ref slots, panelRows);
                     }
-                    else
-                    {
-                        TVec a = TSimd.Load(ref v, 0);
-                        s0 = TSimd.MultiplyAdd(a, TSimd.Load(ref slots, 0), s0);
-                        s1 = TSimd.MultiplyAdd(a, TSimd.Load(ref slots, lanes), s1);
-                        s2 = TSimd.MultiplyAdd(a, TSimd.Load(ref slots, 2 * lanes), s2);
-                        s3 = TSimd.MultiplyAdd(a, TSimd.Load(ref slots, 3 * lanes), s3);
-                        s4 = TSimd.MultiplyAdd(a, TSimd.Load(ref slots, 4 * lanes), s4);
-                        s5 = TSimd.MultiplyAdd(a, TSimd.Load(ref slots, 5 * lanes), s5);
-                        s6 = TSimd.MultiplyAdd(a, TSimd.Load(ref slots, 6 * lanes), s6);
-                        s7 = TSimd.MultiplyAdd(a, TSimd.Load(ref slots, 7 * lanes), s7);
-                    }
-
-                    slots = ref Unsafe.Add(ref slots, chunkSlots);
                 }
 
-                slots = ref Unsafe.Add(ref firstU, (nuint)block * (nuint)chunksH * chunkSlots);
+                // Float32 columns one by one; in bfloat16 the last column of an odd count (its pair's high half is zero).
+                for (; k < n; k++)
+                {
+                    TVec a = TSimd.Broadcast(Unsafe.Add(ref x, k));
+                    s0 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 0), s0);
+                    s1 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, lanes), s1);
+                    s2 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 2 * lanes), s2);
+                    s3 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 3 * lanes), s3);
+                    s4 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 4 * lanes), s4);
+                    s5 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 5 * lanes), s5);
+                    s6 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 6 * lanes), s6);
+                    s7 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 7 * lanes), s7);
+                    slots = ref Unsafe.Add(ref slots, panelRows);
+                }
+
+                if (!p.HasOther)
+                {
+                    break;
+                }
+
+                slots = ref p.U.Panel(panel);
                 x = ref MemoryMarshal.GetReference(p.H);
-                tail = ref Unsafe.Add(ref MemoryMarshal.GetReference(tails), MaxChunkColumns);
-                full = fullH;
-                chunks = chunksH;
+                n = p.H.Length;
             }
 
-            Store(p, block * PackedStepMatrix.BlockRows, TSimd.SumEach(s0, s1, s2, s3), TSimd.SumEach(s4, s5, s6, s7), outputs);
+            int o = panel * (int)panelRows;
+            if (o + (int)panelRows <= outputs)
+            {
+                ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(p.Y), o);
+                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o), s0), ref y, 0);
+                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (int)lanes), s1), ref y, lanes);
+                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (2 * (int)lanes)), s2), ref y, 2 * lanes);
+                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (3 * (int)lanes)), s3), ref y, 3 * lanes);
+                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (4 * (int)lanes)), s4), ref y, 4 * lanes);
+                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (5 * (int)lanes)), s5), ref y, 5 * lanes);
+                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (6 * (int)lanes)), s6), ref y, 6 * lanes);
+                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (7 * (int)lanes)), s7), ref y, 7 * lanes);
+            }
+            else
+            {
+                StorePartial<TSimd, TVec>(p, o, outputs, [s0, s1, s2, s3, s4, s5, s6, s7]);
+            }
         }
     }
 
-    // One row's sum plus its share of a bfloat16 chunk: the inputs low times the weights in the slots' low halves,
-    // and the inputs high times those in their high halves. (Summing the two products apart from the accumulator,
-    // to shorten its chain, measured slower: one more multiply on the ports the multiply-adds use.)
+    // One panel row's sum plus two columns' shares: first times the weights in the slots' low halves, second times
+    // those in their high halves.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Pair<TSimd, TVec>(TVec low, TVec high, TVec slots, TVec sum)
+    private static TVec Pair<TSimd, TVec>(TVec first, TVec second, TVec slots, TVec sum)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct =>
-        TSimd.MultiplyAdd(high, TSimd.HighBFloat16(slots), TSimd.MultiplyAdd(low, TSimd.LowBFloat16(slots), sum));
+        TSimd.MultiplyAdd(second, TSimd.HighBFloat16(slots), TSimd.MultiplyAdd(first, TSimd.LowBFloat16(slots), sum));
 
-    // Outputs [o, o + 8) of the block's sums, each plus its biases; the last block may hold fewer.
+    // A vector of one column's weights: float32 as stored, or the low halves of bfloat16 slots.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(in PackedOperands p, int o, Vector128<float> low, Vector128<float> high, int outputs)
+    private static TVec Column<TSimd, TVec, TFormat>(ref float slots, nuint offset)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TFormat : struct, IPackedFormat =>
+        TFormat.IsBFloat16 ? TSimd.LowBFloat16(TSimd.Load(ref slots, offset)) : TSimd.Load(ref slots, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Biases<TSimd, TVec>(in PackedOperands p, int o)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
     {
-        if (o + PackedStepMatrix.BlockRows <= outputs)
-        {
-            ref float y = ref MemoryMarshal.GetReference(p.Y);
-            (Biases(p, o) + low).StoreUnsafe(ref y, (nuint)o);
-            (Biases(p, o + 4) + high).StoreUnsafe(ref y, (nuint)(o + 4));
-        }
-        else
-        {
-            StorePartial(p, o, low, high, outputs);
-        }
+        TVec bias = TSimd.Load(ref MemoryMarshal.GetReference(p.Bias), (nuint)o);
+        return p.HasOther ? TSimd.Add(bias, TSimd.Load(ref MemoryMarshal.GetReference(p.OtherBias), (nuint)o)) : bias;
     }
 
+    // The last panel when it holds fewer outputs than rows: through a buffer, output by output.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial(in PackedOperands p, int o, Vector128<float> low, Vector128<float> high, int outputs)
+    private static void StorePartial<TSimd, TVec>(in PackedOperands p, int o, int outputs, ReadOnlySpan<TVec> sums)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
     {
-        Span<float> sums = stackalloc float[PackedStepMatrix.BlockRows];
-        low.CopyTo(sums);
-        high.CopyTo(sums[4..]);
+        ReadOnlySpan<float> values = MemoryMarshal.Cast<TVec, float>(sums);
         for (int i = o; i < outputs; i++)
         {
             float bias = p.HasOther ? p.Bias[i] + p.OtherBias[i] : p.Bias[i];
-            p.Y[i] = bias + sums[i - o];
+            p.Y[i] = bias + values[i - o];
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Biases(in PackedOperands p, int o)
-    {
-        Vector128<float> bias = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(p.Bias), (nuint)o);
-        return p.HasOther ? bias + Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(p.OtherBias), (nuint)o) : bias;
     }
 }

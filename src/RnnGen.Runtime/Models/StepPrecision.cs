@@ -4,7 +4,7 @@ namespace RnnGen;
 public enum StepPrecision
 {
     /// <summary>
-    /// float32 (<c>torch.float32</c>), the trained values, copied into the order Step's kernel streams them (eight rows side by side):
+    /// float32 (<c>torch.float32</c>), the trained values, copied into the order Step's kernel streams them (a panel of rows column by column):
     /// outputs equal those of Step on <c>Parameters</c> up to float rounding.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "The name of torch.float32, which users of PyTorch know.")]

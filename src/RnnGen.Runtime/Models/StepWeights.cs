@@ -9,9 +9,9 @@ namespace RnnGen;
 /// <c>CreateStepWeights(precision)</c>: every weight matrix a step multiplies by, packed in the order the step's kernel
 /// streams it and held in <see cref="Precision"/>, beside a float32 copy of all parameters (Step reads biases and
 /// embeddings from it): about 1.5 (bfloat16) to 2 (float32) times the memory of the parameters, more for small
-/// matrices, which are padded to whole blocks of eight rows and whole vectors of columns. Step with the copy reads
+/// matrices, whose rows are padded to whole panels (eight vectors: 64 rows with AVX2). Step with the copy reads
 /// nothing from the model's own <c>Parameters</c>. A step is
-/// bound by reading its weights once from cache, so packing them (one sequential read per eight outputs) and halving
+/// bound by reading its weights once from cache, so packing them (one sequential read per panel of outputs, no horizontal sums) and halving
 /// their bytes (<see cref="StepPrecision.BFloat16"/>) is what makes it faster. Changes to the model's
 /// <c>Parameters</c> after the copy (training, loading weights) do not reach it: create it again then. It can be shared
 /// by threads that step models of the same class; it is never written after it is made.
