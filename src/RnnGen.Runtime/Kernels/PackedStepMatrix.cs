@@ -9,11 +9,12 @@ namespace RnnGen.Kernels;
 /// <summary>
 /// A weight matrix [Rows, Columns] copied into the order <see cref="StepKernels"/>' packed maps stream it: rows in
 /// panels of eight vectors (64 rows with 8-float vectors), and each panel column after column, the panel's rows of one
-/// column side by side. The map keeps a panel's outputs in eight accumulators and adds each input times its column,
-/// so a panel is one sequential read and its outputs need no horizontal sums. Rows are padded with zeros to whole
-/// panels. In <see cref="StepPrecision.BFloat16"/> each 32-bit slot holds two bfloat16 values, column 2j in its low
-/// half and column 2j + 1 in its high half (zero past the last column), so that a shift and a mask widen a vector
-/// of slots to two columns of floats.
+/// column side by side. The map keeps a panel's outputs in one accumulator per vector and adds each input times its
+/// column, so a panel is one sequential read and its outputs need no horizontal sums. The last panel holds only the
+/// vectors its rows need (a Dense head of 10 outputs is one panel of two vectors), its last vector padded with zero
+/// rows. In <see cref="StepPrecision.BFloat16"/> each 32-bit slot holds two bfloat16 values, column 2j in its low half
+/// and column 2j + 1 in its high half (zero past the last column), so that a shift and a mask widen a vector of slots
+/// to two columns of floats.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PackedStepMatrix
@@ -24,15 +25,17 @@ public sealed class PackedStepMatrix
     private readonly float[] _slots;
     private readonly int _start;
 
-    private PackedStepMatrix(int rows, int columns, StepPrecision precision, int lanes, int panels, int slotColumns)
+    private PackedStepMatrix(int rows, int columns, StepPrecision precision, int lanes, int slotColumns)
     {
         Rows = rows;
         Columns = columns;
         Precision = precision;
         Lanes = lanes;
-        Panels = panels;
         SlotColumns = slotColumns;
-        _slots = AlignedFloats.Allocate(panels * slotColumns * PanelVectors * lanes, out _start);
+        Vectors = (int)(((long)rows + lanes - 1) / lanes);
+        Panels = (Vectors + PanelVectors - 1) / PanelVectors;
+        LastPanelVectors = Vectors - ((Panels - 1) * PanelVectors);
+        _slots = AlignedFloats.Allocate(Vectors * lanes * slotColumns, out _start);
     }
 
     /// <summary>Rows of the matrix: outputs of the map.</summary>
@@ -45,20 +48,26 @@ public sealed class PackedStepMatrix
     public StepPrecision Precision { get; }
 
     /// <summary>Bytes one use of the matrix reads, padding included.</summary>
-    public long Bytes => (long)Panels * SlotColumns * PanelVectors * Lanes * sizeof(float);
+    public long Bytes => (long)Vectors * Lanes * SlotColumns * sizeof(float);
 
     /// <summary>float lanes of the vectors the layout was made for.</summary>
     internal int Lanes { get; }
 
-    /// <summary>Rows per panel.</summary>
+    /// <summary>Rows per panel (the last may hold fewer).</summary>
     internal int PanelRows => PanelVectors * Lanes;
 
+    /// <summary>Vectors of rows: the rows rounded up to whole vectors.</summary>
+    internal int Vectors { get; }
+
     internal int Panels { get; }
+
+    /// <summary>Vectors in the last panel, 1 to <see cref="PanelVectors"/> (all panels before it are full).</summary>
+    internal int LastPanelVectors { get; }
 
     /// <summary>Slots per row of a panel: the columns, or in bfloat16 the pairs of columns.</summary>
     internal int SlotColumns { get; }
 
-    /// <summary>The first slot of panel <paramref name="panel"/>.</summary>
+    /// <summary>The first slot of panel <paramref name="panel"/> (the panels before it are full).</summary>
     internal ref float Panel(int panel) =>
         ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), _start + (panel * SlotColumns * PanelRows));
 
@@ -94,26 +103,25 @@ public sealed class PackedStepMatrix
             throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "The kernels have vectors of 4, 8 or 16 floats.");
         }
 
-        int panelRows = PanelVectors * lanes;
-        int panels = (int)(((long)rows + panelRows - 1) / panelRows);
         int slotColumns = precision == StepPrecision.BFloat16 ? (int)(((long)columns + 1) / 2) : columns;
-        long slotCount = (long)panels * slotColumns * panelRows;
+        long slotCount = (((long)rows + lanes - 1) / lanes) * lanes * slotColumns;
         if (slotCount > Array.MaxLength)
         {
             throw new ArgumentException($"A packed matrix of {rows} × {columns} needs {slotCount} floats, more than one .NET array holds.", nameof(weight));
         }
 
-        var packed = new PackedStepMatrix(rows, columns, precision, lanes, panels, slotColumns);
+        var packed = new PackedStepMatrix(rows, columns, precision, lanes, slotColumns);
         Span<float> slots = packed._slots.AsSpan(packed._start);
         Span<uint> bits = MemoryMarshal.Cast<float, uint>(slots);
         int slot = 0;
-        for (int panel = 0; panel < panels; panel++)
+        for (int panel = 0; panel < packed.Panels; panel++)
         {
+            int panelRows = (panel == packed.Panels - 1 ? packed.LastPanelVectors : PanelVectors) * lanes;
             for (int column = 0; column < slotColumns; column++)
             {
                 for (int r = 0; r < panelRows; r++, slot++)
                 {
-                    int row = (panel * panelRows) + r;
+                    int row = (panel * packed.PanelRows) + r;
                     if (precision == StepPrecision.Float32)
                     {
                         slots[slot] = At(weight, rows, columns, row, column);
@@ -146,7 +154,7 @@ public sealed class PackedStepMatrix
         return (ushort)((bits + roundingBias) >> 16);
     }
 
-    // Zero outside the matrix: the padding of the last panel, and the high half of an odd last pair.
+    // Zero outside the matrix: the padding of the last vector, and the high half of an odd last pair.
     private static float At(ReadOnlySpan<float> weight, int rows, int columns, int row, int column) =>
         row < rows && column < columns ? weight[(row * columns) + column] : 0f;
 }

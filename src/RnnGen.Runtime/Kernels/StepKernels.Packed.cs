@@ -110,9 +110,9 @@ file readonly struct BFloat16Pairs : IPackedFormat
 }
 
 /// <summary>
-/// The loops of the packed maps. Each panel of outputs (eight vectors) keeps eight accumulators and adds, input by
-/// input, the input's value times the panel's column of weights: one sequential read per panel, and no horizontal
-/// sums. In bfloat16 a vector of slots widens to two columns, taken with two consecutive inputs.
+/// The loops of the packed maps. Each panel of outputs (up to eight vectors) keeps one accumulator per vector and
+/// adds, input by input, the input's value times the panel's column of weights: one sequential read per panel, and no
+/// horizontal sums. In bfloat16 a vector of slots widens to two columns, taken with two consecutive inputs.
 /// </summary>
 file static class PackedStepLoops
 {
@@ -135,82 +135,145 @@ file static class PackedStepLoops
         where TVec : struct
         where TFormat : struct, IPackedFormat
     {
-        nuint lanes = (nuint)TSimd.Count;
-        nuint panelRows = PackedStepMatrix.PanelVectors * lanes;
-        int outputs = p.Y.Length;
-        for (int panel = 0; panel < p.W.Panels; panel++)
+        int last = p.W.Panels - 1;
+        for (int panel = 0; panel < last; panel++)
         {
-            TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
-            TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
+            Panel<TSimd, TVec, TFormat, Eight>(p, panel);
+        }
 
-            // The first input, then the second (none with one input).
-            ref float slots = ref p.W.Panel(panel);
-            ref float x = ref MemoryMarshal.GetReference(p.X);
-            int n = p.X.Length;
-            for (int input = 0; input < 2; input++)
+        switch (last < 0 ? 0 : p.W.LastPanelVectors)
+        {
+            case 0: break;
+            case 1: Panel<TSimd, TVec, TFormat, One>(p, last); break;
+            case 2: Panel<TSimd, TVec, TFormat, Two>(p, last); break;
+            case 3: Panel<TSimd, TVec, TFormat, Three>(p, last); break;
+            case 4: Panel<TSimd, TVec, TFormat, Four>(p, last); break;
+            case 5: Panel<TSimd, TVec, TFormat, Five>(p, last); break;
+            case 6: Panel<TSimd, TVec, TFormat, Six>(p, last); break;
+            case 7: Panel<TSimd, TVec, TFormat, Seven>(p, last); break;
+            default: Panel<TSimd, TVec, TFormat, Eight>(p, last); break;
+        }
+    }
+
+    // One panel of TVectors vectors: the accumulators past its vectors are compiled out. A panel of four vectors or
+    // fewer (the last one, a small Dense head) would leave too few FMA chains to hide their latency, so it splits its
+    // columns in two, each half into its own accumulators (s0–s3 and s4–s7), summed at the end.
+    private static void Panel<TSimd, TVec, TFormat, TVectors>(in PackedOperands p, int panel)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TFormat : struct, IPackedFormat
+        where TVectors : struct, IPanelVectors
+    {
+        int vectors = TVectors.Count;
+        bool split = vectors <= PackedStepMatrix.PanelVectors / 2;
+        nuint lanes = (nuint)TSimd.Count;
+        nuint panelRows = (nuint)vectors * lanes;
+        TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+        TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
+
+        // The first input, then the second (none with one input).
+        ref float slots = ref p.W.Panel(panel);
+        ref float x = ref MemoryMarshal.GetReference(p.X);
+        int n = p.X.Length;
+        for (int input = 0; input < 2; input++)
+        {
+            int k = 0;
+            if (TFormat.IsBFloat16 && split)
             {
-                int k = 0;
-                if (TFormat.IsBFloat16)
+                // Low halves (even columns) into s0–s3, high halves (odd columns) into s4–s7.
+                for (; k + 1 < n; k += 2)
                 {
-                    for (; k + 1 < n; k += 2)
-                    {
-                        TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
-                        TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
-                        s0 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0);
-                        s1 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1);
-                        s2 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2);
-                        s3 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3);
-                        s4 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 4 * lanes), s4);
-                        s5 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 5 * lanes), s5);
-                        s6 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 6 * lanes), s6);
-                        s7 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 7 * lanes), s7);
-                        slots = ref Unsafe.Add(ref slots, panelRows);
-                    }
-                }
-
-                // Float32 columns one by one; in bfloat16 the last column of an odd count (its pair's high half is zero).
-                for (; k < n; k++)
-                {
-                    TVec a = TSimd.Broadcast(Unsafe.Add(ref x, k));
-                    s0 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 0), s0);
-                    s1 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, lanes), s1);
-                    s2 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 2 * lanes), s2);
-                    s3 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 3 * lanes), s3);
-                    s4 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 4 * lanes), s4);
-                    s5 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 5 * lanes), s5);
-                    s6 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 6 * lanes), s6);
-                    s7 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 7 * lanes), s7);
+                    TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
+                    TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
+                    (s0, s4) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0, s4);
+                    if (vectors > 1) (s1, s5) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1, s5);
+                    if (vectors > 2) (s2, s6) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2, s6);
+                    if (vectors > 3) (s3, s7) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3, s7);
                     slots = ref Unsafe.Add(ref slots, panelRows);
                 }
-
-                if (!p.HasOther)
+            }
+            else if (TFormat.IsBFloat16)
+            {
+                for (; k + 1 < n; k += 2)
                 {
-                    break;
+                    TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
+                    TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
+                    s0 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0);
+                    s1 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1);
+                    s2 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2);
+                    s3 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3);
+                    if (vectors > 4) s4 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 4 * lanes), s4);
+                    if (vectors > 5) s5 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 5 * lanes), s5);
+                    if (vectors > 6) s6 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 6 * lanes), s6);
+                    if (vectors > 7) s7 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 7 * lanes), s7);
+                    slots = ref Unsafe.Add(ref slots, panelRows);
                 }
-
-                slots = ref p.U.Panel(panel);
-                x = ref MemoryMarshal.GetReference(p.H);
-                n = p.H.Length;
             }
-
-            int o = panel * (int)panelRows;
-            if (o + (int)panelRows <= outputs)
+            else if (split)
             {
-                ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(p.Y), o);
-                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o), s0), ref y, 0);
-                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (int)lanes), s1), ref y, lanes);
-                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (2 * (int)lanes)), s2), ref y, 2 * lanes);
-                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (3 * (int)lanes)), s3), ref y, 3 * lanes);
-                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (4 * (int)lanes)), s4), ref y, 4 * lanes);
-                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (5 * (int)lanes)), s5), ref y, 5 * lanes);
-                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (6 * (int)lanes)), s6), ref y, 6 * lanes);
-                TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (7 * (int)lanes)), s7), ref y, 7 * lanes);
+                // Float32 columns two at a time: the first into s0–s3, the second into s4–s7.
+                for (; k + 1 < n; k += 2)
+                {
+                    TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
+                    TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
+                    ref float next = ref Unsafe.Add(ref slots, panelRows);
+                    s0 = TSimd.MultiplyAdd(first, TSimd.Load(ref slots, 0), s0);
+                    s4 = TSimd.MultiplyAdd(second, TSimd.Load(ref next, 0), s4);
+                    if (vectors > 1) (s1, s5) = (TSimd.MultiplyAdd(first, TSimd.Load(ref slots, lanes), s1), TSimd.MultiplyAdd(second, TSimd.Load(ref next, lanes), s5));
+                    if (vectors > 2) (s2, s6) = (TSimd.MultiplyAdd(first, TSimd.Load(ref slots, 2 * lanes), s2), TSimd.MultiplyAdd(second, TSimd.Load(ref next, 2 * lanes), s6));
+                    if (vectors > 3) (s3, s7) = (TSimd.MultiplyAdd(first, TSimd.Load(ref slots, 3 * lanes), s3), TSimd.MultiplyAdd(second, TSimd.Load(ref next, 3 * lanes), s7));
+                    slots = ref Unsafe.Add(ref next, panelRows);
+                }
             }
-            else
+
+            // Float32 columns one by one (an odd count's last one when split); in bfloat16 the last column of an
+            // odd count (its pair's high half is zero).
+            for (; k < n; k++)
             {
-                StorePartial<TSimd, TVec>(p, o, outputs, [s0, s1, s2, s3, s4, s5, s6, s7]);
+                TVec a = TSimd.Broadcast(Unsafe.Add(ref x, k));
+                s0 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 0), s0);
+                if (vectors > 1) s1 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, lanes), s1);
+                if (vectors > 2) s2 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 2 * lanes), s2);
+                if (vectors > 3) s3 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 3 * lanes), s3);
+                if (vectors > 4) s4 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 4 * lanes), s4);
+                if (vectors > 5) s5 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 5 * lanes), s5);
+                if (vectors > 6) s6 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 6 * lanes), s6);
+                if (vectors > 7) s7 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 7 * lanes), s7);
+                slots = ref Unsafe.Add(ref slots, panelRows);
             }
+
+            if (!p.HasOther)
+            {
+                break;
+            }
+
+            slots = ref p.U.Panel(panel);
+            x = ref MemoryMarshal.GetReference(p.H);
+            n = p.H.Length;
         }
+
+        if (split)
+        {
+            (s0, s1, s2, s3) = (TSimd.Add(s0, s4), TSimd.Add(s1, s5), TSimd.Add(s2, s6), TSimd.Add(s3, s7));
+        }
+
+        int o = panel * p.W.PanelRows;
+        int outputs = p.Y.Length;
+        if (o + (int)panelRows > outputs)
+        {
+            StorePartial<TSimd, TVec>(p, o, outputs, [s0, s1, s2, s3, s4, s5, s6, s7]);
+            return;
+        }
+
+        ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(p.Y), o);
+        TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o), s0), ref y, 0);
+        if (vectors > 1) TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (int)lanes), s1), ref y, lanes);
+        if (vectors > 2) TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (2 * (int)lanes)), s2), ref y, 2 * lanes);
+        if (vectors > 3) TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (3 * (int)lanes)), s3), ref y, 3 * lanes);
+        if (vectors > 4) TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (4 * (int)lanes)), s4), ref y, 4 * lanes);
+        if (vectors > 5) TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (5 * (int)lanes)), s5), ref y, 5 * lanes);
+        if (vectors > 6) TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (6 * (int)lanes)), s6), ref y, 6 * lanes);
+        if (vectors > 7) TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (7 * (int)lanes)), s7), ref y, 7 * lanes);
     }
 
     // One panel row's sum plus two columns' shares: first times the weights in the slots' low halves, second times
@@ -220,6 +283,13 @@ file static class PackedStepLoops
         where TSimd : struct, ISimd<TVec>
         where TVec : struct =>
         TSimd.MultiplyAdd(second, TSimd.HighBFloat16(slots), TSimd.MultiplyAdd(first, TSimd.LowBFloat16(slots), sum));
+
+    // Two columns' shares of one panel row apart: first times the low halves into low, second times the high halves into high.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVec Low, TVec High) Halves<TSimd, TVec>(TVec first, TVec second, TVec slots, TVec low, TVec high)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct =>
+        (TSimd.MultiplyAdd(first, TSimd.LowBFloat16(slots), low), TSimd.MultiplyAdd(second, TSimd.HighBFloat16(slots), high));
 
     // A vector of one column's weights: float32 as stored, or the low halves of bfloat16 slots.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -238,7 +308,7 @@ file static class PackedStepLoops
         return p.HasOther ? TSimd.Add(bias, TSimd.Load(ref MemoryMarshal.GetReference(p.OtherBias), (nuint)o)) : bias;
     }
 
-    // The last panel when it holds fewer outputs than rows: through a buffer, output by output.
+    // The last panel when its last vector holds fewer outputs than lanes: through a buffer, output by output.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void StorePartial<TSimd, TVec>(in PackedOperands p, int o, int outputs, ReadOnlySpan<TVec> sums)
         where TSimd : struct, ISimd<TVec>
@@ -252,3 +322,25 @@ file static class PackedStepLoops
         }
     }
 }
+
+/// <summary>Vectors in a panel as a type, so that each count gets its own loop with the unused accumulators compiled out.</summary>
+file interface IPanelVectors
+{
+    static abstract int Count { get; }
+}
+
+file readonly struct One : IPanelVectors { public static int Count => 1; }
+
+file readonly struct Two : IPanelVectors { public static int Count => 2; }
+
+file readonly struct Three : IPanelVectors { public static int Count => 3; }
+
+file readonly struct Four : IPanelVectors { public static int Count => 4; }
+
+file readonly struct Five : IPanelVectors { public static int Count => 5; }
+
+file readonly struct Six : IPanelVectors { public static int Count => 6; }
+
+file readonly struct Seven : IPanelVectors { public static int Count => 7; }
+
+file readonly struct Eight : IPanelVectors { public static int Count => PackedStepMatrix.PanelVectors; }

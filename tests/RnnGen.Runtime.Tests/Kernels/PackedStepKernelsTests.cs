@@ -16,7 +16,7 @@ public class PackedStepKernelsTests
 
     private static readonly int[] InputLengths = [0, 1, 3, 4, 5, 8, 9, 16, 17, 28, 31, 32, 33, 67];
 
-    private static readonly int[] OutputCounts = [0, 1, 3, 7, 8, 9, 16, 17, 32, 64, 128, 130];
+    private static readonly int[] OutputCounts = [0, 1, 3, 7, 8, 9, 16, 17, 32, 41, 50, 63, 64, 100, 128, 130];
 
     private static readonly StepPrecision[] Precisions = [StepPrecision.Float32, StepPrecision.BFloat16];
 
@@ -124,6 +124,26 @@ public class PackedStepKernelsTests
         }
 
         Assert.True(largest > 0, "bfloat16 weights gave float32's outputs exactly: the weights were not rounded.");
+    }
+
+    [Theory]
+    [InlineData(4, 10, 3)]
+    [InlineData(8, 10, 2)]
+    [InlineData(16, 10, 1)]
+    [InlineData(8, 64, 8)]
+    [InlineData(8, 65, 9)]
+    [InlineData(8, 100, 13)]
+    [InlineData(16, 130, 9)]
+    public void The_last_panel_holds_only_the_vectors_its_rows_need(int lanes, int rows, int vectors)
+    {
+        // A Dense head of 10 outputs streams two vectors of weights per column with 8-float vectors, not a whole panel of eight.
+        const int Columns = 7;
+        float[] w = new float[rows * Columns];
+        foreach (StepPrecision precision in (StepPrecision[])[StepPrecision.Float32, StepPrecision.BFloat16])
+        {
+            int slotColumns = precision == StepPrecision.BFloat16 ? (Columns + 1) / 2 : Columns;
+            Assert.Equal((long)vectors * lanes * slotColumns * sizeof(float), PackedStepMatrix.Pack(w, rows, Columns, precision, lanes).Bytes);
+        }
     }
 
     [Fact]
