@@ -85,18 +85,14 @@ internal static class StepEmitter
 
             w.Line(Sequences + ".ValidateLength(output.Length, OutputSize, nameof(output));");
             w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
-            w.Line("if (weights is not null)");
-            w.Line("{");
-            w.Line("    weights.CheckModel(typeof(" + model.TypeName + "));");
-            w.Line("    parameters = weights.Values;");
-            w.Line("}");
+            w.Line("weights?.CheckModel(typeof(" + model.TypeName + "));");
             if (hasState)
             {
                 w.Line(Span + " s = state;");
             }
 
             w.Line("scoped " + ReadOnlySpan + " x = " + (model.TokenInput ? "default" : "input") + ";");
-            int matrix = 0;
+            int matrix = 0, vector = 0;
             foreach (var layer in model.Layers)
             {
                 w.Line();
@@ -104,16 +100,17 @@ internal static class StepEmitter
                 switch (layer.Kind)
                 {
                     case LayerKind.Embedding:
-                        w.Line("x = parameters.Slice(" + layer.Identifier + "Weight + (token * " + Invariant(layer.Units) + "), " + Invariant(layer.Units) + ");");
+                        string table = "parameters.Slice(" + layer.Identifier + "Weight, " + Invariant(layer.Vocabulary * layer.Units) + ")";
+                        w.Line("x = (weights is null ? " + table + " : weights.Vector(" + Invariant(vector++) + ")).Slice(token * " + Invariant(layer.Units) + ", " + Invariant(layer.Units) + ");");
                         break;
                     case LayerKind.Dropout:
                         w.Line("// identity at inference");
                         break;
                     case LayerKind.Dense:
-                        WriteDense(w, layer, matrix++);
+                        WriteDense(w, layer, matrix++, vector++);
                         break;
                     default:
-                        WriteRecurrent(w, layer, ref matrix);
+                        WriteRecurrent(w, layer, ref matrix, ref vector);
                         break;
                 }
             }
@@ -148,17 +145,49 @@ internal static class StepEmitter
         }
     }
 
+    /// <summary>
+    /// The other spans Step reads, as they are, in the order it asks <c>StepWeights</c> for them: each Embedding's table,
+    /// each Dense's bias, and each recurrent sublayer's b_ih then b_hh (offset constant, length).
+    /// </summary>
+    private static IEnumerable<(string Offset, int Length)> Vectors(ModelSpec model)
+    {
+        foreach (var layer in model.Layers)
+        {
+            switch (layer.Kind)
+            {
+                case LayerKind.Embedding:
+                    yield return (layer.Identifier + "Weight", layer.Vocabulary * layer.Units);
+                    break;
+                case LayerKind.Dense:
+                    yield return (layer.Identifier + "Bias", layer.Units);
+                    break;
+                case LayerKind.Recurrent:
+                    for (int k = 0; k < layer.Stack; k++)
+                    {
+                        yield return (layer.Identifier + "BiasIhL" + Invariant(k), layer.Gates * layer.Units);
+                        yield return (layer.Identifier + "BiasHhL" + Invariant(k), layer.Gates * layer.Units);
+                    }
+
+                    break;
+            }
+        }
+    }
+
     private static void WriteCreateStepWeights(SourceWriter w, ModelSpec model)
     {
         w.Lines(
             "/// <summary>",
             "/// A copy of <see cref=\"Parameters\"/> for Step, its weight matrices packed in the order Step's kernel streams them and held",
-            "/// in <paramref name=\"precision\"/>: pass it to Step to read them from there. Later changes to the parameters do not reach",
-            "/// the copy; create it again after training or loading weights.",
+            "/// in <paramref name=\"precision\"/>, its biases" + (model.TokenInput ? " and embeddings" : string.Empty) + " copied as they are: pass it to Step to read them from there.",
+            "/// Later changes to the parameters do not reach the copy; create it again after training or loading weights.",
             "/// </summary>");
         string matrices = string.Join(", ", Matrices(model).Select(m => "(" + m.Offset + ", " + Invariant(m.Rows) + ", " + Invariant(m.Columns) + ")"));
+        string vectors = string.Join(", ", Vectors(model).Select(v => "(" + v.Offset + ", " + Invariant(v.Length) + ")"));
         w.Line("public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>");
-        w.Line("    global::RnnGen.StepWeights.Create(typeof(" + model.TypeName + "), Parameters.Values, precision, [" + matrices + "]);");
+        w.Line("    global::RnnGen.StepWeights.Create(");
+        w.Line("        typeof(" + model.TypeName + "), Parameters.Values, precision,");
+        w.Line("        [" + matrices + "],");
+        w.Line("        [" + vectors + "]);");
         w.Line();
     }
 
@@ -183,24 +212,23 @@ internal static class StepEmitter
         w.Line("}");
     }
 
-    private static void WriteDense(SourceWriter w, LayerSpec layer, int matrix)
+    private static void WriteDense(SourceWriter w, LayerSpec layer, int matrix, int vector)
     {
         using (w.Block(string.Empty))
         {
             w.Line("const int InputWidth = " + Invariant(layer.InputWidth) + ";");
             w.Line("const int Units = " + Invariant(layer.Units) + ";");
             w.Line(Span + " y = " + Field(layer, "Step") + ";");
-            string bias = "parameters.Slice(" + layer.Identifier + "Bias, Units)";
             WriteAffine(
                 w,
-                ["parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), x, " + bias + ", y"],
-                ["weights.Matrix(" + Invariant(matrix) + "), x, " + bias + ", y"]);
+                ["parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), x, parameters.Slice(" + layer.Identifier + "Bias, Units), y"],
+                ["weights.Matrix(" + Invariant(matrix) + "), x, weights.Vector(" + Invariant(vector) + "), y"]);
             FeedForwardEmitter.WriteActivation(w, layer, "y", "1");
             w.Line("x = y;");
         }
     }
 
-    private static void WriteRecurrent(SourceWriter w, LayerSpec layer, ref int matrix)
+    private static void WriteRecurrent(SourceWriter w, LayerSpec layer, ref int matrix, ref int vector)
     {
         int h = layer.Units;
         int gateWidth = layer.Gates * h;
@@ -219,6 +247,8 @@ internal static class StepEmitter
                 string biasHh = "parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", " + Invariant(gateWidth) + ")";
                 string packedIh = "weights.Matrix(" + Invariant(matrix++) + ")";
                 string packedHh = "weights.Matrix(" + Invariant(matrix++) + ")";
+                string copiedBiasIh = "weights.Vector(" + Invariant(vector++) + ")";
+                string copiedBiasHh = "weights.Vector(" + Invariant(vector++) + ")";
                 if (layer.Cell == CellKind.Gru)
                 {
                     // The cell needs W_hn·h + b_hn apart from the input's share, so the two maps stay apart.
@@ -226,14 +256,14 @@ internal static class StepEmitter
                     WriteAffine(
                         w,
                         [weightIh + ", x, " + biasIh + ", gates", weightHh + ", h, " + biasHh + ", recurrent"],
-                        [packedIh + ", x, " + biasIh + ", gates", packedHh + ", h, " + biasHh + ", recurrent"]);
+                        [packedIh + ", x, " + copiedBiasIh + ", gates", packedHh + ", h, " + copiedBiasHh + ", recurrent"]);
                 }
                 else
                 {
                     WriteAffine(
                         w,
                         [weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates"],
-                        [packedIh + ", x, " + biasIh + ", " + packedHh + ", h, " + biasHh + ", gates"]);
+                        [packedIh + ", x, " + copiedBiasIh + ", " + packedHh + ", h, " + copiedBiasHh + ", gates"]);
                 }
 
                 switch (layer.Cell)

@@ -7,25 +7,27 @@ namespace RnnGen;
 /// <summary>
 /// A frozen copy of one generated model's parameters for its <c>Step</c>, made by the model's
 /// <c>CreateStepWeights(precision)</c>: every weight matrix a step multiplies by, packed in the order the step's kernel
-/// streams it and held in <see cref="Precision"/>, beside a float32 copy of all parameters (Step reads biases and
-/// embeddings from it): about 1.5 (bfloat16) to 2 (float32) times the memory of the parameters, more for small
-/// matrices, whose rows are padded to whole panels (eight vectors: 64 rows with AVX2). Step with the copy reads
-/// nothing from the model's own <c>Parameters</c>. A step is
-/// bound by reading its weights once from cache, so packing them (one sequential read per panel of outputs, no horizontal sums) and halving
-/// their bytes (<see cref="StepPrecision.BFloat16"/>) is what makes it faster. Changes to the model's
-/// <c>Parameters</c> after the copy (training, loading weights) do not reach it: create it again then. It can be shared
-/// by threads that step models of the same class; it is never written after it is made.
+/// streams it and held in <see cref="Precision"/>, and a float32 copy of the vectors it reads as they are (biases,
+/// embedding tables). That is about half (bfloat16) or all (float32) of the parameters' memory, a little more where a
+/// matrix's rows do not fill whole vectors (8 rows with AVX2). Step with the copy reads nothing from the model's own
+/// <c>Parameters</c>. A step is bound by reading its weights once from cache, so packing them (one sequential read per
+/// panel of outputs, no horizontal sums) and halving their bytes (<see cref="StepPrecision.BFloat16"/>) is what makes
+/// it faster. Changes to the model's <c>Parameters</c> after the copy (training, loading weights) do not reach it:
+/// create it again then. It can be shared by threads that step models of the same class; it is never written after it
+/// is made.
 /// </summary>
 public sealed class StepWeights
 {
-    private readonly float[] _values;
     private readonly PackedStepMatrix[] _matrices;
+    private readonly float[] _vectors;
+    private readonly int[] _vectorStarts; // vector i is _vectors[_vectorStarts[i].._vectorStarts[i + 1]]
 
-    private StepWeights(Type modelType, float[] values, PackedStepMatrix[] matrices, StepPrecision precision)
+    private StepWeights(Type modelType, PackedStepMatrix[] matrices, float[] vectors, int[] vectorStarts, StepPrecision precision)
     {
         ModelType = modelType;
-        _values = values;
         _matrices = matrices;
+        _vectors = vectors;
+        _vectorStarts = vectorStarts;
         Precision = precision;
     }
 
@@ -50,18 +52,24 @@ public sealed class StepWeights
         }
     }
 
+    /// <summary>Bytes of the whole copy: the packed matrices and the vectors.</summary>
+    public long Bytes => MatrixBytes + ((long)_vectors.Length * sizeof(float));
+
     /// <summary>
-    /// Copies <paramref name="parameters"/> and packs the matrices in it; called by a generated model's
+    /// Packs the matrices of <paramref name="parameters"/> and copies its vectors; called by a generated model's
     /// <c>CreateStepWeights</c>, which passes its own layout.
     /// </summary>
     /// <param name="modelType">The generated model class.</param>
     /// <param name="parameters">All of the model's parameter values.</param>
     /// <param name="precision">How to hold the matrices.</param>
     /// <param name="matrices">Each matrix Step multiplies by: its offset in <paramref name="parameters"/> and its shape, in the order Step asks for them.</param>
+    /// <param name="vectors">Each other span Step reads (a bias, an embedding table): its offset and length, in the order Step asks for them.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not defined.</exception>
-    /// <exception cref="ArgumentException">A matrix does not lie within <paramref name="parameters"/>.</exception>
+    /// <exception cref="ArgumentException">A matrix or a vector does not lie within <paramref name="parameters"/>.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static StepWeights Create(Type modelType, ReadOnlySpan<float> parameters, StepPrecision precision, ReadOnlySpan<(int Offset, int Rows, int Columns)> matrices)
+    public static StepWeights Create(
+        Type modelType, ReadOnlySpan<float> parameters, StepPrecision precision,
+        ReadOnlySpan<(int Offset, int Rows, int Columns)> matrices, ReadOnlySpan<(int Offset, int Length)> vectors)
     {
         ArgumentNullException.ThrowIfNull(modelType);
         if (precision is not (StepPrecision.Float32 or StepPrecision.BFloat16))
@@ -83,16 +91,35 @@ public sealed class StepWeights
             packed[i] = PackedStepMatrix.Pack(parameters.Slice(offset, (int)length), rows, columns, precision);
         }
 
-        return new StepWeights(modelType, parameters.ToArray(), packed, precision);
-    }
+        var starts = new int[vectors.Length + 1];
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            (int offset, int length) = vectors[i];
+            if (offset < 0 || length < 0 || (long)offset + length > parameters.Length)
+            {
+                throw new ArgumentException(
+                    $"Vector {i} ({length} values at offset {offset}) does not lie within the {parameters.Length} parameters.", nameof(vectors));
+            }
 
-    /// <summary>The float32 copy of all parameters, in the model's layout; generated Step reads biases and embeddings from it.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public ReadOnlySpan<float> Values => _values;
+            starts[i + 1] = checked(starts[i] + length);
+        }
+
+        var copies = new float[starts[vectors.Length]];
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            parameters.Slice(vectors[i].Offset, vectors[i].Length).CopyTo(copies.AsSpan(starts[i]));
+        }
+
+        return new StepWeights(modelType, packed, copies, starts, precision);
+    }
 
     /// <summary>The packed matrix <paramref name="index"/>, in the order given to <see cref="Create"/>.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public PackedStepMatrix Matrix(int index) => _matrices[index];
+
+    /// <summary>The float32 copy of vector <paramref name="index"/>, in the order given to <see cref="Create"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public ReadOnlySpan<float> Vector(int index) => _vectors.AsSpan(_vectorStarts[index], _vectorStarts[index + 1] - _vectorStarts[index]);
 
     /// <summary>Throws unless the copy was made by <paramref name="modelType"/>, whose Step is about to read it.</summary>
     /// <exception cref="ArgumentException">It was made by another model class.</exception>

@@ -280,11 +280,14 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
 
     /// <summary>
     /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
-    /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
-    /// the copy; create it again after training or loading weights.
+    /// in <paramref name="precision"/>, its biases copied as they are: pass it to Step to read them from there.
+    /// Later changes to the parameters do not reach the copy; create it again after training or loading weights.
     /// </summary>
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
-        global::RnnGen.StepWeights.Create(typeof(StepClassifier), Parameters.Values, precision, [(DenseWeight, 8, 6), (Dense1Weight, 3, 8)]);
+        global::RnnGen.StepWeights.Create(
+            typeof(StepClassifier), Parameters.Values, precision,
+            [(DenseWeight, 8, 6), (Dense1Weight, 3, 8)],
+            [(DenseBias, 8), (Dense1Bias, 3)]);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
@@ -297,11 +300,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-        if (weights is not null)
-        {
-            weights.CheckModel(typeof(StepClassifier));
-            parameters = weights.Values;
-        }
+        weights?.CheckModel(typeof(StepClassifier));
         scoped global::System.ReadOnlySpan<float> x = input;
 
         // dense
@@ -315,7 +314,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(DenseBias, Units), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(0), y);
             }
             global::RnnGen.Kernels.CellKernels.Activate(y, global::RnnGen.Activation.Relu);
             x = y;
@@ -332,7 +331,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), x, parameters.Slice(Dense1Bias, Units), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), x, weights.Vector(1), y);
             }
             global::RnnGen.Kernels.Softmax.Forward(y);
             x = y;

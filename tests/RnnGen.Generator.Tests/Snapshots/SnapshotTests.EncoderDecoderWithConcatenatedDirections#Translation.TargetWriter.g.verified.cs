@@ -545,11 +545,14 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
 
     /// <summary>
     /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
-    /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
-    /// the copy; create it again after training or loading weights.
+    /// in <paramref name="precision"/>, its biases and embeddings copied as they are: pass it to Step to read them from there.
+    /// Later changes to the parameters do not reach the copy; create it again after training or loading weights.
     /// </summary>
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
-        global::RnnGen.StepWeights.Create(typeof(TargetWriter), Parameters.Values, precision, [(GruWeightIhL0, 96, 8), (GruWeightHhL0, 96, 32), (DenseWeight, 12, 32)]);
+        global::RnnGen.StepWeights.Create(
+            typeof(TargetWriter), Parameters.Values, precision,
+            [(GruWeightIhL0, 96, 8), (GruWeightHhL0, 96, 32), (DenseWeight, 12, 32)],
+            [(EmbeddingWeight, 96), (GruBiasIhL0, 96), (GruBiasHhL0, 96), (DenseBias, 12)]);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
@@ -566,16 +569,12 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
 
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-        if (weights is not null)
-        {
-            weights.CheckModel(typeof(TargetWriter));
-            parameters = weights.Values;
-        }
+        weights?.CheckModel(typeof(TargetWriter));
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = default;
 
         // embedding
-        x = parameters.Slice(EmbeddingWeight + (token * 8), 8);
+        x = (weights is null ? parameters.Slice(EmbeddingWeight, 96) : weights.Vector(0)).Slice(token * 8, 8);
 
         // gru
         // layer 0: gates = W_ih·x + b_ih, recurrent = W_hh·h + b_hh
@@ -590,8 +589,8 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(GruBiasIhL0, 96), gates);
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, parameters.Slice(GruBiasHhL0, 96), recurrent);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(1), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, weights.Vector(2), recurrent);
             }
             GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 32));
             x = h;
@@ -608,7 +607,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(DenseBias, Units), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Vector(3), y);
             }
             x = y;
         }

@@ -506,11 +506,14 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
 
     /// <summary>
     /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
-    /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
-    /// the copy; create it again after training or loading weights.
+    /// in <paramref name="precision"/>, its biases copied as they are: pass it to Step to read them from there.
+    /// Later changes to the parameters do not reach the copy; create it again after training or loading weights.
     /// </summary>
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
-        global::RnnGen.StepWeights.Create(typeof(RowClassifier), Parameters.Values, precision, [(LstmWeightIhL0, 512, 28), (LstmWeightHhL0, 512, 128), (DenseWeight, 10, 128)]);
+        global::RnnGen.StepWeights.Create(
+            typeof(RowClassifier), Parameters.Values, precision,
+            [(LstmWeightIhL0, 512, 28), (LstmWeightHhL0, 512, 128), (DenseWeight, 10, 128)],
+            [(LstmBiasIhL0, 512), (LstmBiasHhL0, 512), (DenseBias, 10)]);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
@@ -523,11 +526,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-        if (weights is not null)
-        {
-            weights.CheckModel(typeof(RowClassifier));
-            parameters = weights.Values;
-        }
+        weights?.CheckModel(typeof(RowClassifier));
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = input;
 
@@ -542,7 +541,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(LstmBiasIhL0, 512), weights.Matrix(1), h, parameters.Slice(LstmBiasHhL0, 512), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(0), weights.Matrix(1), h, weights.Vector(1), gates);
             }
             LstmCellForward(gates, s.Slice(128, 128), h);
             x = h;
@@ -559,7 +558,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(DenseBias, Units), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Vector(2), y);
             }
             x = y;
         }

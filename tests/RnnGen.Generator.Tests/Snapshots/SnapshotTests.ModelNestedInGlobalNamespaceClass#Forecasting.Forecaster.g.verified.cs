@@ -502,11 +502,14 @@ partial class Forecasting
 
         /// <summary>
         /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
-        /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
-        /// the copy; create it again after training or loading weights.
+        /// in <paramref name="precision"/>, its biases copied as they are: pass it to Step to read them from there.
+        /// Later changes to the parameters do not reach the copy; create it again after training or loading weights.
         /// </summary>
         public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
-            global::RnnGen.StepWeights.Create(typeof(Forecaster), Parameters.Values, precision, [(GruWeightIhL0, 24, 4), (GruWeightHhL0, 24, 8), (DenseWeight, 1, 8)]);
+            global::RnnGen.StepWeights.Create(
+                typeof(Forecaster), Parameters.Values, precision,
+                [(GruWeightIhL0, 24, 4), (GruWeightHhL0, 24, 8), (DenseWeight, 1, 8)],
+                [(GruBiasIhL0, 24), (GruBiasHhL0, 24), (DenseBias, 1)]);
 
         /// <summary>
         /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
@@ -519,11 +522,7 @@ partial class Forecasting
             global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
             global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-            if (weights is not null)
-            {
-                weights.CheckModel(typeof(Forecaster));
-                parameters = weights.Values;
-            }
+            weights?.CheckModel(typeof(Forecaster));
             global::System.Span<float> s = state;
             scoped global::System.ReadOnlySpan<float> x = input;
 
@@ -540,8 +539,8 @@ partial class Forecasting
                 }
                 else
                 {
-                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(GruBiasIhL0, 24), gates);
-                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, parameters.Slice(GruBiasHhL0, 24), recurrent);
+                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(0), gates);
+                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, weights.Vector(1), recurrent);
                 }
                 GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 8));
                 x = h;
@@ -558,7 +557,7 @@ partial class Forecasting
                 }
                 else
                 {
-                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(DenseBias, Units), y);
+                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Vector(2), y);
                 }
                 x = y;
             }

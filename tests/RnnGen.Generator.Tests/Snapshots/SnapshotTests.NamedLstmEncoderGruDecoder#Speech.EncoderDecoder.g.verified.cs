@@ -712,11 +712,14 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
 
     /// <summary>
     /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
-    /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
-    /// the copy; create it again after training or loading weights.
+    /// in <paramref name="precision"/>, its biases copied as they are: pass it to Step to read them from there.
+    /// Later changes to the parameters do not reach the copy; create it again after training or loading weights.
     /// </summary>
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
-        global::RnnGen.StepWeights.Create(typeof(EncoderDecoder), Parameters.Values, precision, [(EncoderWeightIhL0, 96, 12), (EncoderWeightHhL0, 96, 24), (DecoderWeightIhL0, 48, 24), (DecoderWeightHhL0, 48, 16)]);
+        global::RnnGen.StepWeights.Create(
+            typeof(EncoderDecoder), Parameters.Values, precision,
+            [(EncoderWeightIhL0, 96, 12), (EncoderWeightHhL0, 96, 24), (DecoderWeightIhL0, 48, 24), (DecoderWeightHhL0, 48, 16)],
+            [(EncoderBiasIhL0, 96), (EncoderBiasHhL0, 96), (DecoderBiasIhL0, 48), (DecoderBiasHhL0, 48)]);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
@@ -729,11 +732,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-        if (weights is not null)
-        {
-            weights.CheckModel(typeof(EncoderDecoder));
-            parameters = weights.Values;
-        }
+        weights?.CheckModel(typeof(EncoderDecoder));
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = input;
 
@@ -748,7 +747,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(EncoderBiasIhL0, 96), weights.Matrix(1), h, parameters.Slice(EncoderBiasHhL0, 96), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(0), weights.Matrix(1), h, weights.Vector(1), gates);
             }
             EncoderCellForward(gates, s.Slice(24, 24), h);
             x = h;
@@ -767,8 +766,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(DecoderBiasIhL0, 48), gates);
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(3), h, parameters.Slice(DecoderBiasHhL0, 48), recurrent);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Vector(2), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(3), h, weights.Vector(3), recurrent);
             }
             DecoderCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 16));
             x = h;

@@ -549,11 +549,14 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
 
     /// <summary>
     /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
-    /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
-    /// the copy; create it again after training or loading weights.
+    /// in <paramref name="precision"/>, its biases copied as they are: pass it to Step to read them from there.
+    /// Later changes to the parameters do not reach the copy; create it again after training or loading weights.
     /// </summary>
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
-        global::RnnGen.StepWeights.Create(typeof(EventTagger), Parameters.Values, precision, [(RnnWeightIhL0, 16, 8), (RnnWeightHhL0, 16, 16), (DenseWeight, 3, 16)]);
+        global::RnnGen.StepWeights.Create(
+            typeof(EventTagger), Parameters.Values, precision,
+            [(RnnWeightIhL0, 16, 8), (RnnWeightHhL0, 16, 16), (DenseWeight, 3, 16)],
+            [(RnnBiasIhL0, 16), (RnnBiasHhL0, 16), (DenseBias, 3)]);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
@@ -566,11 +569,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-        if (weights is not null)
-        {
-            weights.CheckModel(typeof(EventTagger));
-            parameters = weights.Values;
-        }
+        weights?.CheckModel(typeof(EventTagger));
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = input;
 
@@ -585,7 +584,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(RnnBiasIhL0, 16), weights.Matrix(1), h, parameters.Slice(RnnBiasHhL0, 16), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(0), weights.Matrix(1), h, weights.Vector(1), gates);
             }
             RnnCellForward(gates, h);
             x = h;
@@ -605,7 +604,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(DenseBias, Units), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Vector(2), y);
             }
             global::RnnGen.Kernels.CellKernels.Activate(y, global::RnnGen.Activation.Sigmoid);
             x = y;

@@ -885,11 +885,14 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
 
     /// <summary>
     /// A copy of <see cref="Parameters"/> for Step, its weight matrices packed in the order Step's kernel streams them and held
-    /// in <paramref name="precision"/>: pass it to Step to read them from there. Later changes to the parameters do not reach
-    /// the copy; create it again after training or loading weights.
+    /// in <paramref name="precision"/>, its biases copied as they are: pass it to Step to read them from there.
+    /// Later changes to the parameters do not reach the copy; create it again after training or loading weights.
     /// </summary>
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
-        global::RnnGen.StepWeights.Create(typeof(DeepSigmoidRnn), Parameters.Values, precision, [(RnnWeightIhL0, 7, 5), (RnnWeightHhL0, 7, 7), (RnnWeightIhL1, 7, 7), (RnnWeightHhL1, 7, 7), (RnnWeightIhL2, 7, 7), (RnnWeightHhL2, 7, 7), (DenseWeight, 2, 7)]);
+        global::RnnGen.StepWeights.Create(
+            typeof(DeepSigmoidRnn), Parameters.Values, precision,
+            [(RnnWeightIhL0, 7, 5), (RnnWeightHhL0, 7, 7), (RnnWeightIhL1, 7, 7), (RnnWeightHhL1, 7, 7), (RnnWeightIhL2, 7, 7), (RnnWeightHhL2, 7, 7), (DenseWeight, 2, 7)],
+            [(RnnBiasIhL0, 7), (RnnBiasHhL0, 7), (RnnBiasIhL1, 7), (RnnBiasHhL1, 7), (RnnBiasIhL2, 7), (RnnBiasHhL2, 7), (DenseBias, 2)]);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
@@ -902,11 +905,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-        if (weights is not null)
-        {
-            weights.CheckModel(typeof(DeepSigmoidRnn));
-            parameters = weights.Values;
-        }
+        weights?.CheckModel(typeof(DeepSigmoidRnn));
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = input;
 
@@ -921,7 +920,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, parameters.Slice(RnnBiasIhL0, 7), weights.Matrix(1), h, parameters.Slice(RnnBiasHhL0, 7), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(0), weights.Matrix(1), h, weights.Vector(1), gates);
             }
             RnnCellForward(gates, h);
             x = h;
@@ -936,7 +935,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, parameters.Slice(RnnBiasIhL1, 7), weights.Matrix(3), h, parameters.Slice(RnnBiasHhL1, 7), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Vector(2), weights.Matrix(3), h, weights.Vector(3), gates);
             }
             RnnCellForward(gates, h);
             x = h;
@@ -951,7 +950,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(4), x, parameters.Slice(RnnBiasIhL2, 7), weights.Matrix(5), h, parameters.Slice(RnnBiasHhL2, 7), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(4), x, weights.Vector(4), weights.Matrix(5), h, weights.Vector(5), gates);
             }
             RnnCellForward(gates, h);
             x = h;
@@ -968,7 +967,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(6), x, parameters.Slice(DenseBias, Units), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(6), x, weights.Vector(6), y);
             }
             x = y;
         }
