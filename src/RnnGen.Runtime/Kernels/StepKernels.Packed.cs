@@ -135,36 +135,30 @@ file static class PackedStepLoops
         where TVec : struct
         where TFormat : struct, IPackedFormat
     {
-        int last = p.W.Panels - 1;
-        for (int panel = 0; panel < last; panel++)
+        for (int panel = 0; panel < p.W.Panels; panel++)
         {
-            Panel<TSimd, TVec, TFormat, Eight>(p, panel);
-        }
-
-        switch (last < 0 ? 0 : p.W.LastPanelVectors)
-        {
-            case 0: break;
-            case 1: Panel<TSimd, TVec, TFormat, One>(p, last); break;
-            case 2: Panel<TSimd, TVec, TFormat, Two>(p, last); break;
-            case 3: Panel<TSimd, TVec, TFormat, Three>(p, last); break;
-            case 4: Panel<TSimd, TVec, TFormat, Four>(p, last); break;
-            case 5: Panel<TSimd, TVec, TFormat, Five>(p, last); break;
-            case 6: Panel<TSimd, TVec, TFormat, Six>(p, last); break;
-            case 7: Panel<TSimd, TVec, TFormat, Seven>(p, last); break;
-            default: Panel<TSimd, TVec, TFormat, Eight>(p, last); break;
+            if (panel < p.W.Panels - 1 || p.W.LastPanelVectors == PackedStepMatrix.PanelVectors)
+            {
+                Panel<TSimd, TVec, TFormat, WholePanel>(p, panel, PackedStepMatrix.PanelVectors);
+            }
+            else
+            {
+                Panel<TSimd, TVec, TFormat, LastPanel>(p, panel, p.W.LastPanelVectors);
+            }
         }
     }
 
-    // One panel of TVectors vectors: the accumulators past its vectors are compiled out. A panel of four vectors or
-    // fewer (the last one, a small Dense head) would leave too few FMA chains to hide their latency, so it splits its
-    // columns in two, each half into its own accumulators (s0–s3 and s4–s7), summed at the end.
-    private static void Panel<TSimd, TVec, TFormat, TVectors>(in PackedOperands p, int panel)
+    // One panel of `count` vectors: for a whole panel the count is a constant and the tests on it are compiled out; a
+    // last panel tests it at run time (one loop for every count; its few FMA chains leave time for the branches). A
+    // panel of four vectors or fewer (a small Dense head) would leave too few FMA chains to hide their latency, so it
+    // splits its columns in two, each half into its own accumulators (s0–s3 and s4–s7), summed at the end.
+    private static void Panel<TSimd, TVec, TFormat, TPanel>(in PackedOperands p, int panel, int count)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TFormat : struct, IPackedFormat
-        where TVectors : struct, IPanelVectors
+        where TPanel : struct, IPanelSize
     {
-        int vectors = TVectors.Count;
+        int vectors = TPanel.IsWhole ? PackedStepMatrix.PanelVectors : count;
         bool split = vectors <= PackedStepMatrix.PanelVectors / 2;
         nuint lanes = (nuint)TSimd.Count;
         nuint panelRows = (nuint)vectors * lanes;
@@ -323,24 +317,22 @@ file static class PackedStepLoops
     }
 }
 
-/// <summary>Vectors in a panel as a type, so that each count gets its own loop with the unused accumulators compiled out.</summary>
-file interface IPanelVectors
+/// <summary>
+/// Whether a panel has all <see cref="PackedStepMatrix.PanelVectors"/> vectors, as a type: one loop for whole panels,
+/// their count a constant, and one for a last panel of any count (a Native AOT binary compiles each for every width and
+/// precision, so one per count would cost it some hundred kilobytes).
+/// </summary>
+file interface IPanelSize
 {
-    static abstract int Count { get; }
+    static abstract bool IsWhole { get; }
 }
 
-file readonly struct One : IPanelVectors { public static int Count => 1; }
+file readonly struct WholePanel : IPanelSize
+{
+    public static bool IsWhole => true;
+}
 
-file readonly struct Two : IPanelVectors { public static int Count => 2; }
-
-file readonly struct Three : IPanelVectors { public static int Count => 3; }
-
-file readonly struct Four : IPanelVectors { public static int Count => 4; }
-
-file readonly struct Five : IPanelVectors { public static int Count => 5; }
-
-file readonly struct Six : IPanelVectors { public static int Count => 6; }
-
-file readonly struct Seven : IPanelVectors { public static int Count => 7; }
-
-file readonly struct Eight : IPanelVectors { public static int Count => PackedStepMatrix.PanelVectors; }
+file readonly struct LastPanel : IPanelSize
+{
+    public static bool IsWhole => false;
+}
