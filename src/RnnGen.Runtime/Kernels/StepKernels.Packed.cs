@@ -20,6 +20,12 @@ public static partial class StepKernels
     {
         ArgumentNullException.ThrowIfNull(weight);
         CheckPacked(weight, input.Length, bias.Length, output.Length, nameof(weight), nameof(input), nameof(bias));
+        if (weight.RowMajor)
+        {
+            Affine(weight.Values, input, bias, output);
+            return;
+        }
+
         PackedStepLoops.Run(new PackedOperands(weight, input, bias, weight, default, default, hasOther: false, output));
     }
 
@@ -48,6 +54,12 @@ public static partial class StepKernels
         if (otherWeight.Precision != weight.Precision || otherWeight.Lanes != weight.Lanes)
         {
             ThrowPackedDifferently(weight, otherWeight);
+        }
+
+        if (weight.RowMajor)
+        {
+            Affine(weight.Values, input, bias, otherWeight.Values, otherInput, otherBias, output);
+            return;
         }
 
         PackedStepLoops.Run(new PackedOperands(weight, input, bias, otherWeight, otherInput, otherBias, hasOther: true, output));

@@ -128,15 +128,14 @@ public class PackedStepKernelsTests
 
     [Theory]
     [InlineData(4, 10, 3)]
-    [InlineData(8, 10, 2)]
-    [InlineData(16, 10, 1)]
+    [InlineData(8, 17, 3)]
     [InlineData(8, 64, 8)]
     [InlineData(8, 65, 9)]
     [InlineData(8, 100, 13)]
     [InlineData(16, 130, 9)]
     public void The_last_panel_holds_only_the_vectors_its_rows_need(int lanes, int rows, int vectors)
     {
-        // A Dense head of 10 outputs streams two vectors of weights per column with 8-float vectors, not a whole panel of eight.
+        // A Dense head of 100 outputs streams a whole panel and then five vectors per column, not two whole panels.
         const int Columns = 7;
         float[] w = new float[rows * Columns];
         foreach (StepPrecision precision in (StepPrecision[])[StepPrecision.Float32, StepPrecision.BFloat16])
@@ -144,6 +143,28 @@ public class PackedStepKernelsTests
             int slotColumns = precision == StepPrecision.BFloat16 ? (Columns + 1) / 2 : Columns;
             Assert.Equal((long)vectors * lanes * slotColumns * sizeof(float), PackedStepMatrix.Pack(w, rows, Columns, precision, lanes).Bytes);
         }
+    }
+
+    [Theory]
+    [InlineData(4, 8)]
+    [InlineData(8, 10)]
+    [InlineData(8, 16)]
+    [InlineData(16, 1)]
+    [InlineData(16, 32)]
+    public void Two_vectors_of_rows_or_fewer_stay_row_major_in_float32(int lanes, int rows)
+    {
+        // Rows for the dot-product kernel; in bfloat16 the values are the bfloat16 ones, each in a float32.
+        const int Columns = 7;
+        float[] w = Values(rows * Columns, new Random(rows));
+        PackedStepMatrix single = PackedStepMatrix.Pack(w, rows, Columns, StepPrecision.Float32, lanes);
+        PackedStepMatrix half = PackedStepMatrix.Pack(w, rows, Columns, StepPrecision.BFloat16, lanes);
+
+        Assert.True(single.RowMajor && half.RowMajor);
+        Assert.Equal(4L * rows * Columns, single.Bytes);
+        Assert.Equal(4L * rows * Columns, half.Bytes);
+        Assert.Equal(w, single.Values.ToArray());
+        Assert.Equal(Held(w, StepPrecision.BFloat16), half.Values.ToArray());
+        Assert.False(PackedStepMatrix.Pack(new float[((2 * lanes) + 1) * Columns], (2 * lanes) + 1, Columns, StepPrecision.Float32, lanes).RowMajor);
     }
 
     [Fact]
