@@ -92,7 +92,7 @@ internal static class StepEmitter
             }
 
             w.Line("scoped " + ReadOnlySpan + " x = " + (model.TokenInput ? "default" : "input") + ";");
-            int matrix = 0, vector = 0;
+            int matrix = 0, unpacked = 0;
             foreach (var layer in model.Layers)
             {
                 w.Line();
@@ -101,16 +101,16 @@ internal static class StepEmitter
                 {
                     case LayerKind.Embedding:
                         string table = "parameters.Slice(" + layer.Identifier + "Weight, " + Invariant(layer.Vocabulary * layer.Units) + ")";
-                        w.Line("x = (weights is null ? " + table + " : weights.Vector(" + Invariant(vector++) + ")).Slice(token * " + Invariant(layer.Units) + ", " + Invariant(layer.Units) + ");");
+                        w.Line("x = (weights is null ? " + table + " : weights.Unpacked(" + Invariant(unpacked++) + ")).Slice(token * " + Invariant(layer.Units) + ", " + Invariant(layer.Units) + ");");
                         break;
                     case LayerKind.Dropout:
                         w.Line("// identity at inference");
                         break;
                     case LayerKind.Dense:
-                        WriteDense(w, layer, matrix++, vector++);
+                        WriteDense(w, layer, matrix++, unpacked++);
                         break;
                     default:
-                        WriteRecurrent(w, layer, ref matrix, ref vector);
+                        WriteRecurrent(w, layer, ref matrix, ref unpacked);
                         break;
                 }
             }
@@ -149,7 +149,7 @@ internal static class StepEmitter
     /// The other spans Step reads, as they are, in the order it asks <c>StepWeights</c> for them: each Embedding's table,
     /// each Dense's bias, and each recurrent sublayer's b_ih then b_hh (offset constant, length).
     /// </summary>
-    private static IEnumerable<(string Offset, int Length)> Vectors(ModelSpec model)
+    private static IEnumerable<(string Offset, int Length)> UnpackedSpans(ModelSpec model)
     {
         foreach (var layer in model.Layers)
         {
@@ -182,12 +182,12 @@ internal static class StepEmitter
             "/// Later changes to the parameters do not reach the copy; create it again after training or loading weights.",
             "/// </summary>");
         string matrices = string.Join(", ", Matrices(model).Select(m => "(" + m.Offset + ", " + Invariant(m.Rows) + ", " + Invariant(m.Columns) + ")"));
-        string vectors = string.Join(", ", Vectors(model).Select(v => "(" + v.Offset + ", " + Invariant(v.Length) + ")"));
+        string unpacked = string.Join(", ", UnpackedSpans(model).Select(u => "(" + u.Offset + ", " + Invariant(u.Length) + ")"));
         w.Line("public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>");
         w.Line("    global::RnnGen.StepWeights.Create(");
         w.Line("        typeof(" + model.TypeName + "), Parameters.Values, precision,");
         w.Line("        [" + matrices + "],");
-        w.Line("        [" + vectors + "]);");
+        w.Line("        [" + unpacked + "]);");
         w.Line();
     }
 
@@ -212,7 +212,7 @@ internal static class StepEmitter
         w.Line("}");
     }
 
-    private static void WriteDense(SourceWriter w, LayerSpec layer, int matrix, int vector)
+    private static void WriteDense(SourceWriter w, LayerSpec layer, int matrix, int unpacked)
     {
         using (w.Block(string.Empty))
         {
@@ -222,13 +222,13 @@ internal static class StepEmitter
             WriteAffine(
                 w,
                 ["parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), x, parameters.Slice(" + layer.Identifier + "Bias, Units), y"],
-                ["weights.Matrix(" + Invariant(matrix) + "), x, weights.Vector(" + Invariant(vector) + "), y"]);
+                ["weights.Matrix(" + Invariant(matrix) + "), x, weights.Unpacked(" + Invariant(unpacked) + "), y"]);
             FeedForwardEmitter.WriteActivation(w, layer, "y", "1");
             w.Line("x = y;");
         }
     }
 
-    private static void WriteRecurrent(SourceWriter w, LayerSpec layer, ref int matrix, ref int vector)
+    private static void WriteRecurrent(SourceWriter w, LayerSpec layer, ref int matrix, ref int unpacked)
     {
         int h = layer.Units;
         int gateWidth = layer.Gates * h;
@@ -247,8 +247,8 @@ internal static class StepEmitter
                 string biasHh = "parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", " + Invariant(gateWidth) + ")";
                 string packedIh = "weights.Matrix(" + Invariant(matrix++) + ")";
                 string packedHh = "weights.Matrix(" + Invariant(matrix++) + ")";
-                string copiedBiasIh = "weights.Vector(" + Invariant(vector++) + ")";
-                string copiedBiasHh = "weights.Vector(" + Invariant(vector++) + ")";
+                string copiedBiasIh = "weights.Unpacked(" + Invariant(unpacked++) + ")";
+                string copiedBiasHh = "weights.Unpacked(" + Invariant(unpacked++) + ")";
                 if (layer.Cell == CellKind.Gru)
                 {
                     // The cell needs W_hn·h + b_hn apart from the input's share, so the two maps stay apart.

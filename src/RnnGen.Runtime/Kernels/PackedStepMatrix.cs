@@ -11,10 +11,10 @@ namespace RnnGen.Kernels;
 /// panels of eight vectors (64 rows with 8-float vectors), and each panel column after column, the panel's rows of one
 /// column side by side. The map keeps a panel's outputs in one accumulator per vector and adds each input times its
 /// column, so a panel is one sequential read and its outputs need no horizontal sums. The last panel holds only the
-/// vectors its rows need (a Dense head of 10 outputs is one panel of two vectors), its last vector padded with zero
-/// rows. In <see cref="StepPrecision.BFloat16"/> each 32-bit slot holds two bfloat16 values, column 2j in its low half
+/// vectors its rows need (100 rows with 8-float vectors: a panel of eight vectors and one of five), its last vector
+/// padded with zero rows. In <see cref="StepPrecision.BFloat16"/> each 32-bit slot holds two bfloat16 values, column 2j in its low half
 /// and column 2j + 1 in its high half (zero past the last column), so that a shift and a mask widen a vector of slots
-/// to two columns of floats. A matrix of <see cref="RowMajorVectors"/> vectors of rows or fewer (16 rows with AVX2, a
+/// to two columns of floats. A matrix of <see cref="RowMajorVectors"/> vectors of rows or fewer (16 rows with AVX2: a
 /// small Dense head) stays row after row as float32 (its values rounded to bfloat16 in that precision) for the
 /// dot-product kernel of unpacked weights: with so few rows the panel's chains of multiply-adds, one per vector, would
 /// wait on their latency.
@@ -130,11 +130,17 @@ public sealed class PackedStepMatrix
 
         var packed = new PackedStepMatrix(rows, columns, precision, lanes, slotColumns);
         Span<float> slots = packed._slots.AsSpan(packed._start);
+        if (packed.RowMajor && precision == StepPrecision.Float32)
+        {
+            weight.CopyTo(slots);
+            return packed;
+        }
+
         if (packed.RowMajor)
         {
-            for (int i = 0; i < rows * columns; i++)
+            for (int i = 0; i < weight.Length; i++)
             {
-                slots[i] = precision == StepPrecision.Float32 ? weight[i] : BitConverter.UInt32BitsToSingle((uint)BFloat16Bits(weight[i]) << 16);
+                slots[i] = BitConverter.UInt32BitsToSingle((uint)BFloat16Bits(weight[i]) << 16);
             }
 
             return packed;

@@ -56,6 +56,7 @@ public static partial class StepKernels
             ThrowPackedDifferently(weight, otherWeight);
         }
 
+        // Row-major or not follows from the rows and the lanes, which the two share.
         if (weight.RowMajor)
         {
             Affine(weight.Values, input, bias, otherWeight.Values, otherInput, otherBias, output);
@@ -162,8 +163,9 @@ file static class PackedStepLoops
 
     // One panel of `count` vectors: for a whole panel the count is a constant and the tests on it are compiled out; a
     // last panel tests it at run time (one loop for every count; its few FMA chains leave time for the branches). A
-    // panel of four vectors or fewer (a small Dense head) would leave too few FMA chains to hide their latency, so it
-    // splits its columns in two, each half into its own accumulators (s0–s3 and s4–s7), summed at the end.
+    // last panel of four vectors or fewer (three or four vectors in all, or the tail of a larger matrix) would leave too
+    // few FMA chains to hide their latency, so it splits its columns in two, each half into its own accumulators (s0–s3
+    // and s4–s7), summed at the end.
     private static void Panel<TSimd, TVec, TFormat, TPanel>(in PackedOperands p, int panel, int count)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct

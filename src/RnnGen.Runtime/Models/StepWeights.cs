@@ -7,9 +7,11 @@ namespace RnnGen;
 /// <summary>
 /// A frozen copy of one generated model's parameters for its <c>Step</c>, made by the model's
 /// <c>CreateStepWeights(precision)</c>: every weight matrix a step multiplies by, packed in the order the step's kernel
-/// streams it and held in <see cref="Precision"/>, and a float32 copy of the vectors it reads as they are (biases,
-/// embedding tables). That is about half (bfloat16) or all (float32) of the parameters' memory, a little more where a
-/// matrix's rows do not fill whole vectors (8 rows with AVX2). Step with the copy reads nothing from the model's own
+/// streams it and held in <see cref="Precision"/>, and a float32 copy of the spans it reads as they are (biases,
+/// embedding tables). In float32 that is the parameters' memory, a little more where a matrix's rows do not fill whole
+/// vectors (8 rows with AVX2); in bfloat16 the packed matrices take half, but biases, embedding tables and matrices of
+/// two vectors of rows or fewer (a small Dense head, kept row-major for its kernel) stay float32 (see
+/// <see cref="Bytes"/>). Step with the copy reads nothing from the model's own
 /// <c>Parameters</c>. A step is bound by reading its weights once from cache, so packing them (one sequential read per
 /// panel of outputs, no horizontal sums) and halving their bytes (<see cref="StepPrecision.BFloat16"/>) is what makes
 /// it faster. Changes to the model's <c>Parameters</c> after the copy (training, loading weights) do not reach it:
@@ -19,15 +21,15 @@ namespace RnnGen;
 public sealed class StepWeights
 {
     private readonly PackedStepMatrix[] _matrices;
-    private readonly float[] _vectors;
-    private readonly int[] _vectorStarts; // vector i is _vectors[_vectorStarts[i].._vectorStarts[i + 1]]
+    private readonly float[] _unpacked;
+    private readonly int[] _unpackedStarts; // span i is _unpacked[_unpackedStarts[i].._unpackedStarts[i + 1]]
 
-    private StepWeights(Type modelType, PackedStepMatrix[] matrices, float[] vectors, int[] vectorStarts, StepPrecision precision)
+    private StepWeights(Type modelType, PackedStepMatrix[] matrices, float[] unpacked, int[] unpackedStarts, StepPrecision precision)
     {
         ModelType = modelType;
         _matrices = matrices;
-        _vectors = vectors;
-        _vectorStarts = vectorStarts;
+        _unpacked = unpacked;
+        _unpackedStarts = unpackedStarts;
         Precision = precision;
     }
 
@@ -52,24 +54,24 @@ public sealed class StepWeights
         }
     }
 
-    /// <summary>Bytes of the whole copy: the packed matrices and the vectors.</summary>
-    public long Bytes => MatrixBytes + ((long)_vectors.Length * sizeof(float));
+    /// <summary>Bytes of the whole copy: the packed matrices and the unpacked spans.</summary>
+    public long Bytes => MatrixBytes + ((long)_unpacked.Length * sizeof(float));
 
     /// <summary>
-    /// Packs the matrices of <paramref name="parameters"/> and copies its vectors; called by a generated model's
+    /// Packs the matrices of <paramref name="parameters"/> and copies the spans Step reads unpacked; called by a generated model's
     /// <c>CreateStepWeights</c>, which passes its own layout.
     /// </summary>
     /// <param name="modelType">The generated model class.</param>
     /// <param name="parameters">All of the model's parameter values.</param>
     /// <param name="precision">How to hold the matrices.</param>
     /// <param name="matrices">Each matrix Step multiplies by: its offset in <paramref name="parameters"/> and its shape, in the order Step asks for them.</param>
-    /// <param name="vectors">Each other span Step reads (a bias, an embedding table): its offset and length, in the order Step asks for them.</param>
+    /// <param name="unpacked">Each span Step reads as it is (a bias, an embedding table): its offset and length, in the order Step asks for them.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not defined.</exception>
-    /// <exception cref="ArgumentException">A matrix or a vector does not lie within <paramref name="parameters"/>.</exception>
+    /// <exception cref="ArgumentException">A matrix or a span does not lie within <paramref name="parameters"/>.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static StepWeights Create(
         Type modelType, ReadOnlySpan<float> parameters, StepPrecision precision,
-        ReadOnlySpan<(int Offset, int Rows, int Columns)> matrices, ReadOnlySpan<(int Offset, int Length)> vectors)
+        ReadOnlySpan<(int Offset, int Rows, int Columns)> matrices, ReadOnlySpan<(int Offset, int Length)> unpacked)
     {
         ArgumentNullException.ThrowIfNull(modelType);
         if (precision is not (StepPrecision.Float32 or StepPrecision.BFloat16))
@@ -91,23 +93,23 @@ public sealed class StepWeights
             packed[i] = PackedStepMatrix.Pack(parameters.Slice(offset, (int)length), rows, columns, precision);
         }
 
-        var starts = new int[vectors.Length + 1];
-        for (int i = 0; i < vectors.Length; i++)
+        var starts = new int[unpacked.Length + 1];
+        for (int i = 0; i < unpacked.Length; i++)
         {
-            (int offset, int length) = vectors[i];
+            (int offset, int length) = unpacked[i];
             if (offset < 0 || length < 0 || (long)offset + length > parameters.Length)
             {
                 throw new ArgumentException(
-                    $"Vector {i} ({length} values at offset {offset}) does not lie within the {parameters.Length} parameters.", nameof(vectors));
+                    $"Span {i} ({length} values at offset {offset}) does not lie within the {parameters.Length} parameters.", nameof(unpacked));
             }
 
             starts[i + 1] = checked(starts[i] + length);
         }
 
-        var copies = new float[starts[vectors.Length]];
-        for (int i = 0; i < vectors.Length; i++)
+        var copies = new float[starts[unpacked.Length]];
+        for (int i = 0; i < unpacked.Length; i++)
         {
-            parameters.Slice(vectors[i].Offset, vectors[i].Length).CopyTo(copies.AsSpan(starts[i]));
+            parameters.Slice(unpacked[i].Offset, unpacked[i].Length).CopyTo(copies.AsSpan(starts[i]));
         }
 
         return new StepWeights(modelType, packed, copies, starts, precision);
@@ -117,9 +119,9 @@ public sealed class StepWeights
     [EditorBrowsable(EditorBrowsableState.Never)]
     public PackedStepMatrix Matrix(int index) => _matrices[index];
 
-    /// <summary>The float32 copy of vector <paramref name="index"/>, in the order given to <see cref="Create"/>.</summary>
+    /// <summary>The float32 copy of unpacked span <paramref name="index"/>, in the order given to <see cref="Create"/>.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public ReadOnlySpan<float> Vector(int index) => _vectors.AsSpan(_vectorStarts[index], _vectorStarts[index + 1] - _vectorStarts[index]);
+    public ReadOnlySpan<float> Unpacked(int index) => _unpacked.AsSpan(_unpackedStarts[index], _unpackedStarts[index + 1] - _unpackedStarts[index]);
 
     /// <summary>Throws unless the copy was made by <paramref name="modelType"/>, whose Step is about to read it.</summary>
     /// <exception cref="ArgumentException">It was made by another model class.</exception>

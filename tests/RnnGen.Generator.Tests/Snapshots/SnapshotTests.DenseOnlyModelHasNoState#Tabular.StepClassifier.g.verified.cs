@@ -314,7 +314,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(0), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(0), y);
             }
             global::RnnGen.Kernels.CellKernels.Activate(y, global::RnnGen.Activation.Relu);
             x = y;
@@ -331,7 +331,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), x, weights.Vector(1), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), x, weights.Unpacked(1), y);
             }
             global::RnnGen.Kernels.Softmax.Forward(y);
             x = y;

@@ -574,7 +574,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         scoped global::System.ReadOnlySpan<float> x = default;
 
         // embedding
-        x = (weights is null ? parameters.Slice(EmbeddingWeight, 96) : weights.Vector(0)).Slice(token * 8, 8);
+        x = (weights is null ? parameters.Slice(EmbeddingWeight, 96) : weights.Unpacked(0)).Slice(token * 8, 8);
 
         // gru
         // layer 0: gates = W_ih·x + b_ih, recurrent = W_hh·h + b_hh
@@ -589,8 +589,8 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(1), gates);
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, weights.Vector(2), recurrent);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(1), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, weights.Unpacked(2), recurrent);
             }
             GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 32));
             x = h;
@@ -607,7 +607,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Vector(3), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Unpacked(3), y);
             }
             x = y;
         }

@@ -539,8 +539,8 @@ partial class Forecasting
                 }
                 else
                 {
-                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(0), gates);
-                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, weights.Vector(1), recurrent);
+                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(0), gates);
+                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, weights.Unpacked(1), recurrent);
                 }
                 GruCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 8));
                 x = h;
@@ -557,7 +557,7 @@ partial class Forecasting
                 }
                 else
                 {
-                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Vector(2), y);
+                    global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Unpacked(2), y);
                 }
                 x = y;
             }

@@ -747,7 +747,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(0), weights.Matrix(1), h, weights.Vector(1), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), h, weights.Unpacked(1), gates);
             }
             EncoderCellForward(gates, s.Slice(24, 24), h);
             x = h;
@@ -766,8 +766,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Vector(2), gates);
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(3), h, weights.Vector(3), recurrent);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Unpacked(2), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(3), h, weights.Unpacked(3), recurrent);
             }
             DecoderCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 16));
             x = h;

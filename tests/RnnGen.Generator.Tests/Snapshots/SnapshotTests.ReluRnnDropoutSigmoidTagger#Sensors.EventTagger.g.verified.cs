@@ -584,7 +584,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(0), weights.Matrix(1), h, weights.Vector(1), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), h, weights.Unpacked(1), gates);
             }
             RnnCellForward(gates, h);
             x = h;
@@ -604,7 +604,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Vector(2), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Unpacked(2), y);
             }
             global::RnnGen.Kernels.CellKernels.Activate(y, global::RnnGen.Activation.Sigmoid);
             x = y;

@@ -920,7 +920,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Vector(0), weights.Matrix(1), h, weights.Vector(1), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), h, weights.Unpacked(1), gates);
             }
             RnnCellForward(gates, h);
             x = h;
@@ -935,7 +935,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Vector(2), weights.Matrix(3), h, weights.Vector(3), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Unpacked(2), weights.Matrix(3), h, weights.Unpacked(3), gates);
             }
             RnnCellForward(gates, h);
             x = h;
@@ -950,7 +950,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(4), x, weights.Vector(4), weights.Matrix(5), h, weights.Vector(5), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(4), x, weights.Unpacked(4), weights.Matrix(5), h, weights.Unpacked(5), gates);
             }
             RnnCellForward(gates, h);
             x = h;
@@ -967,7 +967,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(6), x, weights.Vector(6), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(6), x, weights.Unpacked(6), y);
             }
             x = y;
         }

@@ -16,7 +16,7 @@ public class PackedStepKernelsTests
 
     private static readonly int[] InputLengths = [0, 1, 3, 4, 5, 8, 9, 16, 17, 28, 31, 32, 33, 67];
 
-    private static readonly int[] OutputCounts = [0, 1, 3, 7, 8, 9, 16, 17, 32, 41, 50, 63, 64, 100, 128, 130];
+    private static readonly int[] OutputCounts = [0, 1, 3, 7, 8, 9, 16, 17, 32, 40, 41, 50, 63, 64, 75, 100, 128, 130, 150];
 
     private static readonly StepPrecision[] Precisions = [StepPrecision.Float32, StepPrecision.BFloat16];
 
@@ -177,24 +177,25 @@ public class PackedStepKernelsTests
         {
             foreach (StepPrecision precision in Precisions)
             {
-                foreach (int inner in (int[])[1, 3, 9, 17, 28, 33, 40])
+                // Row-major (13 rows at 8 or 16 lanes), a half panel (13 at 4 lanes), whole panels and a last one (130).
+                foreach ((int outputs, int inner) in ((int, int)[])[(13, 1), (13, 3), (13, 9), (13, 17), (13, 28), (13, 33), (13, 40), (130, 3), (130, 17), (130, 33)])
                 {
-                    const int Outputs = 13, OtherInner = 20;
-                    float[] w = Values(Outputs * inner, random), u = Values(Outputs * OtherInner, random), b = Values(Outputs, random);
-                    PackedStepMatrix packedW = PackedStepMatrix.Pack(w, Outputs, inner, precision, lanes);
-                    PackedStepMatrix packedU = PackedStepMatrix.Pack(u, Outputs, OtherInner, precision, lanes);
-                    float[] x = NaNs(inner + 64), h = NaNs(OtherInner + 64), y = NaNs(Outputs);
+                    const int OtherInner = 20;
+                    float[] w = Values(outputs * inner, random), u = Values(outputs * OtherInner, random), b = Values(outputs, random);
+                    PackedStepMatrix packedW = PackedStepMatrix.Pack(w, outputs, inner, precision, lanes);
+                    PackedStepMatrix packedU = PackedStepMatrix.Pack(u, outputs, OtherInner, precision, lanes);
+                    float[] x = NaNs(inner + 64), h = NaNs(OtherInner + 64), y = NaNs(outputs);
                     Values(inner, random).CopyTo(x, 0);
                     Values(OtherInner, random).CopyTo(h, 0);
 
                     StepKernels.Affine(packedW, x.AsSpan(0, inner), b, packedU, h.AsSpan(0, OtherInner), b, y);
 
                     float[] heldW = Held(w, precision), heldU = Held(u, precision);
-                    for (int o = 0; o < Outputs; o++)
+                    for (int o = 0; o < outputs; o++)
                     {
                         var (first, firstScale) = Dot(heldW, x, o, inner);
                         var (second, secondScale) = Dot(heldU, h, o, OtherInner);
-                        AssertClose(y[o], first + second + (2.0 * b[o]), firstScale + secondScale + (2 * Math.Abs(b[o])), $"{precision}, {lanes} lanes, inner {inner}, output {o}");
+                        AssertClose(y[o], first + second + (2.0 * b[o]), firstScale + secondScale + (2 * Math.Abs(b[o])), $"{precision}, {lanes} lanes, {outputs} outputs, inner {inner}, output {o}");
                     }
                 }
             }
@@ -270,6 +271,9 @@ public class PackedStepKernelsTests
             PackedStepMatrix.Pack(Values(512 * 128, random), 512, 128, StepPrecision.Float32),
             PackedStepMatrix.Pack(Values(512 * 28, random), 512, 28, StepPrecision.BFloat16),
             PackedStepMatrix.Pack(Values(512 * 128, random), 512, 128, StepPrecision.BFloat16),
+            PackedStepMatrix.Pack(Values(100 * 128, random), 100, 128, StepPrecision.Float32), // a last panel, stored through a buffer
+            PackedStepMatrix.Pack(Values(100 * 128, random), 100, 128, StepPrecision.BFloat16),
+            PackedStepMatrix.Pack(Values(10 * 128, random), 10, 128, StepPrecision.BFloat16), // row-major with 8 or 16 lanes
         ];
         float[] x = Values(28, random), h = Values(128, random), b = Values(512, random), y = new float[512];
         void CallAll()
@@ -278,6 +282,9 @@ public class PackedStepKernelsTests
             StepKernels.Affine(matrices[2], x, b, matrices[3], h, b, y);
             StepKernels.Affine(matrices[1], h, b, y);
             StepKernels.Affine(matrices[3], h, b, y);
+            StepKernels.Affine(matrices[4], h, b.AsSpan(0, 100), y.AsSpan(0, 100));
+            StepKernels.Affine(matrices[5], h, b.AsSpan(0, 100), y.AsSpan(0, 100));
+            StepKernels.Affine(matrices[6], h, b.AsSpan(0, 10), y.AsSpan(0, 10));
         }
 
         for (int i = 0; i < 50; i++)
