@@ -378,7 +378,7 @@ internal static class RecurrentEmitter
             w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);");
             if (gru)
             {
-                w.Line("// b_ih and b_hh share the r and z sums (the recurrent side's r and z gradients are the input side's); their n sums differ");
+                w.Line("// b_ih and b_hh share the r and z sums (the same gradients on both sides); their n sums differ");
                 w.Line(Kernels + ".AccumulateColumnSums(dGates, GateWidth, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden), rows, 2 * Hidden);");
                 w.Line(Kernels + ".AccumulateColumnSums(dGates.Slice(2 * Hidden), GateWidth, dBiasIh.Slice(2 * Hidden), rows, Hidden);");
                 w.Line(Kernels + ".AccumulateColumnSums(dRecurrent.Slice(2 * Hidden), GateWidth, dBiasHh.Slice(2 * Hidden), rows, Hidden);");

@@ -12,12 +12,12 @@ namespace RnnGen.Kernels;
 /// column side by side. The map keeps a panel's outputs in one accumulator per vector and adds each input times its
 /// column, so a panel is one sequential read and its outputs need no horizontal sums. The last panel holds only the
 /// vectors its rows need (100 rows with 8-float vectors: a panel of eight vectors and one of five), its last vector
-/// padded with zero rows. In <see cref="StepPrecision.BFloat16"/> each 32-bit slot holds two bfloat16 values, column 2j in its low half
-/// and column 2j + 1 in its high half (zero past the last column), so that a shift and a mask widen a vector of slots
-/// to two columns of floats. A matrix of <see cref="RowMajorVectors"/> vectors of rows or fewer (16 rows with AVX2: a
-/// small Dense head) stays row after row as float32 (its values rounded to bfloat16 in that precision) for the
-/// dot-product kernel of unpacked weights: with so few rows the panel's chains of multiply-adds, one per vector, would
-/// wait on their latency.
+/// padded with zero rows. In <see cref="StepPrecision.BFloat16"/> each 32-bit slot holds two bfloat16 values, column 2j
+/// in its low half and column 2j + 1 in its high half (zero past the last column), so that a shift and a mask widen a
+/// vector of slots to two columns of floats. A matrix of <see cref="RowMajorVectors"/> vectors of rows or fewer (16
+/// rows with AVX2: a small Dense head) stays row after row as float32 (its values rounded to bfloat16 in that
+/// precision) for the dot-product kernel of unpacked weights: with so few rows the panel's chains of multiply-adds, one
+/// per vector, would wait on their latency.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PackedStepMatrix
@@ -76,7 +76,10 @@ public sealed class PackedStepMatrix
     /// <summary>Panels of rows; none when <see cref="RowMajor"/>.</summary>
     internal int Panels { get; }
 
-    /// <summary>Vectors in the last panel, 1 to <see cref="PanelVectors"/> (all panels before it are full).</summary>
+    /// <summary>
+    /// Vectors in the last panel, 1 to <see cref="PanelVectors"/> (all panels before it are full); 0 when
+    /// <see cref="RowMajor"/>.
+    /// </summary>
     internal int LastPanelVectors { get; }
 
     /// <summary>Slots per row of a panel: the columns, or in bfloat16 the pairs of columns.</summary>

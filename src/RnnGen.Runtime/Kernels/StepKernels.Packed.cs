@@ -160,8 +160,9 @@ file static class PackedStepLoops
         }
     }
 
-    // The last panel when it is not whole, out of line: called once per whole panel, or inlined beside their loop, it
-    // made the maps of the 128-unit cells 2–7 % slower (profile harness: GRU(128) bfloat16 maps 1.93 against 1.89 µs).
+    // The last panel when it is not whole, out of line: with a call per panel, or with this panel inlined beside the
+    // loop, the maps of the 128-unit cells were 2–7 % slower (profile harness: GRU(128) bfloat16 maps 1.93 against
+    // 1.89 µs).
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void LastPanel<TSimd, TVec, TFormat>(in PackedOperands p, int panel, int count)
         where TSimd : struct, ISimd<TVec>
@@ -301,7 +302,8 @@ file static class PackedStepLoops
         where TVec : struct =>
         TSimd.MultiplyAdd(second, TSimd.HighBFloat16(slots), TSimd.MultiplyAdd(first, TSimd.LowBFloat16(slots), sum));
 
-    // Two columns' shares of one panel row apart: first times the low halves into low, second times the high halves into high.
+    // Two columns' shares of one panel row apart: first times the low halves into low, second times the high halves
+    // into high.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TVec Low, TVec High) Halves<TSimd, TVec>(TVec first, TVec second, TVec slots, TVec low, TVec high)
         where TSimd : struct, ISimd<TVec>

@@ -58,8 +58,8 @@ public sealed class StepWeights
     public long Bytes => MatrixBytes + ((long)_unpacked.Length * sizeof(float));
 
     /// <summary>
-    /// Packs the matrices of <paramref name="parameters"/> and copies the spans Step reads unpacked; called by a generated model's
-    /// <c>CreateStepWeights</c>, which passes its own layout.
+    /// Packs the matrices of <paramref name="parameters"/> and copies the spans Step reads unpacked; called by a generated
+    /// model's <c>CreateStepWeights</c>, which passes its own layout.
     /// </summary>
     /// <param name="modelType">The generated model class.</param>
     /// <param name="parameters">All of the model's parameter values.</param>

@@ -531,7 +531,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        // b_ih and b_hh share the r and z sums (the recurrent side's r and z gradients are the input side's); their n sums differ
+        // b_ih and b_hh share the r and z sums (the same gradients on both sides); their n sums differ
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden), rows, 2 * Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates.Slice(2 * Hidden), GateWidth, dBiasIh.Slice(2 * Hidden), rows, Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent.Slice(2 * Hidden), GateWidth, dBiasHh.Slice(2 * Hidden), rows, Hidden);
@@ -708,7 +708,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        // b_ih and b_hh share the r and z sums (the recurrent side's r and z gradients are the input side's); their n sums differ
+        // b_ih and b_hh share the r and z sums (the same gradients on both sides); their n sums differ
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden), rows, 2 * Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates.Slice(2 * Hidden), GateWidth, dBiasIh.Slice(2 * Hidden), rows, Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent.Slice(2 * Hidden), GateWidth, dBiasHh.Slice(2 * Hidden), rows, Hidden);
@@ -885,7 +885,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        // b_ih and b_hh share the r and z sums (the recurrent side's r and z gradients are the input side's); their n sums differ
+        // b_ih and b_hh share the r and z sums (the same gradients on both sides); their n sums differ
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden), rows, 2 * Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates.Slice(2 * Hidden), GateWidth, dBiasIh.Slice(2 * Hidden), rows, Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent.Slice(2 * Hidden), GateWidth, dBiasHh.Slice(2 * Hidden), rows, Hidden);
@@ -1062,7 +1062,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        // b_ih and b_hh share the r and z sums (the recurrent side's r and z gradients are the input side's); their n sums differ
+        // b_ih and b_hh share the r and z sums (the same gradients on both sides); their n sums differ
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden), rows, 2 * Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates.Slice(2 * Hidden), GateWidth, dBiasIh.Slice(2 * Hidden), rows, Hidden);
         global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent.Slice(2 * Hidden), GateWidth, dBiasHh.Slice(2 * Hidden), rows, Hidden);
