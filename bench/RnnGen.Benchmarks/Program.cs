@@ -25,27 +25,28 @@ if (OperatingSystem.IsLinux())
 
 string loadBefore = MachineInfo.LoadAverage();
 Summary[] summaries = BenchmarkRunner.Run(
-    [typeof(PeakFlopsBenchmarks), typeof(StepBenchmarks), typeof(ForwardBenchmarks), typeof(TrainingBenchmarks)],
+    [typeof(PeakFlopsBenchmarks), typeof(StepBenchmarks), typeof(ForwardBenchmarks), typeof(TrainingBenchmarks), typeof(TrainingProductsBenchmarks)],
     BenchmarkConfig.Create(quick));
 string loadAfter = MachineInfo.LoadAverage();
 
 var peak = PeakFlops.From(summaries);
 IReadOnlyList<CaseResult> results = CaseResult.From(summaries, peak);
+IReadOnlyList<ProductsResult> products = ProductsResult.From(summaries, results, peak);
 if (!quick)
 {
     string path = Path.Combine(BenchFolder(), "RESULTS.md");
-    File.WriteAllText(path, ResultsMarkdown.Format(MachineInfo.Read(), peak, results, loadBefore, loadAfter, DateTime.UtcNow));
+    File.WriteAllText(path, ResultsMarkdown.Format(MachineInfo.Read(), peak, results, products, loadBefore, loadAfter, DateTime.UtcNow));
     Console.WriteLine($"Wrote {path}");
 }
 
 Console.WriteLine($"Load average (1, 5, 15 min): {loadBefore} before, {loadAfter} after.");
 Console.WriteLine($"PEAK gflops={peak.Gflops.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)} width={peak.Width}");
-foreach (string line in RatioLines.Format(results))
+foreach (string line in RatioLines.Format(results, products))
 {
     Console.WriteLine(line);
 }
 
-return results.All(r => r.IsComplete) ? 0 : 1;
+return results.All(r => r.IsComplete) && products.All(p => p.Products is not null) ? 0 : 1;
 
 // bench/, found by walking up from the build output to the folder that holds this project.
 static string BenchFolder()

@@ -11,6 +11,12 @@ internal sealed record Measurement(double MedianNanoseconds, double MinimumNanos
 {
     /// <summary>Achieved GFLOP/s for an operation of <paramref name="flops"/> FLOPs (FLOPs per ns = GFLOP/s).</summary>
     public double Gflops(double flops) => flops / MedianNanoseconds;
+
+    /// <summary>The figures of a report, or null where there is none or its benchmark failed.</summary>
+    public static Measurement? Of(BenchmarkReport? report) =>
+        report?.ResultStatistics is { } statistics
+            ? new Measurement(statistics.Median, statistics.Min, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase))
+            : null;
 }
 
 /// <summary>
@@ -52,12 +58,9 @@ internal sealed record CaseResult(BenchmarkCase Case, Measurement? RnnGen, Measu
 
     private static Measurement? Measure(IEnumerable<BenchmarkReport> reports, BenchmarkCase @case, string method)
     {
-        BenchmarkReport? report = reports.SingleOrDefault(r =>
+        return Measurement.Of(reports.SingleOrDefault(r =>
             r.BenchmarkCase.Descriptor.Type == @case.Benchmarks
             && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
-            && (@case.Batch is null || Equals(r.BenchmarkCase.Parameters[nameof(TrainingBenchmarks.Batch)], @case.Batch)));
-        return report?.ResultStatistics is { } statistics
-            ? new Measurement(statistics.Median, statistics.Min, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase))
-            : null;
+            && (@case.Batch is null || Equals(r.BenchmarkCase.Parameters[nameof(TrainingBenchmarks.Batch)], @case.Batch))));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using RnnGen.Benchmarks.Benchmarks;
 
 namespace RnnGen.Benchmarks.Reporting;
 
@@ -9,7 +10,7 @@ internal static class ResultsMarkdown
     /// <summary>The command that produces the file, run from the repository root.</summary>
     public const string RerunCommand = "dotnet run -c Release --project bench/RnnGen.Benchmarks";
 
-    public static string Format(MachineInfo machine, PeakFlops peak, IReadOnlyList<CaseResult> results, string loadBefore, string loadAfter, DateTime finishedUtc)
+    public static string Format(MachineInfo machine, PeakFlops peak, IReadOnlyList<CaseResult> results, IReadOnlyList<ProductsResult> products, string loadBefore, string loadAfter, DateTime finishedUtc)
     {
         var text = new StringBuilder();
         text.AppendLine("# RnnGen vs libtorch: benchmark results");
@@ -55,6 +56,20 @@ internal static class ResultsMarkdown
         text.AppendLine();
         text.AppendLine("On this shared virtual machine the second core is at times busy with other work, which slows some iterations of every " +
             "two-thread case; the median mixes those in, the fastest iteration shows the code with two free cores.");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"The matrix products of a batch-{TrainingProductsBenchmarks.Batch} training step alone, one thread: the calls that the generated Forward and Backward make " +
+            $"to MatrixKernels (input projection, packing W_hh, the per-step recurrent products, the Dense head, dH per step, dW_hh and dW_ih), " +
+            $"same shapes, same order, nothing else; FLOPs are those of the products made (the first layer's input gradient is not computed):");
+        text.AppendLine();
+        text.AppendLine("| training case | products' FLOPs | products median | GFLOP/s | % of peak | share of the step's median |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (ProductsResult p in products)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {p.Case.Case} | {Number(p.Case.Flops / 1e6, "F1")} M | {Time(p.Products, p.Case.Method)} | {Number(p.Gflops, "F1")} | " +
+                $"{Percent(p.PeakFraction)} | {Percent(p.ShareOfStep)} |");
+        }
         text.AppendLine();
         text.AppendLine("Rerun from the repository root, alone on the machine:");
         text.AppendLine();
