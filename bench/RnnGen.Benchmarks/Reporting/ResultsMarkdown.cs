@@ -21,18 +21,20 @@ internal static class ResultsMarkdown
             $"Single-core FMA peak measured in the same run: {Number(peak.Gflops, "F1")} GFLOP/s ({peak.Width}, ten register-resident accumulators). " +
             $"Load average (1, 5, 15 min) {loadBefore} before the run and {loadAfter} after; finished {finishedUtc:yyyy-MM-dd HH:mm} UTC.");
         text.AppendLine();
-        text.AppendLine("| case | work per operation | threads | RnnGen median | libtorch median | speedup | RnnGen B/op | libtorch B/op | RnnGen GFLOP/s | libtorch GFLOP/s | RnnGen % of peak | libtorch % of peak |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| case | work per operation | threads | RnnGen median | libtorch median | speedup | RnnGen fastest | libtorch fastest | RnnGen B/op | libtorch B/op | RnnGen GFLOP/s | libtorch GFLOP/s | RnnGen % of peak | libtorch % of peak |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (CaseResult r in results)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {r.Case.Name} | {r.Case.Work} | {r.Case.Threads} | {Time(r.RnnGen, r.Case.RnnGenMethod)} | {Time(r.LibTorch, r.Case.LibTorchMethod)} | " +
-                $"{Speedup(r.Speedup)} | {Number(r.RnnGen?.AllocatedBytes, "N0")} | {Number(r.LibTorch?.AllocatedBytes, "N0")} | " +
+                $"{Speedup(r.Speedup)} | {Time(r.RnnGen, r.Case.RnnGenMethod, fastest: true)} | {Time(r.LibTorch, r.Case.LibTorchMethod, fastest: true)} | " +
+                $"{Number(r.RnnGen?.AllocatedBytes, "N0")} | {Number(r.LibTorch?.AllocatedBytes, "N0")} | " +
                 $"{Number(r.RnnGenGflops, "F1")} | {Number(r.LibTorchGflops, "F1")} | {Percent(r.RnnGenPeakFraction)} | {Percent(r.LibTorchPeakFraction)} |");
         }
 
         text.AppendLine();
-        text.AppendLine("- Median of BenchmarkDotNet's default job, run in process; speedup is libtorch's median over RnnGen's (above 1: RnnGen faster).");
+        text.AppendLine("- Median of BenchmarkDotNet's default job, run in process; speedup is libtorch's median over RnnGen's (above 1: RnnGen faster). " +
+            "Fastest is the fastest of the job's iterations (each the mean of many operations): on a shared VM whose speed drifts during a run, it shows the code apart from the drift.");
         text.AppendLine("- FLOPs count the matrix products only (a multiply-add is 2): an LSTM step is 2·4H·(I+H) per sequence, a GRU step 2·3H·(I+H); " +
             "a training step is 3× the forward, and its forward includes the Dense(128→10) layer (2·128·10 per sequence).");
         text.AppendLine("- % of peak is of the measured single-core FMA peak times the case's threads.");
@@ -79,12 +81,15 @@ internal static class ResultsMarkdown
         return text.ToString();
     }
 
-    private static string Time(Measurement? measurement, string? method) =>
+    private static string Time(Measurement? measurement, string? method, bool fastest = false) =>
         method is null ? "not yet"
         : measurement is null ? "failed"
-        : measurement.MedianNanoseconds >= 1e6 ? Number(measurement.MedianNanoseconds / 1e6, "F2") + " ms"
-        : measurement.MedianNanoseconds >= 1e3 ? Number(measurement.MedianNanoseconds / 1e3, "F2") + " µs"
-        : Number(measurement.MedianNanoseconds, "F1") + " ns";
+        : Duration(fastest ? measurement.MinimumNanoseconds : measurement.MedianNanoseconds);
+
+    private static string Duration(double nanoseconds) =>
+        nanoseconds >= 1e6 ? Number(nanoseconds / 1e6, "F2") + " ms"
+        : nanoseconds >= 1e3 ? Number(nanoseconds / 1e3, "F2") + " µs"
+        : Number(nanoseconds, "F1") + " ns";
 
     private static string Speedup(double? speedup) => speedup is { } s ? Number(s, "F2") + "×" : "—";
 
