@@ -56,11 +56,9 @@ internal sealed record CaseResult(BenchmarkCase Case, Measurement? RnnGen, Measu
             .ToArray();
     }
 
-    private static Measurement? Measure(IEnumerable<BenchmarkReport> reports, BenchmarkCase @case, string method)
-    {
-        return Measurement.Of(reports.SingleOrDefault(r =>
+    private static Measurement? Measure(IEnumerable<BenchmarkReport> reports, BenchmarkCase @case, string method) =>
+        Measurement.Of(reports.SingleOrDefault(r =>
             r.BenchmarkCase.Descriptor.Type == @case.Benchmarks
             && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
             && (@case.Batch is null || Equals(r.BenchmarkCase.Parameters[nameof(TrainingBenchmarks.Batch)], @case.Batch))));
-    }
 }
