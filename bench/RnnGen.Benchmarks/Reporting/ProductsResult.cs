@@ -23,7 +23,7 @@ internal sealed record ProductsCase(string Case, string Method, int GatesPerUnit
 
 /// <summary>
 /// The products of a training step timed alone beside the whole step on one thread: their GFLOP/s, their fraction of
-/// the single-core peak, and their share of the step's median time.
+/// the single-core peak (by median and by the fastest iteration), and their share of the step's median time.
 /// </summary>
 internal sealed record ProductsResult(ProductsCase Case, Measurement? Products, Measurement? Step, double PeakGflops)
 {
@@ -32,6 +32,9 @@ internal sealed record ProductsResult(ProductsCase Case, Measurement? Products, 
 
     /// <summary>GFLOP/s over the single-core FMA peak.</summary>
     public double? PeakFraction => Gflops / PeakGflops;
+
+    /// <summary>The fraction of peak of the fastest iteration: the products apart from the VM's drift during the run.</summary>
+    public double? FastestPeakFraction => Case.Flops / Products?.MinimumNanoseconds / PeakGflops;
 
     /// <summary>The products' median over the whole step's median (one thread).</summary>
     public double? ShareOfStep => Products?.MedianNanoseconds / Step?.MedianNanoseconds;

@@ -8,7 +8,7 @@ namespace RnnGen.Benchmarks.Reporting;
 /// then one per case run on one and two threads,
 /// <c>SCALING case=… rnngen_median=… rnngen_fastest=… libtorch_median=… libtorch_fastest=…</c> (one-thread time over two-thread time),
 /// then one per training case whose matrix products were also timed alone,
-/// <c>PRODUCTS case=… threads=1 products_ns=… gflops=… peak_fraction=… share_of_step=…</c>.
+/// <c>PRODUCTS case=… threads=1 products_ns=… gflops=… peak_fraction=… fastest_peak_fraction=… share_of_step=…</c>.
 /// </summary>
 /// <remarks>
 /// <c>gflops</c> and <c>peak_fraction</c> are RnnGen's; the fraction is of the single-core FMA peak times the
@@ -28,7 +28,8 @@ internal static class RatioLines
             $"libtorch_median={Number(s.LibTorchByMedian, "F2")} libtorch_fastest={Number(s.LibTorchByMinimum, "F2")}"))
         .Concat(products.Select(p =>
             $"PRODUCTS case={p.Case.Case} threads=1 products_ns={Number(p.Products?.MedianNanoseconds, "F1")} " +
-            $"gflops={Number(p.Gflops, "F2")} peak_fraction={Number(p.PeakFraction, "F3")} share_of_step={Number(p.ShareOfStep, "F3")}"));
+            $"gflops={Number(p.Gflops, "F2")} peak_fraction={Number(p.PeakFraction, "F3")} " +
+            $"fastest_peak_fraction={Number(p.FastestPeakFraction, "F3")} share_of_step={Number(p.ShareOfStep, "F3")}"));
 
     private static string Number(double? value, string format) =>
         value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "NA";

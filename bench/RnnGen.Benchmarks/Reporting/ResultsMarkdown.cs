@@ -64,13 +64,13 @@ internal static class ResultsMarkdown
             $"to MatrixKernels (input projection, packing W_hh, the per-step recurrent products, the Dense head, dH per step, dW_hh and dW_ih), " +
             $"same shapes, same order, nothing else; FLOPs are those of the products made (the first layer's input gradient is not computed):");
         text.AppendLine();
-        text.AppendLine("| training case | products' FLOPs | products median | GFLOP/s | % of peak | share of the step's median |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        text.AppendLine("| training case | products' FLOPs | products median | GFLOP/s | % of peak | products fastest | % of peak, fastest | share of the step's median |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (ProductsResult p in products)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {p.Case.Case} | {Number(p.Case.Flops / 1e6, "F1")} M | {Time(p.Products, p.Case.Method)} | {Number(p.Gflops, "F1")} | " +
-                $"{Percent(p.PeakFraction)} | {Percent(p.ShareOfStep)} |");
+                $"{Percent(p.PeakFraction)} | {Time(p.Products, p.Case.Method, fastest: true)} | {Percent(p.FastestPeakFraction)} | {Percent(p.ShareOfStep)} |");
         }
         text.AppendLine();
         text.AppendLine("Rerun from the repository root, alone on the machine:");
