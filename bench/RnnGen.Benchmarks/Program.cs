@@ -1,21 +1,26 @@
 // RnnGen vs libtorch (TorchSharp-cpu), side by side in one BenchmarkDotNet run; see bench/README.md.
 //   dotnet run -c Release --project bench/RnnGen.Benchmarks              full run, writes bench/RESULTS.md
 //   dotnet run -c Release --project bench/RnnGen.Benchmarks -- --quick   about two minutes, RATIO lines only
+//   dotnet run -c Release --project bench/RnnGen.Benchmarks -- --paired  the training steps in alternating rounds only
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using RnnGen.Benchmarks;
 using RnnGen.Benchmarks.Benchmarks;
 using RnnGen.Benchmarks.Native;
+using RnnGen.Benchmarks.Paired;
 using RnnGen.Benchmarks.Reporting;
 
 const string QuickFlag = "--quick";
-if (args.Any(a => a != QuickFlag))
+const string PairedFlag = "--paired";
+string[] unknown = args.Where(a => a is not QuickFlag and not PairedFlag).ToArray();
+if (unknown.Length > 0)
 {
-    Console.Error.WriteLine($"Unknown argument(s): {string.Join(" ", args.Where(a => a != QuickFlag))}. The only option is {QuickFlag}.");
+    Console.Error.WriteLine($"Unknown argument(s): {string.Join(" ", unknown)}. The options are {QuickFlag} and {PairedFlag}.");
     return 2;
 }
 
 bool quick = args.Contains(QuickFlag);
+bool pairedOnly = args.Contains(PairedFlag);
 
 // Before anything loads libtorch: the GLIBCXX_3.4.32 requirement of the copy in the output folder (see the class).
 if (OperatingSystem.IsLinux())
@@ -23,10 +28,23 @@ if (OperatingSystem.IsLinux())
     Console.WriteLine(LibTorchSharpPatch.EnsureLoadable(AppContext.BaseDirectory));
 }
 
+if (pairedOnly)
+{
+    IReadOnlyList<(string Case, PairedResult? Result)> pairedAlone = PairedTraining.Run(quick);
+    Console.WriteLine($"Load average (1, 5, 15 min) after: {MachineInfo.LoadAverage()}.");
+    foreach (string line in RatioLines.Paired(pairedAlone))
+    {
+        Console.WriteLine(line);
+    }
+
+    return pairedAlone.All(p => p.Result is not null) ? 0 : 1;
+}
+
 string loadBefore = MachineInfo.LoadAverage();
 Summary[] summaries = BenchmarkRunner.Run(
     [typeof(PeakFlopsBenchmarks), typeof(StepBenchmarks), typeof(ForwardBenchmarks), typeof(TrainingBenchmarks), typeof(TrainingProductsBenchmarks)],
     BenchmarkConfig.Create(quick));
+IReadOnlyList<(string Case, PairedResult? Result)> paired = PairedTraining.Run(quick);
 string loadAfter = MachineInfo.LoadAverage();
 
 var peak = PeakFlops.From(summaries);
@@ -35,18 +53,18 @@ IReadOnlyList<ProductsResult> products = ProductsResult.From(summaries, results,
 if (!quick)
 {
     string path = Path.Combine(BenchFolder(), "RESULTS.md");
-    File.WriteAllText(path, ResultsMarkdown.Format(MachineInfo.Read(), peak, results, products, loadBefore, loadAfter, DateTime.UtcNow));
+    File.WriteAllText(path, ResultsMarkdown.Format(MachineInfo.Read(), peak, results, products, paired, loadBefore, loadAfter, DateTime.UtcNow));
     Console.WriteLine($"Wrote {path}");
 }
 
 Console.WriteLine($"Load average (1, 5, 15 min): {loadBefore} before, {loadAfter} after.");
 Console.WriteLine($"PEAK gflops={peak.Gflops.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)} width={peak.Width}");
-foreach (string line in RatioLines.Format(results, products))
+foreach (string line in RatioLines.Format(results, products).Concat(RatioLines.Paired(paired)))
 {
     Console.WriteLine(line);
 }
 
-return results.All(r => r.IsComplete) && products.All(p => p.Products is not null) ? 0 : 1;
+return results.All(r => r.IsComplete) && products.All(p => p.Products is not null) && paired.All(p => p.Result is not null) ? 0 : 1;
 
 // bench/, found by walking up from the build output to the folder that holds this project.
 static string BenchFolder()

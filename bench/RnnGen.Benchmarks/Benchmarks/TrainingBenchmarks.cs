@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using RnnGen.Benchmarks.LibTorch;
-using RnnGen.Benchmarks.Models;
 using RnnGen.Benchmarks.Support;
 
 namespace RnnGen.Benchmarks.Benchmarks;
@@ -16,10 +15,8 @@ namespace RnnGen.Benchmarks.Benchmarks;
 [MemoryDiagnoser]
 public class TrainingBenchmarks
 {
-    private ClassifierTraining _rnnGenLstm = null!;
-    private ClassifierTraining _rnnGenGru = null!;
-    private TorchClassifierTraining _torchLstm = null!;
-    private TorchClassifierTraining _torchGru = null!;
+    private TrainingPair _lstm = null!;
+    private TrainingPair _gru = null!;
 
     [Params(64, 8)]
     public int Batch { get; set; }
@@ -34,50 +31,40 @@ public class TrainingBenchmarks
     public void CleanUp()
     {
         Parallelism.Threads = 1;
-        _torchLstm.Dispose();
-        _torchGru.Dispose();
+        _lstm.Dispose();
+        _gru.Dispose();
     }
 
     [Benchmark]
-    public void RnnGenLstm() => _rnnGenLstm.Step();
+    public void RnnGenLstm() => _lstm.RnnGen.Step();
 
     [Benchmark]
-    public void LibTorchLstm() => _torchLstm.Step();
+    public void LibTorchLstm() => _lstm.LibTorch.Step();
 
     [Benchmark]
-    public void RnnGenLstmTwoThreads() => _rnnGenLstm.Step();
+    public void RnnGenLstmTwoThreads() => _lstm.RnnGen.Step();
 
     [Benchmark]
-    public void LibTorchLstmTwoThreads() => _torchLstm.Step();
+    public void LibTorchLstmTwoThreads() => _lstm.LibTorch.Step();
 
     [Benchmark]
-    public void RnnGenGru() => _rnnGenGru.Step();
+    public void RnnGenGru() => _gru.RnnGen.Step();
 
     [Benchmark]
-    public void LibTorchGru() => _torchGru.Step();
+    public void LibTorchGru() => _gru.LibTorch.Step();
 
     [Benchmark]
-    public void RnnGenGruTwoThreads() => _rnnGenGru.Step();
+    public void RnnGenGruTwoThreads() => _gru.RnnGen.Step();
 
     [Benchmark]
-    public void LibTorchGruTwoThreads() => _torchGru.Step();
+    public void LibTorchGruTwoThreads() => _gru.LibTorch.Step();
 
     private void SetUp(int threads)
     {
         Torch.UseThreads(threads);
         Parallelism.Threads = threads;
-        float[] inputs = TestData.Uniform(Sizes.Steps * Batch * Sizes.Input, seed: 303);
-        int[] labels = TestData.Labels(Batch, Sizes.Classes, seed: 304);
-
-        var lstm = new LstmClassifier(maxBatch: Batch, maxSteps: Sizes.Steps, seed: 6);
-        _rnnGenLstm = new ClassifierTraining(lstm, inputs, labels);
-        _torchLstm = TorchClassifierTraining.Lstm(lstm.Parameters, Sizes.Input, LstmClassifier.LstmHiddenSize, Sizes.Classes, inputs, labels);
-        Agreement.Require($"LSTM(28→128) → Dense(10) logits, batch {Batch}", _rnnGenLstm.Logits(), _torchLstm.Logits());
-
-        var gru = new GruClassifier(maxBatch: Batch, maxSteps: Sizes.Steps, seed: 7);
-        _rnnGenGru = new ClassifierTraining(gru, inputs, labels);
-        _torchGru = TorchClassifierTraining.Gru(gru.Parameters, Sizes.Input, GruClassifier.GruHiddenSize, Sizes.Classes, inputs, labels);
-        Agreement.Require($"GRU(28→128) → Dense(10) logits, batch {Batch}", _rnnGenGru.Logits(), _torchGru.Logits());
+        _lstm = TrainingPair.Lstm(Batch);
+        _gru = TrainingPair.Gru(Batch);
         Heap.Settle();
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RnnGen.Benchmarks.Paired;
 
 namespace RnnGen.Benchmarks.Reporting;
 
@@ -30,6 +31,26 @@ internal static class RatioLines
             $"PRODUCTS case={p.Case.Case} threads=1 products_ns={Number(p.Products?.MedianNanoseconds, "F1")} " +
             $"gflops={Number(p.Gflops, "F2")} peak_fraction={Number(p.PeakFraction, "F3")} " +
             $"fastest_peak_fraction={Number(p.FastestPeakFraction, "F3")} share_of_step={Number(p.ShareOfStep, "F3")}"));
+
+    /// <summary>
+    /// The training cases timed in alternating rounds: per case and thread count
+    /// <c>PAIRED case=… threads=… rounds=… rnngen_ns=… libtorch_ns=… speedup=… speedup_q1=… speedup_q3=…</c>
+    /// (medians of the rounds' times and of the rounds' libtorch/RnnGen ratios, with the ratios' quartiles), then per case
+    /// <c>PAIRED_SCALING case=… rounds=… rnngen=… rnngen_q1=… rnngen_q3=… libtorch=… libtorch_q1=… libtorch_q3=…</c>
+    /// (one-thread time over two-thread time, round by round).
+    /// </summary>
+    public static IEnumerable<string> Paired(IReadOnlyList<(string Case, PairedResult? Result)> paired) =>
+        paired.SelectMany(p => (int[])[1, 2], (p, threads) =>
+            $"PAIRED case={p.Case} threads={threads} rounds={Number(p.Result?.Rounds, "F0")} " +
+            $"rnngen_ns={Number((threads == 1 ? p.Result?.RnnGenOneThread : p.Result?.RnnGenTwoThreads)?.Median, "F1")} " +
+            $"libtorch_ns={Number((threads == 1 ? p.Result?.LibTorchOneThread : p.Result?.LibTorchTwoThreads)?.Median, "F1")} " +
+            Spread("speedup", threads == 1 ? p.Result?.SpeedupOneThread : p.Result?.SpeedupTwoThreads))
+        .Concat(paired.Select(p =>
+            $"PAIRED_SCALING case={p.Case} rounds={Number(p.Result?.Rounds, "F0")} " +
+            $"{Spread("rnngen", p.Result?.RnnGenScaling)} {Spread("libtorch", p.Result?.LibTorchScaling)}"));
+
+    private static string Spread(string name, Quartiles? quartiles) =>
+        $"{name}={Number(quartiles?.Median, "F2")} {name}_q1={Number(quartiles?.First, "F2")} {name}_q3={Number(quartiles?.Third, "F2")}";
 
     private static string Number(double? value, string format) =>
         value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "NA";

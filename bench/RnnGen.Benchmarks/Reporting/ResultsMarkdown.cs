@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using RnnGen.Benchmarks.Benchmarks;
+using RnnGen.Benchmarks.Paired;
 
 namespace RnnGen.Benchmarks.Reporting;
 
@@ -10,7 +11,7 @@ internal static class ResultsMarkdown
     /// <summary>The command that produces the file, run from the repository root.</summary>
     public const string RerunCommand = "dotnet run -c Release --project bench/RnnGen.Benchmarks";
 
-    public static string Format(MachineInfo machine, PeakFlops peak, IReadOnlyList<CaseResult> results, IReadOnlyList<ProductsResult> products, string loadBefore, string loadAfter, DateTime finishedUtc)
+    public static string Format(MachineInfo machine, PeakFlops peak, IReadOnlyList<CaseResult> results, IReadOnlyList<ProductsResult> products, IReadOnlyList<(string Case, PairedResult? Result)> paired, string loadBefore, string loadAfter, DateTime finishedUtc)
     {
         var text = new StringBuilder();
         text.AppendLine("# RnnGen vs libtorch: benchmark results");
@@ -73,6 +74,8 @@ internal static class ResultsMarkdown
                 $"{Percent(p.PeakFraction)} | {Time(p.Products, p.Case.Method, fastest: true)} | {Percent(p.FastestPeakFraction)} | {Percent(p.ShareOfStep)} |");
         }
         text.AppendLine();
+        AppendPaired(text, paired);
+        text.AppendLine();
         text.AppendLine("Rerun from the repository root, alone on the machine:");
         text.AppendLine();
         text.AppendLine("```sh");
@@ -80,6 +83,41 @@ internal static class ResultsMarkdown
         text.AppendLine("```");
         return text.ToString();
     }
+
+    private static void AppendPaired(StringBuilder text, IReadOnlyList<(string Case, PairedResult? Result)> paired)
+    {
+        int rounds = paired.Select(p => p.Result?.Rounds ?? 0).Max();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"The training steps timed in alternating rounds, after the BenchmarkDotNet run in the same process: in each of {rounds} rounds, " +
+            $"RnnGen and libtorch on one thread, then on two, run in turn for a fraction of a second each (each round starts with the next of the four), " +
+            $"and the ratios are taken within the round, between steps run under nearly the same machine speed. " +
+            $"Times are medians of the rounds' means; ratios are the median of the rounds' ratios and their first and third quartiles:");
+        text.AppendLine();
+        text.AppendLine("| case | threads | RnnGen per step | libtorch per step | speedup, median of rounds | speedup, quartiles |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach ((string name, PairedResult? r) in paired)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {name} | 1 | {PairedTime(r?.RnnGenOneThread)} | {PairedTime(r?.LibTorchOneThread)} | {Speedup(r?.SpeedupOneThread.Median)} | {Range(r?.SpeedupOneThread)} |");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {name} | 2 | {PairedTime(r?.RnnGenTwoThreads)} | {PairedTime(r?.LibTorchTwoThreads)} | {Speedup(r?.SpeedupTwoThreads.Median)} | {Range(r?.SpeedupTwoThreads)} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("Two threads over one in the same rounds (one-thread time ÷ two-thread time, round by round):");
+        text.AppendLine();
+        text.AppendLine("| case | RnnGen, median of rounds | RnnGen, quartiles | libtorch, median of rounds | libtorch, quartiles |");
+        text.AppendLine("|---|---:|---:|---:|---:|");
+        foreach ((string name, PairedResult? r) in paired)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {name} | {Speedup(r?.RnnGenScaling.Median)} | {Range(r?.RnnGenScaling)} | {Speedup(r?.LibTorchScaling.Median)} | {Range(r?.LibTorchScaling)} |");
+        }
+    }
+
+    private static string PairedTime(Quartiles? quartiles) => quartiles is { } q ? Duration(q.Median) : "failed";
+
+    private static string Range(Quartiles? quartiles) => quartiles is { } q ? $"{Speedup(q.First)}–{Speedup(q.Third)}" : "—";
 
     private static string Time(Measurement? measurement, string? method, bool fastest = false) =>
         method is null ? "not yet"

@@ -1,0 +1,67 @@
+using RnnGen.Benchmarks.LibTorch;
+using RnnGen.Benchmarks.Support;
+
+namespace RnnGen.Benchmarks.Paired;
+
+/// <summary>
+/// The training cases of the benchmark (LSTM and GRU, batch 64 and 8) timed in alternating rounds: RnnGen and
+/// libtorch, each on one and on two threads, take turns within every round, so their ratios compare steps run
+/// under nearly the same machine speed. Issue 4's training targets are ratios (≥ 1.3×, ≥ 2×, ≥ 4× libtorch; two
+/// threads ≥ 1.7× one), which the medians of BenchmarkDotNet's separate benchmarks measure minutes apart.
+/// </summary>
+internal static class PairedTraining
+{
+    /// <summary>Rounds and turn length of the full run: about two minutes for the four cases.</summary>
+    private const int FullRounds = 41;
+
+    private const int QuickRounds = 9;
+
+    private static readonly TimeSpan FullTurn = TimeSpan.FromMilliseconds(120);
+
+    private static readonly TimeSpan QuickTurn = TimeSpan.FromMilliseconds(40);
+
+    /// <summary>Every case in the order of the benchmark catalog; a case whose setup or steps failed is null (the error is printed).</summary>
+    public static IReadOnlyList<(string Case, PairedResult? Result)> Run(bool quick)
+    {
+        var results = new List<(string, PairedResult?)>();
+        foreach (int batch in (int[])[64, 8])
+        {
+            results.Add(Measure($"lstm-train-b{batch}", () => TrainingPair.Lstm(batch), quick));
+            results.Add(Measure($"gru-train-b{batch}", () => TrainingPair.Gru(batch), quick));
+        }
+
+        UseThreads(1);
+        return results;
+    }
+
+    private static (string, PairedResult?) Measure(string name, Func<TrainingPair> create, bool quick)
+    {
+        Console.WriteLine($"// Paired rounds: {name}");
+        try
+        {
+            UseThreads(1);
+            using TrainingPair pair = create();
+            Heap.Settle();
+            Contender[] contenders =
+            [
+                new("RnnGen, 1 thread", 1, pair.RnnGen.Step),
+                new("libtorch, 1 thread", 1, pair.LibTorch.Step),
+                new("RnnGen, 2 threads", 2, pair.RnnGen.Step),
+                new("libtorch, 2 threads", 2, pair.LibTorch.Step),
+            ];
+            double[][] times = AlternatingRounds.Run(contenders, quick ? QuickRounds : FullRounds, quick ? QuickTurn : FullTurn, UseThreads);
+            return (name, PairedResult.From(name, times[0], times[1], times[2], times[3]));
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"Paired rounds of {name} failed: {e}");
+            return (name, null);
+        }
+    }
+
+    private static void UseThreads(int threads)
+    {
+        Torch.UseThreads(threads);
+        Parallelism.Threads = threads;
+    }
+}
