@@ -25,6 +25,7 @@ internal sealed class TrainingProducts
     private readonly float[] _logits;
     private readonly float[] _packedWeightHh;
     private readonly float[] _dGates;
+    private readonly float[]? _dRecurrent;
     private readonly float[] _dHidden;
     private readonly float[] _dLogits;
     private readonly float[] _dWeightIh;
@@ -44,6 +45,9 @@ internal sealed class TrainingProducts
         _denseWeight = TestData.Uniform(Sizes.Classes * Hidden, seed: 404);
         _hiddenPrevious = TestData.Uniform(_rows * Hidden, seed: 405);
         _dGates = TestData.Uniform(_rows * _gateWidth, seed: 406);
+
+        // a GRU's dW_hh multiplies the gradients of its recurrent side (the n block scaled by r), not dGates
+        _dRecurrent = gatesPerUnit == 3 ? TestData.Uniform(_rows * _gateWidth, seed: 408) : null;
         _dLogits = TestData.Uniform(batch * Sizes.Classes, seed: 407);
         _gates = new float[_rows * _gateWidth];
         _stepHidden = new float[batch * Hidden];
@@ -93,8 +97,16 @@ internal sealed class TrainingProducts
             MatrixKernels.MultiplyAddPrepacked(_dGates.AsSpan(t * stepGates, stepGates), _gateWidth, _packedWeightHh, _dHidden, Hidden, _batch, _gateWidth, Hidden);
         }
 
-        MatrixKernels.AccumulateTransposedProduct(_dGates, _gateWidth, _hiddenPrevious, Hidden, _dWeightHh, _rows, _gateWidth, Hidden);
-        MatrixKernels.AccumulateTransposedProduct(_dGates, _gateWidth, _inputs, Sizes.Input, _dWeightIh, _rows, _gateWidth, Sizes.Input);
+        if (_dRecurrent is null)
+        {
+            // an LSTM's dW_hh and dW_ih both multiply dGates, which one call reads once
+            MatrixKernels.AccumulateTransposedProducts(_dGates, _gateWidth, _hiddenPrevious, Hidden, _dWeightHh, Hidden, _inputs, Sizes.Input, _dWeightIh, Sizes.Input, _rows, _gateWidth);
+        }
+        else
+        {
+            MatrixKernels.AccumulateTransposedProduct(_dRecurrent, _gateWidth, _hiddenPrevious, Hidden, _dWeightHh, _rows, _gateWidth, Hidden);
+            MatrixKernels.AccumulateTransposedProduct(_dGates, _gateWidth, _inputs, Sizes.Input, _dWeightIh, _rows, _gateWidth, Sizes.Input);
+        }
     }
 
     private static double Product(int rows, int inner, int columns) => 2.0 * rows * inner * columns;

@@ -374,10 +374,10 @@ internal static class RecurrentEmitter
             WriteRowSplit(w, "Backward" + layer.Identifier + suffix + "Rows", "outputGradient");
             w.Line();
             w.Line("// parameter gradients, all steps at once: dW_hh += " + dRecurrent + "ᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums");
-            w.Line(Kernels + ".AccumulateTransposedProduct(" + dRecurrent + ", GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);");
-            w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);");
             if (gru)
             {
+                w.Line(Kernels + ".AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);");
+                w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);");
                 w.Line("// b_ih and b_hh share the r and z sums (the same gradients on both sides); their n sums differ");
                 w.Line(Kernels + ".AccumulateColumnSums(dGates, GateWidth, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden), rows, 2 * Hidden);");
                 w.Line(Kernels + ".AccumulateColumnSums(dGates.Slice(2 * Hidden), GateWidth, dBiasIh.Slice(2 * Hidden), rows, Hidden);");
@@ -385,8 +385,11 @@ internal static class RecurrentEmitter
             }
             else
             {
+                w.Line("// (both weights multiply dGates, which one call reads once)");
+                w.Line(Kernels + ".AccumulateTransposedProducts(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth);");
                 w.Line(Kernels + ".AccumulateColumnSums(dGates, GateWidth, dBiasIh, dBiasHh, rows, GateWidth); // b_ih and b_hh: the same sums");
             }
+
             using (w.Block("if (!inputGradient.IsEmpty)"))
             {
                 w.Line("// dx += dGates·W_ih");

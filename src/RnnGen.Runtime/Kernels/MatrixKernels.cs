@@ -270,6 +270,58 @@ public static class MatrixKernels
         }
     }
 
+    /// <summary>
+    /// Two weight gradients over the same output gradient, dw1 += gᵀ·a1 and dw2 += gᵀ·a2 (each as
+    /// <see cref="AccumulateTransposedProduct"/>, with the same results bit for bit), with <paramref name="g"/> read
+    /// once for both: a recurrent layer's dW_hh and dW_ih both multiply its gate gradients, read transposed.
+    /// </summary>
+    /// <param name="g">Output gradient [rows, outputs] with row stride <paramref name="gStride"/>.</param>
+    /// <param name="gStride">Row stride of <paramref name="g"/> in elements; at least <paramref name="outputs"/>.</param>
+    /// <param name="a1">First input [rows, inner1] with row stride <paramref name="a1Stride"/>.</param>
+    /// <param name="a1Stride">Row stride of <paramref name="a1"/> in elements; at least <paramref name="inner1"/>.</param>
+    /// <param name="dw1">First weight gradient [outputs, inner1], contiguous; added to.</param>
+    /// <param name="inner1">Width of <paramref name="a1"/> and of the first weight.</param>
+    /// <param name="a2">Second input [rows, inner2] with row stride <paramref name="a2Stride"/>.</param>
+    /// <param name="a2Stride">Row stride of <paramref name="a2"/> in elements; at least <paramref name="inner2"/>.</param>
+    /// <param name="dw2">Second weight gradient [outputs, inner2], contiguous; added to. It must not overlap <paramref name="dw1"/>.</param>
+    /// <param name="inner2">Width of <paramref name="a2"/> and of the second weight.</param>
+    /// <param name="rows">Number of rows of <paramref name="g"/>, <paramref name="a1"/> and <paramref name="a2"/> (summed over).</param>
+    /// <param name="outputs">Number of rows of both weights.</param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    public static void AccumulateTransposedProducts(
+        ReadOnlySpan<float> g, int gStride,
+        ReadOnlySpan<float> a1, int a1Stride, Span<float> dw1, int inner1,
+        ReadOnlySpan<float> a2, int a2Stride, Span<float> dw2, int inner2,
+        int rows, int outputs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner1);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner2);
+        CheckMatrix(g.Length, rows, outputs, gStride, nameof(g), nameof(gStride));
+        CheckMatrix(a1.Length, rows, inner1, a1Stride, nameof(a1), nameof(a1Stride));
+        CheckMatrix(dw1.Length, outputs, inner1, inner1, nameof(dw1), nameof(inner1));
+        CheckMatrix(a2.Length, rows, inner2, a2Stride, nameof(a2), nameof(a2Stride));
+        CheckMatrix(dw2.Length, outputs, inner2, inner2, nameof(dw2), nameof(inner2));
+        if (rows == 0 || outputs == 0)
+        {
+            return;
+        }
+
+        if (!UsePackedGemm(outputs, inner1) || !UsePackedGemm(outputs, inner2))
+        {
+            // one of them is too narrow for the packed kernel: it takes its own loops, and nothing is shared
+            AccumulateTransposedProduct(g, gStride, a1, a1Stride, dw1, rows, outputs, inner1);
+            AccumulateTransposedProduct(g, gStride, a2, a2Stride, dw2, rows, outputs, inner2);
+            return;
+        }
+
+        // dw = gᵀ·a for both, g read transposed through its strides: its panels are packed once for the two
+        var first = new PackedGemm.Columns(ref MemoryMarshal.GetReference(dw1), (nuint)inner1, ref MemoryMarshal.GetReference(a1), (nuint)a1Stride, 1, inner1);
+        var second = new PackedGemm.Columns(ref MemoryMarshal.GetReference(dw2), (nuint)inner2, ref MemoryMarshal.GetReference(a2), (nuint)a2Stride, 1, inner2);
+        PackedGemm.MultiplyAddSharingA(first, second, ref MemoryMarshal.GetReference(g), 1, (nuint)gStride, outputs, rows);
+    }
+
     private static void CheckPacked(ReadOnlySpan<float> packed, int depth, int columns)
     {
         long needed = PackedGemm.PackedLength(depth, columns);

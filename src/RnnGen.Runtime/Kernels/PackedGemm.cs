@@ -71,7 +71,16 @@ internal static class PackedGemm
         ref float a, nuint aRowStride, nuint aDepthStride,
         ref float b, nuint bDepthStride, nuint bColumnStride,
         int m, int n, int depth) =>
-        Run(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bDepthStride, bColumnStride, prepacked: false, m, n, depth);
+        Run(new Columns(ref c, cStride, ref b, bDepthStride, bColumnStride, n), default, prepacked: false, ref a, aRowStride, aDepthStride, m, depth);
+
+    /// <summary>
+    /// Two products over the same A, <paramref name="first"/>.C += A·<paramref name="first"/>.B and the same for
+    /// <paramref name="second"/>, with A read (and packed, when transposed) once for both: the weight gradients dW_hh
+    /// and dW_ih of a recurrent layer both multiply the transposed gate gradients, whose packing is a tenth of dW_hh's
+    /// time and half of dW_ih's. Each element of either C is computed exactly as by <see cref="MultiplyAdd"/>.
+    /// </summary>
+    public static void MultiplyAddSharingA(scoped in Columns first, scoped in Columns second, ref float a, nuint aRowStride, nuint aDepthStride, int m, int depth) =>
+        Run(first, second, prepacked: false, ref a, aRowStride, aDepthStride, m, depth);
 
     /// <summary>
     /// The same product with B already in tiles by <see cref="PackB"/>: the per-step products of a time loop use one
@@ -79,7 +88,7 @@ internal static class PackedGemm
     /// prefetchers stream it. Each element of C is computed exactly as by <see cref="MultiplyAdd"/>.
     /// </summary>
     public static void MultiplyAddPrepacked(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float packedB, int m, int n, int depth) =>
-        Run(ref c, cStride, ref a, aRowStride, aDepthStride, ref packedB, 0, 0, prepacked: true, m, n, depth);
+        Run(new Columns(ref c, cStride, ref packedB, 0, 0, n), default, prepacked: true, ref a, aRowStride, aDepthStride, m, depth);
 
     /// <summary>Floats that <see cref="PackB"/> writes for a B of <paramref name="depth"/> × <paramref name="columns"/>.</summary>
     public static long PackedLength(int depth, int columns) => (long)RoundUpToTile(columns) * depth;
@@ -111,38 +120,38 @@ internal static class PackedGemm
 
     private static int RoundUpToTile(int columns) => (columns + TileColumns - 1) / TileColumns * TileColumns;
 
-    private static unsafe void Run(
-        ref float c, nuint cStride,
-        ref float a, nuint aRowStride, nuint aDepthStride,
-        ref float b, nuint bDepthStride, nuint bColumnStride, bool prepacked,
-        int m, int n, int depth)
+    private static unsafe void Run(scoped in Columns first, scoped in Columns second, bool prepacked, ref float a, nuint aRowStride, nuint aDepthStride, int m, int depth)
     {
         int panels = PanelCount(m);
         int parts = Math.Min(KernelWorkers.AvailableThreads, panels);
-        if (parts <= 1 || (long)m * n * depth < ParallelWork)
+        if (parts <= 1 || (long)m * (first.N + second.N) * depth < ParallelWork)
         {
-            MultiplyAddPanels(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bDepthStride, bColumnStride, prepacked, m, n, depth, 0, panels);
+            MultiplyAddPanels(first, second, prepacked, ref a, aRowStride, aDepthStride, m, depth, 0, panels);
             return;
         }
 
-        // The workers need addresses that stay put: pin the three operands for the duration of the product.
-        fixed (float* cPointer = &c, aPointer = &a, bPointer = &b)
+        // The workers need addresses that stay put: pin the operands for the duration of the product.
+        fixed (float* aPointer = &a, c1 = &first.C, b1 = &first.B, c2 = &second.C, b2 = &second.B)
         {
             var job = t_job ??= new Job();
-            job.Set(cPointer, cStride, aPointer, aRowStride, aDepthStride, bPointer, bDepthStride, bColumnStride, prepacked, m, n, depth, panels);
+            job.Set(new PinnedColumns(c1, first.CStride, b1, first.BDepthStride, first.BColumnStride, first.N),
+                new PinnedColumns(c2, second.CStride, b2, second.BDepthStride, second.BColumnStride, second.N),
+                prepacked, aPointer, aRowStride, aDepthStride, m, depth, panels);
             KernelWorkers.Run(job, parts);
         }
     }
 
-    /// <summary>The product restricted to the row panels [firstPanel, endPanel).</summary>
+    /// <summary>The products restricted to the row panels [firstPanel, endPanel).</summary>
     private static void MultiplyAddPanels(
-        ref float c, nuint cStride,
+        scoped in Columns first, scoped in Columns second, bool prepacked,
         ref float a, nuint aRowStride, nuint aDepthStride,
-        ref float b, nuint bDepthStride, nuint bColumnStride, bool prepacked,
-        int m, int n, int depth, int firstPanel, int endPanel)
+        int m, int depth, int firstPanel, int endPanel)
     {
         int panels = PanelCount(m);
-        int padded = RoundUpToTile(n);
+        int firstPadded = RoundUpToTile(first.N);
+        int secondPadded = RoundUpToTile(second.N);
+        int firstTiles = firstPadded / TileColumns;
+        int tiles = firstTiles + (secondPadded / TileColumns);
 
         // A with contiguous rows is read in place: its rows are the kernel's six broadcast streams. Otherwise (a
         // transposed operand) its panels are packed, sixteen at a time, each row interleaved by depth.
@@ -154,15 +163,20 @@ internal static class PackedGemm
         // B is packed once per depth block when enough panels pass over it (its tiles then stream as consecutive
         // floats rather than rows a matrix width apart) and the block is not too large to keep.
         bool packBlocks = !prepacked && endPanel - firstPanel >= PanelsToPackB
-            && (long)Math.Min(DepthBlock, depth) * padded <= MaximumPackedBlock;
-        float[] bBlock = packBlocks ? Scratch(ref t_bBlock, Math.Min(DepthBlock, depth) * padded) : [];
+            && (long)Math.Min(DepthBlock, depth) * (firstPadded + secondPadded) <= MaximumPackedBlock;
+        float[] bBlock = packBlocks ? Scratch(ref t_bBlock, Math.Min(DepthBlock, depth) * (firstPadded + secondPadded)) : [];
         for (int k0 = 0; k0 < depth; k0 += DepthBlock)
         {
             int kc = Math.Min(DepthBlock, depth - k0);
             ref float aBlock = ref Unsafe.Add(ref a, (nuint)k0 * aDepthStride);
             if (packBlocks)
             {
-                PackBlock(ref Unsafe.Add(ref b, (nuint)k0 * bDepthStride), bDepthStride, bColumnStride, kc, n, bBlock);
+                // the second product's tiles follow the first's
+                PackBlock(ref Unsafe.Add(ref first.B, (nuint)k0 * first.BDepthStride), first.BDepthStride, first.BColumnStride, kc, first.N, bBlock);
+                if (second.N > 0)
+                {
+                    PackBlock(ref Unsafe.Add(ref second.B, (nuint)k0 * second.BDepthStride), second.BDepthStride, second.BColumnStride, kc, second.N, bBlock.AsSpan(kc * firstPadded));
+                }
             }
 
             for (int g0 = firstPanel; g0 < endPanel; g0 += PanelGroup)
@@ -177,29 +191,34 @@ internal static class PackedGemm
                     }
                 }
 
-                for (int j0 = 0; j0 < n; j0 += TileColumns)
+                // the tiles of the first product's columns, then of the second's: both use the panels of A packed above
+                for (int tileIndex = 0; tileIndex < tiles; tileIndex++)
                 {
-                    int nr = Math.Min(TileColumns, n - j0);
+                    bool inFirst = tileIndex < firstTiles;
+                    scoped ref readonly Columns columns = ref inFirst ? ref first : ref second;
+                    int j0 = (inFirst ? tileIndex : tileIndex - firstTiles) * TileColumns;
+                    int nr = Math.Min(TileColumns, columns.N - j0);
+                    ref float b = ref columns.B;
                     ref float tile = ref b;
                     nuint tileStride = TileColumns;
                     if (prepacked)
                     {
-                        tile = ref Unsafe.Add(ref b, (k0 * padded) + (j0 * kc));
+                        tile = ref Unsafe.Add(ref b, (k0 * firstPadded) + (j0 * kc));
                     }
                     else if (packBlocks)
                     {
-                        tile = ref bBlock[j0 * kc];
+                        tile = ref bBlock[(inFirst ? 0 : kc * firstPadded) + (j0 * kc)];
                     }
-                    else if (bColumnStride != 1 || nr < TileColumns)
+                    else if (columns.BColumnStride != 1 || nr < TileColumns)
                     {
-                        ref float bOrigin = ref Unsafe.Add(ref b, ((nuint)k0 * bDepthStride) + ((nuint)j0 * bColumnStride));
-                        PackTile(ref bOrigin, bDepthStride, bColumnStride, nr, kc, bTile);
+                        ref float bOrigin = ref Unsafe.Add(ref b, ((nuint)k0 * columns.BDepthStride) + ((nuint)j0 * columns.BColumnStride));
+                        PackTile(ref bOrigin, columns.BDepthStride, columns.BColumnStride, nr, kc, bTile);
                         tile = ref MemoryMarshal.GetArrayDataReference(bTile);
                     }
                     else
                     {
-                        tile = ref Unsafe.Add(ref b, ((nuint)k0 * bDepthStride) + (nuint)j0);
-                        tileStride = bDepthStride;
+                        tile = ref Unsafe.Add(ref b, ((nuint)k0 * columns.BDepthStride) + (nuint)j0);
+                        tileStride = columns.BDepthStride;
                     }
 
                     for (int p = g0; p < g1; p++)
@@ -208,10 +227,10 @@ internal static class PackedGemm
                         int mr = PanelEnd(p, m, panels) - i0;
                         ref float panel = ref packA ? ref aPanels[(p - g0) * PanelRows * kc] : ref Unsafe.Add(ref aBlock, (nuint)i0 * aRowStride);
                         (nuint panelRowStride, nuint panelDepthStride) = packA ? ((nuint)1, (nuint)PanelRows) : (aRowStride, (nuint)1);
-                        ref float cOrigin = ref Unsafe.Add(ref c, ((nuint)i0 * cStride) + (nuint)j0);
+                        ref float cOrigin = ref Unsafe.Add(ref columns.C, ((nuint)i0 * columns.CStride) + (nuint)j0);
                         if (nr == TileColumns)
                         {
-                            Kernel(mr, ref cOrigin, cStride, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, kc);
+                            Kernel(mr, ref cOrigin, columns.CStride, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, kc);
                             continue;
                         }
 
@@ -222,7 +241,7 @@ internal static class PackedGemm
                         Kernel(mr, ref scratch, TileColumns, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, kc);
                         for (int i = 0; i < mr; i++)
                         {
-                            ref float cRow = ref Unsafe.Add(ref cOrigin, (nuint)i * cStride);
+                            ref float cRow = ref Unsafe.Add(ref cOrigin, (nuint)i * columns.CStride);
                             for (int j = 0; j < nr; j++)
                             {
                                 Unsafe.Add(ref cRow, j) += cTile[(i * TileColumns) + j];
@@ -486,6 +505,21 @@ internal static class PackedGemm
         (Vector256.LoadUnsafe(ref row, 8) + right).StoreUnsafe(ref row, 8);
     }
 
+    /// <summary>
+    /// The B and C of a product over an A given apart: C [m × <see cref="N"/>] (row stride <see cref="CStride"/>) and B
+    /// [depth × <see cref="N"/>] (element (k, j) at B[k·BDepthStride + j·BColumnStride], or tiles by <see cref="PackB"/>).
+    /// The default, with <see cref="N"/> 0, is no product.
+    /// </summary>
+    internal readonly ref struct Columns(ref float c, nuint cStride, ref float b, nuint bDepthStride, nuint bColumnStride, int n)
+    {
+        public readonly ref float C = ref c;
+        public readonly nuint CStride = cStride;
+        public readonly ref float B = ref b;
+        public readonly nuint BDepthStride = bDepthStride;
+        public readonly nuint BColumnStride = bColumnStride;
+        public readonly int N = n;
+    }
+
     /// <summary>A panel height as a type, so that each height gets its own kernel with the unused rows compiled out.</summary>
     private interface IPanelRows
     {
@@ -504,37 +538,36 @@ internal static class PackedGemm
 
     private struct Six : IPanelRows { public static int Count => 6; }
 
-    /// <summary>One product's operands as pinned addresses, so that worker threads can compute their panels of it.</summary>
+    /// <summary>One call's operands as pinned addresses, so that worker threads can compute their panels of it.</summary>
     private sealed unsafe class Job : KernelWorkers.IPartitionedJob
     {
-        private float* _c;
+        private PinnedColumns _first;
+        private PinnedColumns _second;
+        private bool _prepacked;
         private float* _a;
-        private float* _b;
-        private nuint _cStride;
         private nuint _aRowStride;
         private nuint _aDepthStride;
-        private nuint _bDepthStride;
-        private nuint _bColumnStride;
-        private bool _prepacked;
         private int _m;
-        private int _n;
         private int _depth;
         private int _panels;
 
-        public void Set(float* c, nuint cStride, float* a, nuint aRowStride, nuint aDepthStride, float* b, nuint bDepthStride, nuint bColumnStride, bool prepacked, int m, int n, int depth, int panels)
+        public void Set(PinnedColumns first, PinnedColumns second, bool prepacked, float* a, nuint aRowStride, nuint aDepthStride, int m, int depth, int panels)
         {
-            _c = c;
+            (_first, _second, _prepacked) = (first, second, prepacked);
             _a = a;
-            _b = b;
-            (_cStride, _aRowStride, _aDepthStride, _bDepthStride, _bColumnStride) = (cStride, aRowStride, aDepthStride, bDepthStride, bColumnStride);
-            _prepacked = prepacked;
-            (_m, _n, _depth, _panels) = (m, n, depth, panels);
+            (_aRowStride, _aDepthStride, _m, _depth, _panels) = (aRowStride, aDepthStride, m, depth, panels);
         }
 
         public void RunPart(int part, int parts) =>
             MultiplyAddPanels(
-                ref *_c, _cStride, ref *_a, _aRowStride, _aDepthStride, ref *_b, _bDepthStride, _bColumnStride, _prepacked,
-                _m, _n, _depth, _panels * part / parts, _panels * (part + 1) / parts);
+                _first.AsColumns(), _second.AsColumns(), _prepacked, ref *_a, _aRowStride, _aDepthStride,
+                _m, _depth, _panels * part / parts, _panels * (part + 1) / parts);
+    }
+
+    /// <summary><see cref="Columns"/> at pinned addresses, kept by a <see cref="Job"/> between threads.</summary>
+    private readonly unsafe struct PinnedColumns(float* c, nuint cStride, float* b, nuint bDepthStride, nuint bColumnStride, int n)
+    {
+        public Columns AsColumns() => new(ref *c, cStride, ref *b, bDepthStride, bColumnStride, n);
     }
 
     private static float[] Scratch(ref float[]? buffer, int length)

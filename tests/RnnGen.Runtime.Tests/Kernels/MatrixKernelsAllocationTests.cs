@@ -14,6 +14,7 @@ public class MatrixKernelsAllocationTests
         nameof(MatrixKernels.MultiplyTransposedAdd),
         nameof(MatrixKernels.MultiplyAdd),
         nameof(MatrixKernels.AccumulateTransposedProduct),
+        nameof(MatrixKernels.AccumulateTransposedProducts),
         nameof(MatrixKernels.AddRowVector),
         nameof(MatrixKernels.AccumulateColumnSums),
         nameof(MatrixKernels.CopyRows),
@@ -30,12 +31,14 @@ public class MatrixKernelsAllocationTests
         int max = Sizes[^1];
         var a = new float[MaxRows * max];
         var w = new float[max * max];
+        var w2 = new float[max * max];
         var c = new float[MaxRows * max];
         Action<int, int> call = kernel switch
         {
             nameof(MatrixKernels.MultiplyTransposedAdd) => (rows, n) => MatrixKernels.MultiplyTransposedAdd(a, n, w, c, n, rows, n, n),
             nameof(MatrixKernels.MultiplyAdd) => (rows, n) => MatrixKernels.MultiplyAdd(a, n, w, c, n, rows, n, n),
             nameof(MatrixKernels.AccumulateTransposedProduct) => (rows, n) => MatrixKernels.AccumulateTransposedProduct(a, n, c, n, w, rows, n, n),
+            nameof(MatrixKernels.AccumulateTransposedProducts) => (rows, n) => MatrixKernels.AccumulateTransposedProducts(a, n, c, n, w, n, a, n, w2, n, rows, n),
             nameof(MatrixKernels.AddRowVector) => (rows, n) => MatrixKernels.AddRowVector(c, n, a.AsSpan(0, n), rows, n),
             nameof(MatrixKernels.AccumulateColumnSums) => (rows, n) => MatrixKernels.AccumulateColumnSums(a, n, c.AsSpan(0, n), rows, n),
             nameof(MatrixKernels.CopyRows) => (rows, n) => MatrixKernels.CopyRows(a, n, c, n, rows, n),

@@ -166,6 +166,64 @@ public class MatrixKernelsTests
         CheckAccumulateTransposedProduct(rows: 300, outputs: 130, inner: 28, gap: 2, random); // the dW_ih shape: 22 panels, B padded
     }
 
+    // rows, outputs, inner1, inner2: the LSTM(28→128) dW_hh and dW_ih pair over 300 rows (several depth blocks, both
+    // B packed in one block), partial tiles on both sides, a single panel, a second B too wide to pack with the first,
+    // and inner widths too narrow for the packed kernel (each product then takes its own loops).
+    [Theory]
+    [InlineData(300, 512, 128, 28)]
+    [InlineData(33, 130, 16, 12)]
+    [InlineData(7, 6, 8, 9)]
+    [InlineData(260, 64, 20, 300)]
+    [InlineData(5, 20, 3, 40)]
+    [InlineData(9, 20, 40, 7)]
+    [InlineData(0, 20, 40, 40)]
+    public void AccumulateTransposedProducts_equal_two_single_products_bit_for_bit(int rows, int outputs, int inner1, int inner2)
+    {
+        string context = $"rows {rows}, outputs {outputs}, inner {inner1} and {inner2}";
+        var random = new Random((rows * 31) + inner2);
+        var g = new StridedMatrix(rows, outputs, outputs + 3, random);
+        var a1 = new StridedMatrix(rows, inner1, inner1 + 2, random);
+        var a2 = new StridedMatrix(rows, inner2, inner2 + 1, random);
+        var dw1 = new StridedMatrix(outputs, inner1, inner1, random);
+        var dw2 = new StridedMatrix(outputs, inner2, inner2, random);
+        float[] single1 = dw1.Span.ToArray();
+        float[] single2 = dw2.Span.ToArray();
+
+        MatrixKernels.AccumulateTransposedProducts(g.Span, g.Stride, a1.Span, a1.Stride, dw1.Span, inner1, a2.Span, a2.Stride, dw2.Span, inner2, rows, outputs);
+        MatrixKernels.AccumulateTransposedProduct(g.Span, g.Stride, a1.Span, a1.Stride, single1, rows, outputs, inner1);
+        MatrixKernels.AccumulateTransposedProduct(g.Span, g.Stride, a2.Span, a2.Stride, single2, rows, outputs, inner2);
+
+        Assert.Equal(Array.ConvertAll(single1, BitConverter.SingleToInt32Bits), Array.ConvertAll(dw1.Span.ToArray(), BitConverter.SingleToInt32Bits));
+        Assert.Equal(Array.ConvertAll(single2, BitConverter.SingleToInt32Bits), Array.ConvertAll(dw2.Span.ToArray(), BitConverter.SingleToInt32Bits));
+        g.AssertGapsUntouched(context);
+        a1.AssertGapsUntouched(context);
+        a2.AssertGapsUntouched(context);
+        dw1.AssertGapsUntouched(context);
+        dw2.AssertGapsUntouched(context);
+    }
+
+    [Fact]
+    public void AccumulateTransposedProducts_match_reference()
+    {
+        var random = new Random(11);
+        foreach ((int rows, int outputs, int inner1, int inner2) in new[] { (300, 130, 128, 28), (13, 67, 17, 33) })
+        {
+            string context = $"rows {rows}, outputs {outputs}, inner {inner1} and {inner2}";
+            var g = new StridedMatrix(rows, outputs, outputs + 1, random);
+            var a1 = new StridedMatrix(rows, inner1, inner1 + 3, random);
+            var a2 = new StridedMatrix(rows, inner2, inner2, random);
+            var dw1 = new StridedMatrix(outputs, inner1, inner1, random);
+            var dw2 = new StridedMatrix(outputs, inner2, inner2, random);
+            float[,] initial1 = dw1.Copy();
+            float[,] initial2 = dw2.Copy();
+
+            MatrixKernels.AccumulateTransposedProducts(g.Span, g.Stride, a1.Span, a1.Stride, dw1.Span, inner1, a2.Span, a2.Stride, dw2.Span, inner2, rows, outputs);
+
+            AssertTransposedProduct(g, a1, initial1, dw1, context + ", first");
+            AssertTransposedProduct(g, a2, initial2, dw2, context + ", second");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(RowCounts))]
     public void AddRowVector_matches_reference(int rows)
@@ -540,13 +598,22 @@ public class MatrixKernelsTests
 
         MatrixKernels.AccumulateTransposedProduct(g.Span, g.Stride, a.Span, a.Stride, dw.Span, rows, outputs, inner);
 
-        for (int o = 0; o < outputs; o++)
+        AssertTransposedProduct(g, a, initial, dw, context);
+        g.AssertGapsUntouched(context);
+        a.AssertGapsUntouched(context);
+        dw.AssertGapsUntouched(context);
+    }
+
+    // dw = initial + gᵀ·a, against a double-precision sum.
+    private static void AssertTransposedProduct(StridedMatrix g, StridedMatrix a, float[,] initial, StridedMatrix dw, string context)
+    {
+        for (int o = 0; o < dw.Rows; o++)
         {
-            for (int k = 0; k < inner; k++)
+            for (int k = 0; k < dw.Width; k++)
             {
                 double expected = initial[o, k];
                 double scale = Math.Abs(expected);
-                for (int r = 0; r < rows; r++)
+                for (int r = 0; r < g.Rows; r++)
                 {
                     double term = (double)g[r, o] * a[r, k];
                     expected += term;
@@ -556,10 +623,6 @@ public class MatrixKernelsTests
                 AssertClose(dw[o, k], expected, scale, context);
             }
         }
-
-        g.AssertGapsUntouched(context);
-        a.AssertGapsUntouched(context);
-        dw.AssertGapsUntouched(context);
     }
 
     private static int[] LengthsUpTo(int max, params int[] extra)

@@ -60,6 +60,24 @@ public class MatrixKernelsValidationTests
     }
 
     [Fact]
+    public void AccumulateTransposedProducts_reject_short_spans()
+    {
+        var g = new float[Rows * Outputs];
+        var a = new float[Needed];
+        var dw = new float[Outputs * Inner];
+        var dw2 = new float[Outputs * Inner];
+
+        AssertTooShort("g", Rows * Outputs, () => MatrixKernels.AccumulateTransposedProducts(g.AsSpan(1), Outputs, a, Stride, dw, Inner, a, Stride, dw2, Inner, Rows, Outputs));
+        AssertTooShort("a1", Needed, () => MatrixKernels.AccumulateTransposedProducts(g, Outputs, a.AsSpan(1), Stride, dw, Inner, a, Stride, dw2, Inner, Rows, Outputs));
+        AssertTooShort("dw1", Outputs * Inner, () => MatrixKernels.AccumulateTransposedProducts(g, Outputs, a, Stride, dw.AsSpan(1), Inner, a, Stride, dw2, Inner, Rows, Outputs));
+        AssertTooShort("a2", Needed, () => MatrixKernels.AccumulateTransposedProducts(g, Outputs, a, Stride, dw, Inner, a.AsSpan(1), Stride, dw2, Inner, Rows, Outputs));
+        AssertTooShort("dw2", Outputs * Inner, () => MatrixKernels.AccumulateTransposedProducts(g, Outputs, a, Stride, dw, Inner, a, Stride, dw.AsSpan(1), Inner, Rows, Outputs));
+        AssertOutOfRange("a2Stride", () => MatrixKernels.AccumulateTransposedProducts(g, Outputs, a, Stride, dw, Inner, a, Inner - 1, dw2, Inner, Rows, Outputs));
+        AssertOutOfRange("inner2", () => MatrixKernels.AccumulateTransposedProducts(g, Outputs, a, Stride, dw, Inner, a, Stride, dw2, -1, Rows, Outputs));
+        AssertOutOfRange("rows", () => MatrixKernels.AccumulateTransposedProducts(g, Outputs, a, Stride, dw, Inner, a, Stride, dw2, Inner, -1, Outputs));
+    }
+
+    [Fact]
     public void Row_and_column_helpers_reject_short_spans()
     {
         var matrix = new float[Needed];
