@@ -420,6 +420,14 @@ internal static class PackedGemm
     private static void Kernel<TRows>(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, int kc)
         where TRows : struct, IPanelRows
     {
+        // C is read and written only after the depth loop: ask for its lines now, so that they come from L2 or L3 while
+        // the multiply-adds run (a time step's gates were written by the input projection long before). A batch-64
+        // LSTM training step took 3-10 % less time with this in an interleaved timing; batch 8 the same.
+        if (Sse.IsSupported)
+        {
+            PrefetchRows(ref c, cStride, TRows.Count);
+        }
+
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         nuint row2 = 2 * aRowStride, row3 = 3 * aRowStride, row4 = 4 * aRowStride, row5 = 5 * aRowStride;
@@ -495,6 +503,18 @@ internal static class PackedGemm
         if (TRows.Count > 5)
         {
             Accumulate(ref Unsafe.Add(ref c, 5 * cStride), c50, c51);
+        }
+    }
+
+    /// <summary>Prefetches the 16 floats of each of <paramref name="rows"/> rows of C into L1 (two lines where a row straddles one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchRows(ref float c, nuint cStride, int rows)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            ref float row = ref Unsafe.Add(ref c, (nuint)i * cStride);
+            Sse.Prefetch0(Unsafe.AsPointer(ref row));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, TileColumns - 1)));
         }
     }
 
