@@ -303,14 +303,22 @@ public static class MatrixKernels
         CheckMatrix(dw1.Length, outputs, inner1, inner1, nameof(dw1), nameof(inner1));
         CheckMatrix(a2.Length, rows, inner2, a2Stride, nameof(a2), nameof(a2Stride));
         CheckMatrix(dw2.Length, outputs, inner2, inner2, nameof(dw2), nameof(inner2));
+        if (dw1.Overlaps(dw2))
+        {
+            // the two products add to their targets block by block, interleaved: overlapping targets would not get the
+            // sums two calls give them
+            throw new ArgumentException("The two weight gradients overlap; they must be separate spans.", nameof(dw2));
+        }
+
         if (rows == 0 || outputs == 0)
         {
             return;
         }
 
-        if (!UsePackedGemm(outputs, inner1) || !UsePackedGemm(outputs, inner2))
+        if (!UsePackedGemm(outputs, inner1) || !UsePackedGemm(outputs, inner2) || !PackedGemm.FitOnePackedBlock(rows, inner1, inner2))
         {
-            // one of them is too narrow for the packed kernel: it takes its own loops, and nothing is shared
+            // too narrow for the packed kernel (that product takes its own loops), or too wide to pack both B blocks
+            // where each alone would be: two products, nothing shared
             AccumulateTransposedProduct(g, gStride, a1, a1Stride, dw1, rows, outputs, inner1);
             AccumulateTransposedProduct(g, gStride, a2, a2Stride, dw2, rows, outputs, inner2);
             return;

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -17,9 +18,11 @@ namespace RnnGen.Kernels;
 /// Any operand may be transposed through its strides. Each panel height has its own kernel, so no row is computed
 /// twice; a partial tile of columns is zero-padded and goes through a scratch tile. Each element of C is the same
 /// chain of multiply-adds whatever the panel it falls in, so results do not depend on the number of rows or on how
-/// they are split. Scratch lives per thread and is reused: no allocation once a thread has seen its largest shape.
+/// they are split. Two products over the same A (two weight gradients of one gate gradient) can share A's panels
+/// (<see cref="MultiplyAddSharingA"/>). Scratch lives per thread and is reused: no allocation once a thread has seen its
+/// largest shape.
 /// </summary>
-internal static class PackedGemm
+internal static partial class PackedGemm
 {
     /// <summary>Rows of C per kernel call (register block); the last panels may have fewer.</summary>
     public const int PanelRows = 6;
@@ -90,6 +93,13 @@ internal static class PackedGemm
     public static void MultiplyAddPrepacked(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float packedB, int m, int n, int depth) =>
         Run(new Columns(ref c, cStride, ref packedB, 0, 0, n), default, prepacked: true, ref a, aRowStride, aDepthStride, m, depth);
 
+    /// <summary>
+    /// Whether the B blocks of two products over the same A (<see cref="MultiplyAddSharingA"/>) fit one packed block
+    /// together, as each would alone: otherwise sharing A would cost the packing of B.
+    /// </summary>
+    public static bool FitOnePackedBlock(int depth, int n1, int n2) =>
+        (long)Math.Min(DepthBlock, depth) * (RoundUpToTile(n1) + RoundUpToTile(n2)) <= MaximumPackedBlock;
+
     /// <summary>Floats that <see cref="PackB"/> writes for a B of <paramref name="depth"/> × <paramref name="columns"/>.</summary>
     public static long PackedLength(int depth, int columns) => (long)RoundUpToTile(columns) * depth;
 
@@ -147,6 +157,7 @@ internal static class PackedGemm
         ref float a, nuint aRowStride, nuint aDepthStride,
         int m, int depth, int firstPanel, int endPanel)
     {
+        Debug.Assert(!prepacked || second.N == 0, "Prepacked tiles hold one product's B.");
         int panels = PanelCount(m);
         int firstPadded = RoundUpToTile(first.N);
         int secondPadded = RoundUpToTile(second.N);
@@ -421,8 +432,9 @@ internal static class PackedGemm
         where TRows : struct, IPanelRows
     {
         // C is read and written only after the depth loop: ask for its lines now, so that they come from L2 or L3 while
-        // the multiply-adds run (a time step's gates were written by the input projection long before). A batch-64
-        // LSTM training step took 3-10 % less time with this in an interleaved timing; batch 8 the same.
+        // the multiply-adds run (a time step's gates were written by the input projection long before). In an
+        // interleaved timing a batch-64 LSTM training step ran 3-8 % faster on one thread and 10 % on two; batch 8
+        // did not change.
         if (Sse.IsSupported)
         {
             PrefetchRows(ref c, cStride, TRows.Count);
@@ -525,21 +537,6 @@ internal static class PackedGemm
         (Vector256.LoadUnsafe(ref row, 8) + right).StoreUnsafe(ref row, 8);
     }
 
-    /// <summary>
-    /// The B and C of a product over an A given apart: C [m × <see cref="N"/>] (row stride <see cref="CStride"/>) and B
-    /// [depth × <see cref="N"/>] (element (k, j) at B[k·BDepthStride + j·BColumnStride], or tiles by <see cref="PackB"/>).
-    /// The default, with <see cref="N"/> 0, is no product.
-    /// </summary>
-    internal readonly ref struct Columns(ref float c, nuint cStride, ref float b, nuint bDepthStride, nuint bColumnStride, int n)
-    {
-        public readonly ref float C = ref c;
-        public readonly nuint CStride = cStride;
-        public readonly ref float B = ref b;
-        public readonly nuint BDepthStride = bDepthStride;
-        public readonly nuint BColumnStride = bColumnStride;
-        public readonly int N = n;
-    }
-
     /// <summary>A panel height as a type, so that each height gets its own kernel with the unused rows compiled out.</summary>
     private interface IPanelRows
     {
@@ -557,38 +554,6 @@ internal static class PackedGemm
     private struct Five : IPanelRows { public static int Count => 5; }
 
     private struct Six : IPanelRows { public static int Count => 6; }
-
-    /// <summary>One call's operands as pinned addresses, so that worker threads can compute their panels of it.</summary>
-    private sealed unsafe class Job : KernelWorkers.IPartitionedJob
-    {
-        private PinnedColumns _first;
-        private PinnedColumns _second;
-        private bool _prepacked;
-        private float* _a;
-        private nuint _aRowStride;
-        private nuint _aDepthStride;
-        private int _m;
-        private int _depth;
-        private int _panels;
-
-        public void Set(PinnedColumns first, PinnedColumns second, bool prepacked, float* a, nuint aRowStride, nuint aDepthStride, int m, int depth, int panels)
-        {
-            (_first, _second, _prepacked) = (first, second, prepacked);
-            _a = a;
-            (_aRowStride, _aDepthStride, _m, _depth, _panels) = (aRowStride, aDepthStride, m, depth, panels);
-        }
-
-        public void RunPart(int part, int parts) =>
-            MultiplyAddPanels(
-                _first.AsColumns(), _second.AsColumns(), _prepacked, ref *_a, _aRowStride, _aDepthStride,
-                _m, _depth, _panels * part / parts, _panels * (part + 1) / parts);
-    }
-
-    /// <summary><see cref="Columns"/> at pinned addresses, kept by a <see cref="Job"/> between threads.</summary>
-    private readonly unsafe struct PinnedColumns(float* c, nuint cStride, float* b, nuint bDepthStride, nuint bColumnStride, int n)
-    {
-        public Columns AsColumns() => new(ref *c, cStride, ref *b, bDepthStride, bColumnStride, n);
-    }
 
     private static float[] Scratch(ref float[]? buffer, int length)
     {

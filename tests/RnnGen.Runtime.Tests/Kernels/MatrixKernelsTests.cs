@@ -167,12 +167,14 @@ public class MatrixKernelsTests
     }
 
     // rows, outputs, inner1, inner2: the LSTM(28→128) dW_hh and dW_ih pair over 300 rows (several depth blocks, both
-    // B packed in one block), partial tiles on both sides, a single panel, a second B too wide to pack with the first,
-    // and inner widths too narrow for the packed kernel (each product then takes its own loops).
+    // B packed in one block), partial tiles on both sides, a single panel, too few panels to pack B (tiles read in
+    // place), two B too wide to pack together (two products), and inner widths too narrow for the packed kernel (each
+    // product then takes its own loops).
     [Theory]
     [InlineData(300, 512, 128, 28)]
     [InlineData(33, 130, 16, 12)]
     [InlineData(7, 6, 8, 9)]
+    [InlineData(300, 18, 40, 24)]
     [InlineData(260, 64, 20, 300)]
     [InlineData(5, 20, 3, 40)]
     [InlineData(9, 20, 40, 7)]
@@ -193,13 +195,44 @@ public class MatrixKernelsTests
         MatrixKernels.AccumulateTransposedProduct(g.Span, g.Stride, a1.Span, a1.Stride, single1, rows, outputs, inner1);
         MatrixKernels.AccumulateTransposedProduct(g.Span, g.Stride, a2.Span, a2.Stride, single2, rows, outputs, inner2);
 
-        Assert.Equal(Array.ConvertAll(single1, BitConverter.SingleToInt32Bits), Array.ConvertAll(dw1.Span.ToArray(), BitConverter.SingleToInt32Bits));
-        Assert.Equal(Array.ConvertAll(single2, BitConverter.SingleToInt32Bits), Array.ConvertAll(dw2.Span.ToArray(), BitConverter.SingleToInt32Bits));
+        Assert.Equal(Bits(single1), Bits(dw1.Span));
+        Assert.Equal(Bits(single2), Bits(dw2.Span));
         g.AssertGapsUntouched(context);
         a1.AssertGapsUntouched(context);
         a2.AssertGapsUntouched(context);
         dw1.AssertGapsUntouched(context);
         dw2.AssertGapsUntouched(context);
+    }
+
+    [Fact]
+    public void AccumulateTransposedProducts_give_the_same_bits_on_two_kernel_threads()
+    {
+        var random = new Random(23);
+        foreach ((int rows, int outputs, int inner1, int inner2) in new[] { (1792, 512, 128, 28), (300, 130, 100, 24) })
+        {
+            var g = new StridedMatrix(rows, outputs, outputs, random);
+            var a1 = new StridedMatrix(rows, inner1, inner1, random);
+            var a2 = new StridedMatrix(rows, inner2, inner2 + 2, random);
+            var dw1 = new StridedMatrix(outputs, inner1, inner1, random);
+            var dw2 = new StridedMatrix(outputs, inner2, inner2, random);
+            float[] one1 = dw1.Span.ToArray(), one2 = dw2.Span.ToArray();
+
+            MatrixKernels.AccumulateTransposedProducts(g.Span, g.Stride, a1.Span, a1.Stride, one1, inner1, a2.Span, a2.Stride, one2, inner2, rows, outputs);
+            int previous = Parallelism.Threads;
+            Parallelism.Threads = Math.Min(2, Environment.ProcessorCount);
+            try
+            {
+                MatrixKernels.AccumulateTransposedProducts(g.Span, g.Stride, a1.Span, a1.Stride, dw1.Span, inner1, a2.Span, a2.Stride, dw2.Span, inner2, rows, outputs);
+            }
+            finally
+            {
+                Parallelism.Threads = previous;
+            }
+
+            Assert.Equal(Bits(one1), Bits(dw1.Span));
+            Assert.Equal(Bits(one2), Bits(dw2.Span));
+            a2.AssertGapsUntouched($"rows {rows}, outputs {outputs}, inner {inner1} and {inner2}");
+        }
     }
 
     [Fact]

@@ -75,6 +75,13 @@ public class MatrixKernelsValidationTests
         AssertOutOfRange("a2Stride", () => MatrixKernels.AccumulateTransposedProducts(g, Outputs, a, Stride, dw, Inner, a, Inner - 1, dw2, Inner, Rows, Outputs));
         AssertOutOfRange("inner2", () => MatrixKernels.AccumulateTransposedProducts(g, Outputs, a, Stride, dw, Inner, a, Stride, dw2, -1, Rows, Outputs));
         AssertOutOfRange("rows", () => MatrixKernels.AccumulateTransposedProducts(g, Outputs, a, Stride, dw, Inner, a, Stride, dw2, Inner, -1, Outputs));
+
+        // overlapping targets would get other sums than two calls give them
+        var both = new float[(2 * Outputs * Inner) - 1];
+        ArgumentException overlap = Assert.Throws<ArgumentException>(() => MatrixKernels.AccumulateTransposedProducts(
+            g, Outputs, a, Stride, both.AsSpan(0, Outputs * Inner), Inner, a, Stride, both.AsSpan((Outputs * Inner) - 1), Inner, Rows, Outputs));
+        Assert.Equal("dw2", overlap.ParamName);
+        Assert.Contains("overlap", overlap.Message, StringComparison.Ordinal);
     }
 
     [Fact]

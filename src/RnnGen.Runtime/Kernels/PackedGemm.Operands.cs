@@ -1,0 +1,52 @@
+namespace RnnGen.Kernels;
+
+// The operands of PackedGemm's products: the B and C of one product, and their pinned form for the worker threads.
+internal static partial class PackedGemm
+{
+    /// <summary>
+    /// The B and C of a product over an A given apart: C [m × <see cref="N"/>] (row stride <see cref="CStride"/>) and B
+    /// [depth × <see cref="N"/>] (element (k, j) at B[k·BDepthStride + j·BColumnStride], or tiles by <see cref="PackB"/>).
+    /// The default, with <see cref="N"/> 0, is no product.
+    /// </summary>
+    internal readonly ref struct Columns(ref float c, nuint cStride, ref float b, nuint bDepthStride, nuint bColumnStride, int n)
+    {
+        public readonly ref float C = ref c;
+        public readonly nuint CStride = cStride;
+        public readonly ref float B = ref b;
+        public readonly nuint BDepthStride = bDepthStride;
+        public readonly nuint BColumnStride = bColumnStride;
+        public readonly int N = n;
+    }
+
+    /// <summary>One call's operands as pinned addresses, so that worker threads can compute their panels of it.</summary>
+    private sealed unsafe class Job : KernelWorkers.IPartitionedJob
+    {
+        private PinnedColumns _first;
+        private PinnedColumns _second;
+        private bool _prepacked;
+        private float* _a;
+        private nuint _aRowStride;
+        private nuint _aDepthStride;
+        private int _m;
+        private int _depth;
+        private int _panels;
+
+        public void Set(PinnedColumns first, PinnedColumns second, bool prepacked, float* a, nuint aRowStride, nuint aDepthStride, int m, int depth, int panels)
+        {
+            (_first, _second, _prepacked) = (first, second, prepacked);
+            _a = a;
+            (_aRowStride, _aDepthStride, _m, _depth, _panels) = (aRowStride, aDepthStride, m, depth, panels);
+        }
+
+        public void RunPart(int part, int parts) =>
+            MultiplyAddPanels(
+                _first.AsColumns(), _second.AsColumns(), _prepacked, ref *_a, _aRowStride, _aDepthStride,
+                _m, _depth, _panels * part / parts, _panels * (part + 1) / parts);
+    }
+
+    /// <summary><see cref="Columns"/> at pinned addresses, kept by a <see cref="Job"/> between threads.</summary>
+    private readonly unsafe struct PinnedColumns(float* c, nuint cStride, float* b, nuint bDepthStride, nuint bColumnStride, int n)
+    {
+        public Columns AsColumns() => new(ref *c, cStride, ref *b, bDepthStride, bColumnStride, n);
+    }
+}
