@@ -2,9 +2,6 @@ using System.Diagnostics;
 
 namespace RnnGen.Benchmarks.Paired;
 
-/// <summary>One of the operations timed in alternation, with the thread count both libraries get while it runs.</summary>
-internal sealed record Contender(string Name, int Threads, Action Operation);
-
 /// <summary>
 /// Times several operations in rounds that take turns, a fraction of a second each, so that every contender runs
 /// under nearly the same machine speed as the others in its round. On this shared VM the speed drifts by 20–40 %
@@ -16,24 +13,44 @@ internal static class AlternatingRounds
     /// <summary>
     /// Nanoseconds per operation of each contender in each round, [contender][round]. Each contender is first warmed
     /// up (the JIT's tiers, libtorch's caches) and calibrated to the number of operations that fills
-    /// <paramref name="turn"/>; every round then runs each contender for that many operations, starting from a
-    /// different contender each round so that none always follows the same one. The thread count is set before each
-    /// turn and one untimed operation absorbs the switch.
+    /// <paramref name="turn"/>; every round then runs each contender for that many operations. The order within the
+    /// rounds follows a Williams square: over every <paramref name="contenders"/>.Count rounds each contender comes
+    /// first once and, within the rounds, follows every other exactly once, so that what one leaves behind (caches, a
+    /// worker thread still spinning) weighs on all alike. The thread count is set before each turn and one untimed operation absorbs the
+    /// switch.
     /// </summary>
+    /// <exception cref="ArgumentException">An odd number of contenders, or rounds not a multiple of their number.</exception>
     public static double[][] Run(IReadOnlyList<Contender> contenders, int rounds, TimeSpan turn, Action<int> useThreads)
     {
+        int count = contenders.Count;
+        if (count % 2 != 0 || rounds % count != 0)
+        {
+            throw new ArgumentException($"Alternating rounds need an even number of contenders and rounds in multiples of it; got {count} and {rounds}.", nameof(rounds));
+        }
+
         int[] operations = contenders.Select(c => Calibrate(c, turn, useThreads)).ToArray();
         double[][] nanoseconds = contenders.Select(_ => new double[rounds]).ToArray();
         for (int round = 0; round < rounds; round++)
         {
-            for (int i = 0; i < contenders.Count; i++)
+            for (int position = 0; position < count; position++)
             {
-                int c = (round + i) % contenders.Count;
+                int c = WilliamsOrder(count, round, position);
                 nanoseconds[c][round] = Turn(contenders[c], operations[c], useThreads);
             }
         }
 
         return nanoseconds;
+    }
+
+    /// <summary>
+    /// The contender at <paramref name="position"/> of <paramref name="round"/>: the first round is 0, 1, n − 1, 2,
+    /// n − 2, …, and each next round adds 1 (mod n). For four: 0 1 3 2, 1 2 0 3, 2 3 1 0, 3 0 2 1.
+    /// </summary>
+    private static int WilliamsOrder(int n, int round, int position)
+    {
+        int k = (position + 1) / 2;
+        int first = position % 2 == 1 ? k : (n - k) % n;
+        return (first + round) % n;
     }
 
     private static double Turn(Contender contender, int operations, Action<int> useThreads)
@@ -49,14 +66,14 @@ internal static class AlternatingRounds
         return Stopwatch.GetElapsedTime(start).TotalNanoseconds / operations;
     }
 
-    // Runs the operation for three turns' worth of time (at least ten operations: the JIT promotes a method to its
-    // optimized tier after 30 calls, and a training step makes many) and returns how many fill one turn.
+    // Warms the operation up for at least three turns' worth of time and at least 30 operations (the JIT promotes a
+    // method to its optimized tier after 30 calls), times as many again, and returns how many operations fill a turn.
     private static int Calibrate(Contender contender, TimeSpan turn, Action<int> useThreads)
     {
         useThreads(contender.Threads);
         long start = Stopwatch.GetTimestamp();
         int count = 0;
-        while (count < 10 || Stopwatch.GetElapsedTime(start) < 3 * turn)
+        while (count < 30 || Stopwatch.GetElapsedTime(start) < 3 * turn)
         {
             contender.Operation();
             count++;

@@ -7,8 +7,14 @@ namespace RnnGen.Benchmarks.Support;
 /// Both sides of a training case, recurrent(128) → Dense(10) on one batch of 28-step sequences: the same weights
 /// (copied from the RnnGen model into the torch modules), the same seeded batch, and logits checked to agree.
 /// </summary>
-internal sealed record TrainingPair(ClassifierTraining RnnGen, TorchClassifierTraining LibTorch) : IDisposable
+internal sealed class TrainingPair : IDisposable
 {
+    private TrainingPair(ClassifierTraining rnnGen, TorchClassifierTraining libTorch) => (RnnGen, LibTorch) = (rnnGen, libTorch);
+
+    public ClassifierTraining RnnGen { get; }
+
+    public TorchClassifierTraining LibTorch { get; }
+
     /// <summary>LSTM(28→128) → Dense(10).</summary>
     public static TrainingPair Lstm(int batch)
     {
@@ -38,7 +44,16 @@ internal sealed record TrainingPair(ClassifierTraining RnnGen, TorchClassifierTr
 
     private static TrainingPair Checked(string what, ClassifierTraining rnnGen, TorchClassifierTraining libTorch)
     {
-        Agreement.Require(what, rnnGen.Logits(), libTorch.Logits());
+        try
+        {
+            Agreement.Require(what, rnnGen.Logits(), libTorch.Logits());
+        }
+        catch
+        {
+            libTorch.Dispose();
+            throw;
+        }
+
         return new TrainingPair(rnnGen, libTorch);
     }
 }
