@@ -15,9 +15,10 @@ internal static class CellEmitter
         switch (layer.Cell)
         {
             case CellKind.Lstm:
-                w.Line("// i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The gates keep their activations for backward.");
-                w.Line("private static void " + name + "(" + Span + " gates, " + Span + " c, " + Span + " h) =>");
-                w.Line("    global::RnnGen.Kernels.CellKernels.LstmForward(gates, c, h);");
+                w.Line("// i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The gates keep their activations");
+                w.Line("// for backward, and so does tanhCell (tanh(c')) unless it is empty.");
+                w.Line("private static void " + name + "(" + Span + " gates, " + Span + " c, " + Span + " h, " + Span + " tanhCell) =>");
+                w.Line("    global::RnnGen.Kernels.CellKernels.LstmForward(gates, c, h, tanhCell);");
                 break;
             case CellKind.Gru:
                 w.Line("// r = σ(a_r + u_r), z = σ(a_z + u_z), n = tanh(a_n + r⊙u_n), h' = (1 − z)⊙n + z⊙h, with u = W_hh·h + b_hh. The gates keep r, z, n for backward.");
@@ -45,8 +46,8 @@ internal static class CellEmitter
         {
             case CellKind.Lstm:
                 w.Line("// dh = dH + dOutput; dc = dC + dh⊙o⊙(1 − tanh²c'); pre-activation gate gradients; then dC ← dc⊙f and dH ← 0 (the recurrent product adds the rest).");
-                w.Line("private static void " + name + "(" + ReadOnlySpan + " gates, " + ReadOnlySpan + " cell, " + ReadOnlySpan + " cellPrevious, " + ReadOnlySpan + " dOutput, " + Span + " dH, " + Span + " dC, " + Span + " dGates) =>");
-                w.Line("    global::RnnGen.Kernels.CellKernels.LstmBackward(gates, cell, cellPrevious, dOutput, dH, dC, dGates);");
+                w.Line("private static void " + name + "(" + ReadOnlySpan + " gates, " + ReadOnlySpan + " tanhCell, " + ReadOnlySpan + " cellPrevious, " + ReadOnlySpan + " dOutput, " + Span + " dH, " + Span + " dC, " + Span + " dGates) =>");
+                w.Line("    global::RnnGen.Kernels.CellKernels.LstmBackward(gates, tanhCell, cellPrevious, dOutput, dH, dC, dGates);");
                 break;
             case CellKind.Gru:
                 w.Line("// dh = dH + dOutput; through n, z and r to the input-side gates (dGates) and the recurrent side (dRecurrent, whose n block is scaled by r); dH ← dh⊙z.");

@@ -288,7 +288,7 @@ internal static class ModelEmitter
                             if (layer.Cell == CellKind.Lstm)
                             {
                                 yield return (Field(layer, "CellPrevious" + suffix), Rows, h);
-                                yield return (Field(layer, "Cell" + suffix), Rows, h);
+                                yield return (Field(layer, "TanhCell" + suffix), Rows, h);
                             }
                             else if (layer.Cell == CellKind.Gru)
                             {

@@ -273,7 +273,7 @@ internal static class RecurrentEmitter
             if (lstm)
             {
                 w.Line(Span + " cellPrevious = " + "View(" + Field(layer, "CellPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
-                w.Line(Span + " cells = " + "View(" + Field(layer, "Cell" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
+                w.Line(Span + " tanhCells = " + "View(" + Field(layer, "TanhCell" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
                 w.Line(Span + " c = " + "View(" + Field(layer, "CellState") + ", 0, batch * Hidden);");
             }
             else if (gru)
@@ -322,8 +322,7 @@ internal static class RecurrentEmitter
                     if (lstm)
                     {
                         w.Line(Span + " cRow = c.Slice(b * Hidden, Hidden);");
-                        w.Line(layer.Identifier + "CellForward(stepGates.Slice(b * GateWidth, GateWidth), cRow, hRow);");
-                        w.Line("cRow.CopyTo(cells.Slice(((t * batch) + b) * Hidden, Hidden));");
+                        w.Line(layer.Identifier + "CellForward(stepGates.Slice(b * GateWidth, GateWidth), cRow, hRow, tanhCells.Slice(((t * batch) + b) * Hidden, Hidden));");
                     }
                     else if (gru)
                     {
@@ -416,7 +415,7 @@ internal static class RecurrentEmitter
             if (lstm)
             {
                 w.Line(ReadOnlySpan + " cellPrevious = " + "View(" + Field(layer, "CellPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
-                w.Line(ReadOnlySpan + " cells = " + "View(" + Field(layer, "Cell" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
+                w.Line(ReadOnlySpan + " tanhCells = " + "View(" + Field(layer, "TanhCell" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
             }
             else if (gru)
             {
@@ -467,7 +466,7 @@ internal static class RecurrentEmitter
                     string state = "dH.Slice(b * Hidden, Hidden)";
                     if (lstm)
                     {
-                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateWidth, GateWidth), cells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, " + state + ", dC.Slice(b * Hidden, Hidden), dGatesRow);");
+                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateWidth, GateWidth), tanhCells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, " + state + ", dC.Slice(b * Hidden, Hidden), dGatesRow);");
                     }
                     else if (gru)
                     {

@@ -269,7 +269,7 @@ internal static class StepEmitter
                 switch (layer.Cell)
                 {
                     case CellKind.Lstm:
-                        w.Line(layer.Identifier + "CellForward(gates, s.Slice(" + Invariant(layer.StateOffset + ((layer.Stack + k) * h)) + ", " + Invariant(h) + "), h);");
+                        w.Line(layer.Identifier + "CellForward(gates, s.Slice(" + Invariant(layer.StateOffset + ((layer.Stack + k) * h)) + ", " + Invariant(h) + "), h, default);");
                         break;
                     case CellKind.Gru:
                         w.Line(layer.Identifier + "CellForward(gates, recurrent, h, View(_stepRecurrentN, 0, " + Invariant(h) + "));");

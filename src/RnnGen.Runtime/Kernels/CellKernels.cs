@@ -21,13 +21,22 @@ public static class CellKernels
     /// LSTM: i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o); c' = f⊙c + i⊙g; h' = o⊙tanh(c').
     /// <paramref name="gates"/> [4H] holds the pre-activations and receives the activations (kept for backward).
     /// </summary>
-    public static void LstmForward(Span<float> gates, Span<float> c, Span<float> h)
+    public static void LstmForward(Span<float> gates, Span<float> c, Span<float> h) => LstmForward(gates, c, h, default);
+
+    /// <summary>
+    /// <see cref="LstmForward(Span{float}, Span{float}, Span{float})"/> that also writes tanh(c') into
+    /// <paramref name="tanhCell"/> [H], unless it is empty: backward needs it, and would otherwise compute it again.
+    /// </summary>
+    public static void LstmForward(Span<float> gates, Span<float> c, Span<float> h, Span<float> tanhCell)
     {
         int hidden = c.Length;
         Check(gates.Length, 4 * hidden, h.Length, hidden);
+        bool keep = !tanhCell.IsEmpty;
+        Check(tanhCell.Length, keep ? hidden : 0, hidden, hidden);
         ref float a = ref MemoryMarshal.GetReference(gates);
         ref float cRef = ref MemoryMarshal.GetReference(c);
         ref float hRef = ref MemoryMarshal.GetReference(h);
+        ref float tRef = ref MemoryMarshal.GetReference(tanhCell);
         nuint n = (nuint)hidden;
         nuint j = 0;
         if (Vector256.IsHardwareAccelerated && n >= Width)
@@ -48,7 +57,13 @@ public static class CellKernels
                 var o = Vector256.LoadUnsafe(ref a, (3 * n) + j);
                 var cell = (f * Vector256.LoadUnsafe(ref cRef, j)) + (i * g);
                 cell.StoreUnsafe(ref cRef, j);
-                (o * VectorMath.Tanh(cell)).StoreUnsafe(ref hRef, j);
+                var tanh = VectorMath.Tanh(cell);
+                if (keep)
+                {
+                    tanh.StoreUnsafe(ref tRef, j);
+                }
+
+                (o * tanh).StoreUnsafe(ref hRef, j);
             }
         }
 
@@ -64,23 +79,30 @@ public static class CellKernels
             Unsafe.Add(ref a, (3 * n) + j) = o;
             float cell = (f * Unsafe.Add(ref cRef, j)) + (i * g);
             Unsafe.Add(ref cRef, j) = cell;
-            Unsafe.Add(ref hRef, j) = o * Activations.Tanh(cell);
+            float tanh = Activations.Tanh(cell);
+            if (keep)
+            {
+                Unsafe.Add(ref tRef, j) = tanh;
+            }
+
+            Unsafe.Add(ref hRef, j) = o * tanh;
         }
     }
 
     /// <summary>
     /// LSTM backward for one step: dh = dH + dOutput; dc = dC + dh⊙o⊙(1 − tanh²c'); the pre-activation gate gradients
     /// into <paramref name="dGates"/>; then dC ← dc⊙f and dH ← 0 (the recurrent product adds the rest).
-    /// <paramref name="dOutput"/> may be empty (no gradient from this step's output).
+    /// <paramref name="tanhCell"/> is tanh(c') as forward wrote it; <paramref name="dOutput"/> may be empty (no gradient
+    /// from this step's output).
     /// </summary>
-    public static void LstmBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> cell, ReadOnlySpan<float> cellPrevious, ReadOnlySpan<float> dOutput, Span<float> dH, Span<float> dC, Span<float> dGates)
+    public static void LstmBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> tanhCell, ReadOnlySpan<float> cellPrevious, ReadOnlySpan<float> dOutput, Span<float> dH, Span<float> dC, Span<float> dGates)
     {
-        int hidden = cell.Length;
+        int hidden = tanhCell.Length;
         Check(gates.Length, 4 * hidden, cellPrevious.Length, hidden);
         Check(dGates.Length, 4 * hidden, dH.Length, hidden);
         Check(dC.Length, hidden, dOutput.IsEmpty ? hidden : dOutput.Length, hidden);
         ref float a = ref MemoryMarshal.GetReference(gates);
-        ref float cellRef = ref MemoryMarshal.GetReference(cell);
+        ref float tanhRef = ref MemoryMarshal.GetReference(tanhCell);
         ref float previous = ref MemoryMarshal.GetReference(cellPrevious);
         ref float dHRef = ref MemoryMarshal.GetReference(dH);
         ref float dCRef = ref MemoryMarshal.GetReference(dC);
@@ -104,12 +126,12 @@ public static class CellKernels
                 var f = Vector256.LoadUnsafe(ref a, n + j);
                 var g = Vector256.LoadUnsafe(ref a, (2 * n) + j);
                 var o = Vector256.LoadUnsafe(ref a, (3 * n) + j);
-                var tanhCell = VectorMath.Tanh(Vector256.LoadUnsafe(ref cellRef, j));
-                var dc = Vector256.LoadUnsafe(ref dCRef, j) + (dh * o * (one - (tanhCell * tanhCell)));
+                var tanh = Vector256.LoadUnsafe(ref tanhRef, j);
+                var dc = Vector256.LoadUnsafe(ref dCRef, j) + (dh * o * (one - (tanh * tanh)));
                 (dc * g * i * (one - i)).StoreUnsafe(ref d, j);
                 (dc * Vector256.LoadUnsafe(ref previous, j) * f * (one - f)).StoreUnsafe(ref d, n + j);
                 (dc * i * (one - (g * g))).StoreUnsafe(ref d, (2 * n) + j);
-                (dh * tanhCell * o * (one - o)).StoreUnsafe(ref d, (3 * n) + j);
+                (dh * tanh * o * (one - o)).StoreUnsafe(ref d, (3 * n) + j);
                 (dc * f).StoreUnsafe(ref dCRef, j);
                 Vector256<float>.Zero.StoreUnsafe(ref dHRef, j);
             }
@@ -122,12 +144,12 @@ public static class CellKernels
             float f = Unsafe.Add(ref a, n + j);
             float g = Unsafe.Add(ref a, (2 * n) + j);
             float o = Unsafe.Add(ref a, (3 * n) + j);
-            float tanhCell = Activations.Tanh(Unsafe.Add(ref cellRef, j));
-            float dc = Unsafe.Add(ref dCRef, j) + (dh * o * (1f - (tanhCell * tanhCell)));
+            float tanh = Unsafe.Add(ref tanhRef, j);
+            float dc = Unsafe.Add(ref dCRef, j) + (dh * o * (1f - (tanh * tanh)));
             Unsafe.Add(ref d, j) = dc * g * i * (1f - i);
             Unsafe.Add(ref d, n + j) = dc * Unsafe.Add(ref previous, j) * f * (1f - f);
             Unsafe.Add(ref d, (2 * n) + j) = dc * i * (1f - (g * g));
-            Unsafe.Add(ref d, (3 * n) + j) = dh * tanhCell * o * (1f - o);
+            Unsafe.Add(ref d, (3 * n) + j) = dh * tanh * o * (1f - o);
             Unsafe.Add(ref dCRef, j) = dc * f;
             Unsafe.Add(ref dHRef, j) = 0f;
         }

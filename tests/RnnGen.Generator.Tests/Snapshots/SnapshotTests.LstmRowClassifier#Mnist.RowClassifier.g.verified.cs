@@ -57,7 +57,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     private readonly float[] _lstmGates0;
     private readonly float[] _lstmHiddenPrevious0;
     private readonly float[] _lstmCellPrevious0;
-    private readonly float[] _lstmCell0;
+    private readonly float[] _lstmTanhCell0;
     private readonly float[] _lstmVector;
     private readonly float[] _lstmOutputGradient;
     private readonly float[] _lstmState;
@@ -108,7 +108,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         _lstmGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 512);
         _lstmHiddenPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 128);
         _lstmCellPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 128);
-        _lstmCell0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 128);
+        _lstmTanhCell0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 128);
         _lstmVector = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
         _lstmOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
         _lstmState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
@@ -273,13 +273,14 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.StoreState(dC, initialStateGradient, 128 * batch);
     }
 
-    // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The gates keep their activations for backward.
-    private static void LstmCellForward(global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> h) =>
-        global::RnnGen.Kernels.CellKernels.LstmForward(gates, c, h);
+    // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The gates keep their activations
+    // for backward, and so does tanhCell (tanh(c')) unless it is empty.
+    private static void LstmCellForward(global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> h, global::System.Span<float> tanhCell) =>
+        global::RnnGen.Kernels.CellKernels.LstmForward(gates, c, h, tanhCell);
 
     // dh = dH + dOutput; dc = dC + dh⊙o⊙(1 − tanh²c'); pre-activation gate gradients; then dC ← dc⊙f and dH ← 0 (the recurrent product adds the rest).
-    private static void LstmCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> cell, global::System.ReadOnlySpan<float> cellPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dC, global::System.Span<float> dGates) =>
-        global::RnnGen.Kernels.CellKernels.LstmBackward(gates, cell, cellPrevious, dOutput, dH, dC, dGates);
+    private static void LstmCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> tanhCell, global::System.ReadOnlySpan<float> cellPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dC, global::System.Span<float> dGates) =>
+        global::RnnGen.Kernels.CellKernels.LstmBackward(gates, tanhCell, cellPrevious, dOutput, dH, dC, dGates);
 
     // lstm layer 0, forward direction: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
     private void ForwardLstmL0(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)
@@ -335,7 +336,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::System.Span<float> hiddenPrevious = View(_lstmHiddenPrevious0, 0, rows * Hidden);
         global::System.Span<float> h = View(_lstmState, 0, batch * Hidden);
         global::System.Span<float> cellPrevious = View(_lstmCellPrevious0, 0, rows * Hidden);
-        global::System.Span<float> cells = View(_lstmCell0, 0, rows * Hidden);
+        global::System.Span<float> tanhCells = View(_lstmTanhCell0, 0, rows * Hidden);
         global::System.Span<float> c = View(_lstmCellState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
@@ -367,8 +368,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
 
                 global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
                 global::System.Span<float> cRow = c.Slice(b * Hidden, Hidden);
-                LstmCellForward(stepGates.Slice(b * GateWidth, GateWidth), cRow, hRow);
-                cRow.CopyTo(cells.Slice(((t * batch) + b) * Hidden, Hidden));
+                LstmCellForward(stepGates.Slice(b * GateWidth, GateWidth), cRow, hRow, tanhCells.Slice(((t * batch) + b) * Hidden, Hidden));
                 hRow.CopyTo(outputRow);
             }
         }
@@ -423,7 +423,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> gates = View(_lstmGates0, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> cellPrevious = View(_lstmCellPrevious0, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> cells = View(_lstmCell0, 0, rows * Hidden);
+        global::System.ReadOnlySpan<float> tanhCells = View(_lstmTanhCell0, 0, rows * Hidden);
         global::System.Span<float> dGates = View(_lstmGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_lstmStateGradient, 0, batch * Hidden);
         global::System.Span<float> dC = View(_lstmCellStateGradient, 0, batch * Hidden);
@@ -443,7 +443,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
                 }
 
                 global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                LstmCellBackward(gates.Slice(row * GateWidth, GateWidth), cells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dC.Slice(b * Hidden, Hidden), dGatesRow);
+                LstmCellBackward(gates.Slice(row * GateWidth, GateWidth), tanhCells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dC.Slice(b * Hidden, Hidden), dGatesRow);
             }
 
             // dH_{t-1} += dGates_t·W_hh for this part's running rows
@@ -543,7 +543,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             {
                 global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), h, weights.Unpacked(1), gates);
             }
-            LstmCellForward(gates, s.Slice(128, 128), h);
+            LstmCellForward(gates, s.Slice(128, 128), h, default);
             x = h;
         }
 

@@ -61,7 +61,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     private readonly float[] _encoderGates0;
     private readonly float[] _encoderHiddenPrevious0;
     private readonly float[] _encoderCellPrevious0;
-    private readonly float[] _encoderCell0;
+    private readonly float[] _encoderTanhCell0;
     private readonly float[] _encoderOutputGradient;
     private readonly float[] _encoderState;
     private readonly float[] _encoderCellState;
@@ -123,7 +123,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         _encoderGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
         _encoderHiddenPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 24);
         _encoderCellPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 24);
-        _encoderCell0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 24);
+        _encoderTanhCell0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 24);
         _encoderOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxRows, 24);
         _encoderState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 24);
         _encoderCellState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 24);
@@ -293,13 +293,14 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.StoreState(dC, initialStateGradient, 24 * batch);
     }
 
-    // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The gates keep their activations for backward.
-    private static void EncoderCellForward(global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> h) =>
-        global::RnnGen.Kernels.CellKernels.LstmForward(gates, c, h);
+    // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The gates keep their activations
+    // for backward, and so does tanhCell (tanh(c')) unless it is empty.
+    private static void EncoderCellForward(global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> h, global::System.Span<float> tanhCell) =>
+        global::RnnGen.Kernels.CellKernels.LstmForward(gates, c, h, tanhCell);
 
     // dh = dH + dOutput; dc = dC + dh⊙o⊙(1 − tanh²c'); pre-activation gate gradients; then dC ← dc⊙f and dH ← 0 (the recurrent product adds the rest).
-    private static void EncoderCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> cell, global::System.ReadOnlySpan<float> cellPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dC, global::System.Span<float> dGates) =>
-        global::RnnGen.Kernels.CellKernels.LstmBackward(gates, cell, cellPrevious, dOutput, dH, dC, dGates);
+    private static void EncoderCellBackward(global::System.ReadOnlySpan<float> gates, global::System.ReadOnlySpan<float> tanhCell, global::System.ReadOnlySpan<float> cellPrevious, global::System.ReadOnlySpan<float> dOutput, global::System.Span<float> dH, global::System.Span<float> dC, global::System.Span<float> dGates) =>
+        global::RnnGen.Kernels.CellKernels.LstmBackward(gates, tanhCell, cellPrevious, dOutput, dH, dC, dGates);
 
     // encoder layer 0, forward direction: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
     private void ForwardEncoderL0(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)
@@ -355,7 +356,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> hiddenPrevious = View(_encoderHiddenPrevious0, 0, rows * Hidden);
         global::System.Span<float> h = View(_encoderState, 0, batch * Hidden);
         global::System.Span<float> cellPrevious = View(_encoderCellPrevious0, 0, rows * Hidden);
-        global::System.Span<float> cells = View(_encoderCell0, 0, rows * Hidden);
+        global::System.Span<float> tanhCells = View(_encoderTanhCell0, 0, rows * Hidden);
         global::System.Span<float> c = View(_encoderCellState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         int width = end - first;
@@ -387,8 +388,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
 
                 global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
                 global::System.Span<float> cRow = c.Slice(b * Hidden, Hidden);
-                EncoderCellForward(stepGates.Slice(b * GateWidth, GateWidth), cRow, hRow);
-                cRow.CopyTo(cells.Slice(((t * batch) + b) * Hidden, Hidden));
+                EncoderCellForward(stepGates.Slice(b * GateWidth, GateWidth), cRow, hRow, tanhCells.Slice(((t * batch) + b) * Hidden, Hidden));
                 hRow.CopyTo(outputRow);
             }
         }
@@ -443,7 +443,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> gates = View(_encoderGates0, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> cellPrevious = View(_encoderCellPrevious0, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> cells = View(_encoderCell0, 0, rows * Hidden);
+        global::System.ReadOnlySpan<float> tanhCells = View(_encoderTanhCell0, 0, rows * Hidden);
         global::System.Span<float> dGates = View(_encoderGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_encoderStateGradient, 0, batch * Hidden);
         global::System.Span<float> dC = View(_encoderCellStateGradient, 0, batch * Hidden);
@@ -463,7 +463,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
                 }
 
                 global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                EncoderCellBackward(gates.Slice(row * GateWidth, GateWidth), cells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dC.Slice(b * Hidden, Hidden), dGatesRow);
+                EncoderCellBackward(gates.Slice(row * GateWidth, GateWidth), tanhCells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dC.Slice(b * Hidden, Hidden), dGatesRow);
             }
 
             // dH_{t-1} += dGates_t·W_hh for this part's running rows
@@ -751,7 +751,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             {
                 global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), h, weights.Unpacked(1), gates);
             }
-            EncoderCellForward(gates, s.Slice(24, 24), h);
+            EncoderCellForward(gates, s.Slice(24, 24), h, default);
             x = h;
         }
 

@@ -36,10 +36,19 @@ public class CellKernelsTests
         }
 
         float[] cellPrevious = (float[])c.Clone();
-        CellKernels.LstmForward(gates, c, h);
+        float[] gatesAlone = (float[])gates.Clone(), cAlone = (float[])c.Clone(), hAlone = new float[hidden];
+        float[] keptTanh = new float[hidden];
+        CellKernels.LstmForward(gates, c, h, keptTanh);
         AssertClose(expectedGates, gates, "gates");
         AssertClose(expectedC, c, "c");
         AssertClose(expectedH, h, "h");
+        AssertClose(expectedC.Select(Math.Tanh).ToArray(), keptTanh, "tanh c'");
+
+        // without the tanh(c') output (Step): the same bits
+        CellKernels.LstmForward(gatesAlone, cAlone, hAlone);
+        Assert.Equal(gates, gatesAlone);
+        Assert.Equal(c, cAlone);
+        Assert.Equal(h, hAlone);
 
         float[] dOutput = Values(hidden, random, 1f);
         float[] dH = Values(hidden, random, 1f);
@@ -60,10 +69,19 @@ public class CellKernelsTests
         }
 
         float[] dGates = new float[4 * hidden];
-        CellKernels.LstmBackward(gates, c, cellPrevious, dOutput, dH, dC, dGates);
+        CellKernels.LstmBackward(gates, keptTanh, cellPrevious, dOutput, dH, dC, dGates);
         AssertClose(expectedDGates, dGates, "dGates");
         AssertClose(expectedDC, dC, "dC");
         Assert.All(dH, value => Assert.Equal(0f, value));
+    }
+
+    [Fact]
+    public void Lstm_forward_rejects_a_tanh_buffer_of_another_length()
+    {
+        float[] gates = new float[4 * 16], c = new float[16], h = new float[16];
+        ArgumentException exception = Assert.Throws<ArgumentException>(() => CellKernels.LstmForward(gates, c, h, new float[15]));
+        Assert.Contains("15", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("16", exception.Message, StringComparison.Ordinal);
     }
 
     [Theory]
