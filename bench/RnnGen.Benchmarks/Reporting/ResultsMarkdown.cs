@@ -89,7 +89,7 @@ internal static class ResultsMarkdown
         int rounds = paired.Select(p => p.Result?.Rounds ?? 0).Max();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"The training steps timed in alternating rounds, after the BenchmarkDotNet run in the same process: in each of {rounds} rounds, " +
-            $"RnnGen and libtorch on one thread, then on two, run in turn for a fraction of a second each (in orders that give each a turn after each of the others equally often), " +
+            $"RnnGen and libtorch, each on one thread and on two, run in turn for a fraction of a second each (in orders that give each a turn after each of the others equally often), " +
             $"and the ratios are taken within the round, between steps run under nearly the same machine speed. " +
             $"Times are medians of the rounds' means; ratios are the median of the rounds' ratios and their first and third quartiles:");
         text.AppendLine();

@@ -79,8 +79,9 @@ internal static partial class PackedGemm
     /// <summary>
     /// Two products over the same A, <paramref name="first"/>.C += A·<paramref name="first"/>.B and the same for
     /// <paramref name="second"/>, with A read (and packed, when transposed) once for both: the weight gradients dW_hh
-    /// and dW_ih of a recurrent layer both multiply the transposed gate gradients, whose packing is a tenth of dW_hh's
-    /// time and half of dW_ih's. Each element of either C is computed exactly as by <see cref="MultiplyAdd"/>.
+    /// and dW_ih of a recurrent layer both multiply the transposed gate gradients, whose packing took about a tenth of
+    /// dW_hh's time and a third of dW_ih's (LSTM(28→128), batch 64). Each element of either C is computed exactly as by
+    /// <see cref="MultiplyAdd"/>.
     /// </summary>
     public static void MultiplyAddSharingA(scoped in Columns first, scoped in Columns second, ref float a, nuint aRowStride, nuint aDepthStride, int m, int depth) =>
         Run(first, second, prepacked: false, ref a, aRowStride, aDepthStride, m, depth);
