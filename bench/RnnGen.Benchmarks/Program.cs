@@ -26,6 +26,7 @@ bool pairedOnly = args.Contains(PairedFlag);
 if (OperatingSystem.IsLinux())
 {
     Console.WriteLine(LibTorchSharpPatch.EnsureLoadable(AppContext.BaseDirectory));
+    Console.WriteLine(LibTorchHugePages.Enable());
 }
 
 if (pairedOnly)
