@@ -8,7 +8,7 @@ namespace RnnGen.Benchmarks.Native;
 /// <c>THP_MEM_ALLOC_ENABLE=1</c>: it then aligns allocations of 2 MB and more to 2 MB and advises the kernel to use
 /// huge pages for them. This machine's kernel gives huge pages only where asked (<c>madvise</c> mode). Without them,
 /// libtorch's LSTM batch-64 training step ran about 2.5× slower (40–65 ms instead of 17–25 ms, in user time) for most
-/// of a process in 5 of 14 processes on 2026-11-29, and in none of 9 with them.
+/// of a process in 7 of 28 processes on 2026-11-29, and in none of 10 with them.
 /// </summary>
 /// <remarks>
 /// libtorch reads the variable from the native environment the first time it allocates, so it is set with libc's
