@@ -1,6 +1,6 @@
 // RnnGen vs libtorch (TorchSharp-cpu), side by side in one BenchmarkDotNet run; see bench/README.md.
 //   dotnet run -c Release --project bench/RnnGen.Benchmarks              full run, writes bench/RESULTS.md
-//   dotnet run -c Release --project bench/RnnGen.Benchmarks -- --quick   about two minutes, RATIO lines only
+//   dotnet run -c Release --project bench/RnnGen.Benchmarks -- --quick   under two minutes, the summary lines only
 //   dotnet run -c Release --project bench/RnnGen.Benchmarks -- --paired  the training steps in alternating rounds only
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
@@ -22,7 +22,8 @@ if (unknown.Length > 0)
 bool quick = args.Contains(QuickFlag);
 bool pairedOnly = args.Contains(PairedFlag);
 
-// Before anything loads libtorch: the GLIBCXX_3.4.32 requirement of the copy in the output folder (see the class).
+// Before anything loads libtorch: the GLIBCXX_3.4.32 requirement of the copy in the output folder, and huge pages for
+// its allocator (see the classes).
 if (OperatingSystem.IsLinux())
 {
     Console.WriteLine(LibTorchSharpPatch.EnsureLoadable(AppContext.BaseDirectory));

@@ -42,12 +42,13 @@ internal static class PairedTraining
             UseThreads(1);
             using TrainingPair pair = create();
             Heap.Settle();
+            // RnnGen and libtorch on one thread, then on two: the order PairedResult.From takes them in
             Contender[] contenders =
             [
-                new("RnnGen, 1 thread", 1, pair.RnnGen.Step),
-                new("libtorch, 1 thread", 1, pair.LibTorch.Step),
-                new("RnnGen, 2 threads", 2, pair.RnnGen.Step),
-                new("libtorch, 2 threads", 2, pair.LibTorch.Step),
+                new(1, pair.RnnGen.Step),
+                new(1, pair.LibTorch.Step),
+                new(2, pair.RnnGen.Step),
+                new(2, pair.LibTorch.Step),
             ];
             double[][] times = AlternatingRounds.Run(contenders, quick ? QuickRounds : FullRounds, quick ? QuickTurn : FullTurn, UseThreads);
             return (name, PairedResult.From(name, times[0], times[1], times[2], times[3]));
