@@ -6,7 +6,7 @@ namespace RnnGen.Benchmarks.Models;
 /// <summary>
 /// The matrix products of one training step of recurrent(128) → Dense(10) on a full batch, and nothing else: the
 /// calls the generated Forward and Backward make to <see cref="MatrixKernels"/>, with the same shapes, in the same
-/// order, on one thread. Timed beside the whole training step, it says how fast the products run and how much of
+/// order, on one thread (the weight gradients with the bias gradients they sum on the way). Timed beside the whole training step, it says how fast the products run and how much of
 /// the step is everything else (cells, copies, loss, optimizer).
 /// </summary>
 internal sealed class TrainingProducts
@@ -31,6 +31,9 @@ internal sealed class TrainingProducts
     private readonly float[] _dWeightIh;
     private readonly float[] _dWeightHh;
     private readonly float[] _dDenseWeight;
+    private readonly float[] _dDenseBias;
+    private readonly float[] _dBiasIh;
+    private readonly float[] _dBiasHh;
 
     /// <param name="gatesPerUnit">4 for an LSTM, 3 for a GRU.</param>
     /// <param name="batch">Sequences in the batch (28 steps each).</param>
@@ -57,6 +60,9 @@ internal sealed class TrainingProducts
         _dWeightIh = new float[_gateWidth * Sizes.Input];
         _dWeightHh = new float[_gateWidth * Hidden];
         _dDenseWeight = new float[Sizes.Classes * Hidden];
+        _dDenseBias = new float[Sizes.Classes];
+        _dBiasIh = new float[_gateWidth];
+        _dBiasHh = new float[_gateWidth];
     }
 
     /// <summary>FLOPs of one <see cref="Run"/> for these sizes: 2 per multiply-add of every product it makes.</summary>
@@ -89,7 +95,7 @@ internal sealed class TrainingProducts
         MatrixKernels.MultiplyTransposedAdd(_stepHidden, Hidden, _denseWeight, _logits, Sizes.Classes, _batch, Hidden, Sizes.Classes);
 
         // backward: the Dense head, W_hh packed, dGates·W_hh per step, then the weight gradients over all steps
-        MatrixKernels.AccumulateTransposedProduct(_dLogits, Sizes.Classes, _stepHidden, Hidden, _dDenseWeight, _batch, Sizes.Classes, Hidden);
+        MatrixKernels.AccumulateTransposedProduct(_dLogits, Sizes.Classes, _stepHidden, Hidden, _dDenseWeight, _batch, Sizes.Classes, Hidden, _dDenseBias);
         MatrixKernels.MultiplyAdd(_dLogits, Sizes.Classes, _denseWeight, _dHidden, Hidden, _batch, Sizes.Classes, Hidden);
         MatrixKernels.PackWeights(_weightHh, _gateWidth, Hidden, transposed: false, _packedWeightHh);
         for (int t = Sizes.Steps - 1; t >= 0; t--)
@@ -100,12 +106,12 @@ internal sealed class TrainingProducts
         if (_dRecurrent is null)
         {
             // an LSTM's dW_hh and dW_ih both multiply dGates, which one call reads once
-            MatrixKernels.AccumulateTransposedProducts(_dGates, _gateWidth, _hiddenPrevious, Hidden, _dWeightHh, Hidden, _inputs, Sizes.Input, _dWeightIh, Sizes.Input, _rows, _gateWidth);
+            MatrixKernels.AccumulateTransposedProducts(_dGates, _gateWidth, _hiddenPrevious, Hidden, _dWeightHh, Hidden, _inputs, Sizes.Input, _dWeightIh, Sizes.Input, _rows, _gateWidth, _dBiasIh, _dBiasHh);
         }
         else
         {
-            MatrixKernels.AccumulateTransposedProduct(_dRecurrent, _gateWidth, _hiddenPrevious, Hidden, _dWeightHh, _rows, _gateWidth, Hidden);
-            MatrixKernels.AccumulateTransposedProduct(_dGates, _gateWidth, _inputs, Sizes.Input, _dWeightIh, _rows, _gateWidth, Sizes.Input);
+            MatrixKernels.AccumulateTransposedProduct(_dRecurrent, _gateWidth, _hiddenPrevious, Hidden, _dWeightHh, _rows, _gateWidth, Hidden, _dBiasHh);
+            MatrixKernels.AccumulateTransposedProduct(_dGates, _gateWidth, _inputs, Sizes.Input, _dWeightIh, _rows, _gateWidth, Sizes.Input, _dBiasIh);
         }
     }
 

@@ -62,7 +62,7 @@ internal static class ResultsMarkdown
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"The matrix products of a batch-{TrainingProductsBenchmarks.Batch} training step alone, one thread: the calls that the generated Forward and Backward make " +
-            $"to MatrixKernels (input projection, packing W_hh, the per-step recurrent products, the Dense head, dH per step, dW_hh and dW_ih), " +
+            $"to MatrixKernels (input projection, packing W_hh, the per-step recurrent products, the Dense head, dH per step, dW_hh and dW_ih with the bias gradients they sum on the way), " +
             $"same shapes, same order, nothing else; FLOPs are those of the products made (the first layer's input gradient is not computed):");
         text.AppendLine();
         text.AppendLine("| training case | products' FLOPs | products median | GFLOP/s | % of peak | products fastest | % of peak, fastest | share of the step's median |");

@@ -72,8 +72,8 @@ internal static class FeedForwardEmitter
                 }
             }
 
-            w.Line(Kernels + ".AccumulateTransposedProduct(outputGradient, Units, input, InputWidth, gradients.Slice(" + layer.Identifier + "Weight, Units * InputWidth), rows, Units, InputWidth);");
-            w.Line(Kernels + ".AccumulateColumnSums(outputGradient, Units, gradients.Slice(" + layer.Identifier + "Bias, Units), rows, Units);");
+            w.Line("// dW += dyᵀ·x, and db += the column sums of dy on the way");
+            w.Line(Kernels + ".AccumulateTransposedProduct(outputGradient, Units, input, InputWidth, gradients.Slice(" + layer.Identifier + "Weight, Units * InputWidth), rows, Units, InputWidth, gradients.Slice(" + layer.Identifier + "Bias, Units));");
             using (w.Block("if (!inputGradient.IsEmpty)"))
             {
                 w.Line("inputGradient.Clear();");

@@ -372,21 +372,18 @@ internal static class RecurrentEmitter
 
             WriteRowSplit(w, "Backward" + layer.Identifier + suffix + "Rows", "outputGradient");
             w.Line();
-            w.Line("// parameter gradients, all steps at once: dW_hh += " + dRecurrent + "ᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums");
+            w.Line("// parameter gradients, all steps at once: dW_hh += " + dRecurrent + "ᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds");
+            w.Line("// the column sums of the gradient it reads, which are the bias gradient, on the same pass");
             if (gru)
             {
-                w.Line(Kernels + ".AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);");
-                w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);");
-                w.Line("// b_ih and b_hh share the r and z sums (the same gradients on both sides); their n sums differ");
-                w.Line(Kernels + ".AccumulateColumnSums(dGates, GateWidth, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden), rows, 2 * Hidden);");
-                w.Line(Kernels + ".AccumulateColumnSums(dGates.Slice(2 * Hidden), GateWidth, dBiasIh.Slice(2 * Hidden), rows, Hidden);");
-                w.Line(Kernels + ".AccumulateColumnSums(dRecurrent.Slice(2 * Hidden), GateWidth, dBiasHh.Slice(2 * Hidden), rows, Hidden);");
+                w.Line("// (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)");
+                w.Line(Kernels + ".AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);");
+                w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);");
             }
             else
             {
-                w.Line("// (both weights multiply dGates, which one call reads once)");
-                w.Line(Kernels + ".AccumulateTransposedProducts(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth);");
-                w.Line(Kernels + ".AccumulateColumnSums(dGates, GateWidth, dBiasIh, dBiasHh, rows, GateWidth); // b_ih and b_hh: the same sums");
+                w.Line("// (both weights multiply dGates, which one call reads once; b_ih and b_hh get the same sums)");
+                w.Line(Kernels + ".AccumulateTransposedProducts(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);");
             }
 
             using (w.Block("if (!inputGradient.IsEmpty)"))

@@ -225,9 +225,16 @@ public static class MatrixKernels
     /// <param name="rows">Number of rows of <paramref name="g"/> and <paramref name="a"/> (summed over).</param>
     /// <param name="outputs">Number of weight rows.</param>
     /// <param name="inner">Width of <paramref name="a"/> and of the weight.</param>
-    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    /// <param name="columnSums">
+    /// Empty, or a vector of at least <paramref name="outputs"/> elements that also receives the column sums of
+    /// <paramref name="g"/> (the bias gradient), exactly as <see cref="AccumulateColumnSums(ReadOnlySpan{float}, int, Span{float}, int, int)"/>
+    /// adds them; the product reads every element of g anyway, and sums them on the way. It must not overlap
+    /// <paramref name="dw"/>.
+    /// </param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, a span is too short, or the targets overlap.</exception>
     public static void AccumulateTransposedProduct(
-        ReadOnlySpan<float> g, int gStride, ReadOnlySpan<float> a, int aStride, Span<float> dw, int rows, int outputs, int inner)
+        ReadOnlySpan<float> g, int gStride, ReadOnlySpan<float> a, int aStride, Span<float> dw, int rows, int outputs, int inner,
+        Span<float> columnSums = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(outputs);
@@ -235,8 +242,10 @@ public static class MatrixKernels
         CheckMatrix(g.Length, rows, outputs, gStride, nameof(g), nameof(gStride));
         CheckMatrix(a.Length, rows, inner, aStride, nameof(a), nameof(aStride));
         CheckMatrix(dw.Length, outputs, inner, inner, nameof(dw), nameof(inner));
+        CheckColumnSums(columnSums, default, outputs, dw, default);
         if (rows == 0 || outputs == 0 || inner == 0)
         {
+            AccumulateColumnSumsIfAny(g, gStride, columnSums, default, rows, outputs);
             return;
         }
 
@@ -249,8 +258,12 @@ public static class MatrixKernels
             Terms: rows, TermStride: (nuint)aStride, Width: (nuint)inner);
         if (UsePackedGemm(outputs, inner))
         {
-            // dw = gᵀ·a: g read transposed through its strides, summing over the rows.
-            PackedGemm.MultiplyAdd(ref dwRef, (nuint)inner, ref gRef, 1, (nuint)gStride, ref aRef, (nuint)aStride, 1, outputs, inner, rows);
+            // dw = gᵀ·a: g read transposed through its strides (and packed, its column sums taken on the way), summing
+            // over the rows.
+            var columns = new PackedGemm.Columns(ref dwRef, (nuint)inner, ref aRef, (nuint)aStride, 1, inner);
+            ref float sumsRef = ref MemoryMarshal.GetReference(columnSums);
+            PackedGemm.MultiplyAddTransposedA(columns, default, new PackedGemm.RowSums(ref sumsRef, ref sumsRef, columnSums.IsEmpty ? 0 : 1), ref gRef, 1, (nuint)gStride, outputs, rows);
+            return;
         }
         else if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
         {
@@ -268,6 +281,8 @@ public static class MatrixKernels
         {
             ScalarLoops.AccumulateCombinations(ref dwRef, ref gRef, ref aRef, shape);
         }
+
+        AccumulateColumnSumsIfAny(g, gStride, columnSums, default, rows, outputs);
     }
 
     /// <summary>
@@ -287,12 +302,22 @@ public static class MatrixKernels
     /// <param name="inner2">Width of <paramref name="a2"/> and of the second weight.</param>
     /// <param name="rows">Number of rows of <paramref name="g"/>, <paramref name="a1"/> and <paramref name="a2"/> (summed over).</param>
     /// <param name="outputs">Number of rows of both weights.</param>
-    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    /// <param name="columnSums">
+    /// Empty, or a vector of at least <paramref name="outputs"/> elements that also receives the column sums of
+    /// <paramref name="g"/> (the bias gradient), taken while g is packed, exactly as
+    /// <see cref="AccumulateColumnSums(ReadOnlySpan{float}, int, Span{float}, Span{float}, int, int)"/> adds them.
+    /// </param>
+    /// <param name="otherColumnSums">
+    /// Empty, or a second such vector that receives the same sums (an LSTM's b_ih and b_hh have the same gradient);
+    /// only with <paramref name="columnSums"/>. Neither may overlap a weight gradient.
+    /// </param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, a span is too short, or the targets overlap.</exception>
     public static void AccumulateTransposedProducts(
         ReadOnlySpan<float> g, int gStride,
         ReadOnlySpan<float> a1, int a1Stride, Span<float> dw1, int inner1,
         ReadOnlySpan<float> a2, int a2Stride, Span<float> dw2, int inner2,
-        int rows, int outputs)
+        int rows, int outputs,
+        Span<float> columnSums = default, Span<float> otherColumnSums = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(outputs);
@@ -310,24 +335,66 @@ public static class MatrixKernels
             throw new ArgumentException("The two weight gradients overlap; they must be separate spans.", nameof(dw2));
         }
 
+        CheckColumnSums(columnSums, otherColumnSums, outputs, dw1, dw2);
         if (rows == 0 || outputs == 0)
         {
+            AccumulateColumnSumsIfAny(g, gStride, columnSums, otherColumnSums, rows, outputs);
             return;
         }
 
         if (!UsePackedGemm(outputs, inner1) || !UsePackedGemm(outputs, inner2) || !PackedGemm.FitOnePackedBlock(rows, inner1, inner2))
         {
             // too narrow for the packed kernel (that product takes its own loops), or too wide to pack both B blocks
-            // where each alone would be: two products, nothing shared
+            // where each alone would be: two products, nothing shared, and the sums apart
             AccumulateTransposedProduct(g, gStride, a1, a1Stride, dw1, rows, outputs, inner1);
             AccumulateTransposedProduct(g, gStride, a2, a2Stride, dw2, rows, outputs, inner2);
+            AccumulateColumnSumsIfAny(g, gStride, columnSums, otherColumnSums, rows, outputs);
             return;
         }
 
-        // dw = gᵀ·a for both, g read transposed through its strides: its panels are packed once for the two
+        // dw = gᵀ·a for both, g read transposed through its strides: its panels are packed once for the two, and its
+        // column sums taken while it is
         var first = new PackedGemm.Columns(ref MemoryMarshal.GetReference(dw1), (nuint)inner1, ref MemoryMarshal.GetReference(a1), (nuint)a1Stride, 1, inner1);
         var second = new PackedGemm.Columns(ref MemoryMarshal.GetReference(dw2), (nuint)inner2, ref MemoryMarshal.GetReference(a2), (nuint)a2Stride, 1, inner2);
-        PackedGemm.MultiplyAddSharingA(first, second, ref MemoryMarshal.GetReference(g), 1, (nuint)gStride, outputs, rows);
+        int targets = columnSums.IsEmpty ? 0 : otherColumnSums.IsEmpty ? 1 : 2;
+        var sums = new PackedGemm.RowSums(ref MemoryMarshal.GetReference(columnSums), ref targets == 2 ? ref MemoryMarshal.GetReference(otherColumnSums) : ref MemoryMarshal.GetReference(columnSums), targets);
+        PackedGemm.MultiplyAddTransposedA(first, second, sums, ref MemoryMarshal.GetReference(g), 1, (nuint)gStride, outputs, rows);
+    }
+
+    // The optional bias targets of the weight-gradient products: long enough, the second only with the first, and
+    // apart from the weight gradients (which the product adds to block by block, before the sums).
+    private static void CheckColumnSums(Span<float> columnSums, Span<float> otherColumnSums, int outputs, Span<float> dw1, Span<float> dw2)
+    {
+        if (columnSums.IsEmpty)
+        {
+            if (!otherColumnSums.IsEmpty)
+            {
+                throw new ArgumentException("A second vector of column sums needs the first.", nameof(otherColumnSums));
+            }
+
+            return;
+        }
+
+        CheckMatrix(columnSums.Length, 1, outputs, outputs, nameof(columnSums), "outputs");
+        if (!otherColumnSums.IsEmpty)
+        {
+            CheckMatrix(otherColumnSums.Length, 1, outputs, outputs, nameof(otherColumnSums), "outputs");
+        }
+
+        if (columnSums.Overlaps(dw1) || columnSums.Overlaps(dw2) || otherColumnSums.Overlaps(dw1) || otherColumnSums.Overlaps(dw2) || columnSums.Overlaps(otherColumnSums))
+        {
+            throw new ArgumentException("The column sums overlap a weight gradient or each other; they must be separate spans.", nameof(columnSums));
+        }
+    }
+
+    // The column sums for a product that does not take them while packing g (or has nothing to pack): none when no
+    // target was given.
+    private static void AccumulateColumnSumsIfAny(ReadOnlySpan<float> g, int gStride, Span<float> columnSums, Span<float> otherColumnSums, int rows, int outputs)
+    {
+        if (!columnSums.IsEmpty)
+        {
+            AccumulateColumnSums(g, gStride, columnSums, otherColumnSums, rows, outputs);
+        }
     }
 
     private static void CheckPacked(ReadOnlySpan<float> packed, int depth, int columns)

@@ -18,11 +18,24 @@ internal static partial class PackedGemm
         public readonly int N = n;
     }
 
+    /// <summary>
+    /// Where a product also adds the row sums of its transposed, packed A (the column sums of a gate gradient, which are
+    /// its bias gradient): to <see cref="First"/> and, when <see cref="Targets"/> is 2, to <see cref="Second"/> too,
+    /// [m] each. The default, with <see cref="Targets"/> 0, is none.
+    /// </summary>
+    internal readonly ref struct RowSums(ref float first, ref float second, int targets)
+    {
+        public readonly ref float First = ref first;
+        public readonly ref float Second = ref second;
+        public readonly int Targets = targets;
+    }
+
     /// <summary>One call's operands as pinned addresses, so that worker threads can compute their panels of it.</summary>
     private sealed unsafe class Job : KernelWorkers.IPartitionedJob
     {
         private PinnedColumns _first;
         private PinnedColumns _second;
+        private PinnedRowSums _sums;
         private bool _prepacked;
         private float* _a;
         private nuint _aRowStride;
@@ -31,16 +44,16 @@ internal static partial class PackedGemm
         private int _depth;
         private int _panels;
 
-        public void Set(PinnedColumns first, PinnedColumns second, bool prepacked, float* a, nuint aRowStride, nuint aDepthStride, int m, int depth, int panels)
+        public void Set(PinnedColumns first, PinnedColumns second, PinnedRowSums sums, bool prepacked, float* a, nuint aRowStride, nuint aDepthStride, int m, int depth, int panels)
         {
-            (_first, _second, _prepacked) = (first, second, prepacked);
+            (_first, _second, _sums, _prepacked) = (first, second, sums, prepacked);
             _a = a;
             (_aRowStride, _aDepthStride, _m, _depth, _panels) = (aRowStride, aDepthStride, m, depth, panels);
         }
 
         public void RunPart(int part, int parts) =>
             MultiplyAddPanels(
-                _first.AsColumns(), _second.AsColumns(), _prepacked, ref *_a, _aRowStride, _aDepthStride,
+                _first.AsColumns(), _second.AsColumns(), _sums.AsRowSums(), _prepacked, ref *_a, _aRowStride, _aDepthStride,
                 _m, _depth, _panels * part / parts, _panels * (part + 1) / parts);
     }
 
@@ -48,5 +61,11 @@ internal static partial class PackedGemm
     private readonly unsafe struct PinnedColumns(float* c, nuint cStride, float* b, nuint bDepthStride, nuint bColumnStride, int n)
     {
         public Columns AsColumns() => new(ref *c, cStride, ref *b, bDepthStride, bColumnStride, n);
+    }
+
+    /// <summary><see cref="RowSums"/> at pinned addresses.</summary>
+    private readonly unsafe struct PinnedRowSums(float* first, float* second, int targets)
+    {
+        public RowSums AsRowSums() => new(ref *first, ref *second, targets);
     }
 }

@@ -18,9 +18,9 @@ namespace RnnGen.Kernels;
 /// Any operand may be transposed through its strides. Each panel height has its own kernel, so no row is computed
 /// twice; a partial tile of columns is zero-padded and goes through a scratch tile. Each element of C is the same
 /// chain of multiply-adds whatever the panel it falls in, so results do not depend on the number of rows or on how
-/// they are split. Two products over the same A (two weight gradients of one gate gradient) can share A's panels
-/// (<see cref="MultiplyAddSharingA"/>). Scratch lives per thread and is reused: no allocation once a thread has seen its
-/// largest shape.
+/// they are split. Two products over the same transposed A (two weight gradients of one gate gradient) can share A's
+/// panels, and take A's row sums (the bias gradient) while they pack it (<see cref="MultiplyAddTransposedA"/>).
+/// Scratch lives per thread and is reused: no allocation once a thread has seen its largest shape.
 /// </summary>
 internal static partial class PackedGemm
 {
@@ -42,6 +42,9 @@ internal static partial class PackedGemm
 
     [ThreadStatic]
     private static float[]? t_aPanels;
+
+    [ThreadStatic]
+    private static float[]? t_aSums;
 
     [ThreadStatic]
     private static float[]? t_bTile;
@@ -74,17 +77,25 @@ internal static partial class PackedGemm
         ref float a, nuint aRowStride, nuint aDepthStride,
         ref float b, nuint bDepthStride, nuint bColumnStride,
         int m, int n, int depth) =>
-        Run(new Columns(ref c, cStride, ref b, bDepthStride, bColumnStride, n), default, prepacked: false, ref a, aRowStride, aDepthStride, m, depth);
+        Run(new Columns(ref c, cStride, ref b, bDepthStride, bColumnStride, n), default, default, prepacked: false, ref a, aRowStride, aDepthStride, m, depth);
 
     /// <summary>
-    /// Two products over the same A, <paramref name="first"/>.C += A·<paramref name="first"/>.B and the same for
-    /// <paramref name="second"/>, with A read (and packed, when transposed) once for both: the weight gradients dW_hh
-    /// and dW_ih of a recurrent layer both multiply the transposed gate gradients, whose packing took about a tenth of
-    /// dW_hh's time and a third of dW_ih's (LSTM(28→128), batch 64). Each element of either C is computed exactly as by
-    /// <see cref="MultiplyAdd"/>.
+    /// One or two products over the same transposed A (<paramref name="aDepthStride"/> not 1), <paramref name="first"/>.C
+    /// += A·<paramref name="first"/>.B and the same for <paramref name="second"/> unless its N is 0, with A packed once for
+    /// both and its row sums added to <paramref name="sums"/> while it is. The weight gradients dW_hh and dW_ih of a
+    /// recurrent layer both multiply the transposed gate gradients, whose packing took about a tenth of dW_hh's time and a
+    /// third of dW_ih's (LSTM(28→128), batch 64); and the gate gradients' column sums are the bias gradients, which a pass
+    /// of their own read again from memory. Each element of either C is computed exactly as by <see cref="MultiplyAdd"/>,
+    /// and each sum is 0 plus the row's elements in depth order, then added to its target, as
+    /// <see cref="MatrixKernels.AccumulateColumnSums(ReadOnlySpan{float}, int, Span{float}, int, int)"/> computes it.
     /// </summary>
-    public static void MultiplyAddSharingA(scoped in Columns first, scoped in Columns second, ref float a, nuint aRowStride, nuint aDepthStride, int m, int depth) =>
-        Run(first, second, prepacked: false, ref a, aRowStride, aDepthStride, m, depth);
+    public static void MultiplyAddTransposedA(
+        scoped in Columns first, scoped in Columns second, scoped in RowSums sums,
+        ref float a, nuint aRowStride, nuint aDepthStride, int m, int depth)
+    {
+        Debug.Assert(aDepthStride != 1, "A transposed operand is packed, and summed on the way.");
+        Run(first, second, sums, prepacked: false, ref a, aRowStride, aDepthStride, m, depth);
+    }
 
     /// <summary>
     /// The same product with B already in tiles by <see cref="PackB"/>: the per-step products of a time loop use one
@@ -92,10 +103,10 @@ internal static partial class PackedGemm
     /// prefetchers stream it. Each element of C is computed exactly as by <see cref="MultiplyAdd"/>.
     /// </summary>
     public static void MultiplyAddPrepacked(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float packedB, int m, int n, int depth) =>
-        Run(new Columns(ref c, cStride, ref packedB, 0, 0, n), default, prepacked: true, ref a, aRowStride, aDepthStride, m, depth);
+        Run(new Columns(ref c, cStride, ref packedB, 0, 0, n), default, default, prepacked: true, ref a, aRowStride, aDepthStride, m, depth);
 
     /// <summary>
-    /// Whether the B blocks of two products over the same A (<see cref="MultiplyAddSharingA"/>) fit one packed block
+    /// Whether the B blocks of two products over the same A (<see cref="MultiplyAddTransposedA"/>) fit one packed block
     /// together, as each would alone: otherwise sharing A would cost the packing of B.
     /// </summary>
     public static bool FitOnePackedBlock(int depth, int n1, int n2) =>
@@ -131,34 +142,36 @@ internal static partial class PackedGemm
 
     private static int RoundUpToTile(int columns) => (columns + TileColumns - 1) / TileColumns * TileColumns;
 
-    private static unsafe void Run(scoped in Columns first, scoped in Columns second, bool prepacked, ref float a, nuint aRowStride, nuint aDepthStride, int m, int depth)
+    private static unsafe void Run(scoped in Columns first, scoped in Columns second, scoped in RowSums sums, bool prepacked, ref float a, nuint aRowStride, nuint aDepthStride, int m, int depth)
     {
         int panels = PanelCount(m);
         int parts = Math.Min(KernelWorkers.AvailableThreads, panels);
         if (parts <= 1 || (long)m * (first.N + second.N) * depth < ParallelWork)
         {
-            MultiplyAddPanels(first, second, prepacked, ref a, aRowStride, aDepthStride, m, depth, 0, panels);
+            MultiplyAddPanels(first, second, sums, prepacked, ref a, aRowStride, aDepthStride, m, depth, 0, panels);
             return;
         }
 
         // The workers need addresses that stay put: pin the operands for the duration of the product.
-        fixed (float* aPointer = &a, c1 = &first.C, b1 = &first.B, c2 = &second.C, b2 = &second.B)
+        fixed (float* aPointer = &a, c1 = &first.C, b1 = &first.B, c2 = &second.C, b2 = &second.B, s1 = &sums.First, s2 = &sums.Second)
         {
             var job = t_job ??= new Job();
             job.Set(new PinnedColumns(c1, first.CStride, b1, first.BDepthStride, first.BColumnStride, first.N),
                 new PinnedColumns(c2, second.CStride, b2, second.BDepthStride, second.BColumnStride, second.N),
+                new PinnedRowSums(s1, s2, sums.Targets),
                 prepacked, aPointer, aRowStride, aDepthStride, m, depth, panels);
             KernelWorkers.Run(job, parts);
         }
     }
 
-    /// <summary>The products restricted to the row panels [firstPanel, endPanel).</summary>
+    /// <summary>The products (and A's row sums) restricted to the row panels [firstPanel, endPanel).</summary>
     private static void MultiplyAddPanels(
-        scoped in Columns first, scoped in Columns second, bool prepacked,
+        scoped in Columns first, scoped in Columns second, scoped in RowSums sums, bool prepacked,
         ref float a, nuint aRowStride, nuint aDepthStride,
         int m, int depth, int firstPanel, int endPanel)
     {
         Debug.Assert(!prepacked || second.N == 0, "Prepacked tiles hold one product's B.");
+        Debug.Assert(sums.Targets == 0 || aDepthStride != 1, "Only a packed A is summed.");
         int panels = PanelCount(m);
         int firstPadded = RoundUpToTile(first.N);
         int secondPadded = RoundUpToTile(second.N);
@@ -169,6 +182,12 @@ internal static partial class PackedGemm
         // transposed operand) its panels are packed, sixteen at a time, each row interleaved by depth.
         bool packA = aDepthStride != 1;
         float[] aPanels = packA ? Scratch(ref t_aPanels, Math.Min(PanelGroup, endPanel - firstPanel) * PanelRows * DepthBlock) : [];
+
+        // A's row sums so far, across the depth blocks, for the rows of these panels
+        int firstRow = PanelStart(firstPanel, m, panels);
+        int sumRows = sums.Targets > 0 ? PanelEnd(endPanel - 1, m, panels) - firstRow : 0;
+        Span<float> partialSums = sumRows > 0 ? Scratch(ref t_aSums, sumRows).AsSpan(0, sumRows) : [];
+        partialSums.Clear();
         float[] bTile = Scratch(ref t_bTile, DepthBlock * TileColumns);
         float[] cTile = Scratch(ref t_cTile, PanelRows * TileColumns);
 
@@ -199,7 +218,8 @@ internal static partial class PackedGemm
                     for (int p = g0; p < g1; p++)
                     {
                         int i0 = PanelStart(p, m, panels);
-                        PackPanel(ref aBlock, aRowStride, aDepthStride, i0, PanelEnd(p, m, panels) - i0, kc, aPanels.AsSpan((p - g0) * PanelRows * kc, PanelRows * kc));
+                        int rows = PanelEnd(p, m, panels) - i0;
+                        PackPanel(ref aBlock, aRowStride, aDepthStride, i0, rows, kc, aPanels.AsSpan((p - g0) * PanelRows * kc, PanelRows * kc), partialSums.IsEmpty ? [] : partialSums.Slice(i0 - firstRow, rows));
                     }
                 }
 
@@ -263,6 +283,16 @@ internal static partial class PackedGemm
                 }
             }
         }
+
+        // each row's sum, complete, added to its targets
+        for (int i = 0; i < sumRows; i++)
+        {
+            Unsafe.Add(ref sums.First, firstRow + i) += partialSums[i];
+            if (sums.Targets == 2)
+            {
+                Unsafe.Add(ref sums.Second, firstRow + i) += partialSums[i];
+            }
+        }
     }
 
     private static int PanelCount(int m) => (m + PanelRows - 1) / PanelRows;
@@ -277,8 +307,11 @@ internal static partial class PackedGemm
 
     private static int PanelEnd(int p, int m, int panels) => p == panels - 1 ? m : PanelStart(p + 1, m, panels);
 
-    /// <summary>Rows [i0, i0 + rows) of the A block as panel[k·6 + i].</summary>
-    private static void PackPanel(ref float a, nuint rowStride, nuint depthStride, int i0, int rows, int kc, Span<float> panel)
+    /// <summary>
+    /// Rows [i0, i0 + rows) of the A block as panel[k·6 + i], each row's elements also added in depth order to its
+    /// running sum in <paramref name="sums"/> unless that is empty.
+    /// </summary>
+    private static void PackPanel(ref float a, nuint rowStride, nuint depthStride, int i0, int rows, int kc, Span<float> panel, Span<float> sums)
     {
         ref float target = ref MemoryMarshal.GetReference(panel);
         if (rowStride == 1 && rows == PanelRows)
@@ -286,14 +319,37 @@ internal static partial class PackedGemm
             // A transposed operand (the gradient of the gates, read as [gates, steps·batch] for a weight gradient): the
             // panel's six rows sit side by side at every depth; copy them as two overlapping four-float vectors.
             ref float first = ref Unsafe.Add(ref a, i0);
+            if (sums.IsEmpty)
+            {
+                for (int k = 0; k < kc; k++)
+                {
+                    ref float source = ref Unsafe.Add(ref first, (nuint)k * depthStride);
+                    ref float packed = ref Unsafe.Add(ref target, k * PanelRows);
+                    Vector128.LoadUnsafe(ref source).StoreUnsafe(ref packed);
+                    Vector128.LoadUnsafe(ref source, 2).StoreUnsafe(ref packed, 2);
+                }
+
+                return;
+            }
+
+            // rows 2 and 3 are in both vectors: both sum them alike, from the same start
+            ref float sum = ref MemoryMarshal.GetReference(sums);
+            var low = Vector128.LoadUnsafe(ref sum);
+            var high = Vector128.LoadUnsafe(ref sum, 2);
             for (int k = 0; k < kc; k++)
             {
                 ref float source = ref Unsafe.Add(ref first, (nuint)k * depthStride);
                 ref float packed = ref Unsafe.Add(ref target, k * PanelRows);
-                Vector128.LoadUnsafe(ref source).StoreUnsafe(ref packed);
-                Vector128.LoadUnsafe(ref source, 2).StoreUnsafe(ref packed, 2);
+                var lowRows = Vector128.LoadUnsafe(ref source);
+                var highRows = Vector128.LoadUnsafe(ref source, 2);
+                lowRows.StoreUnsafe(ref packed);
+                highRows.StoreUnsafe(ref packed, 2);
+                low += lowRows;
+                high += highRows;
             }
 
+            low.StoreUnsafe(ref sum);
+            high.StoreUnsafe(ref sum, 2);
             return;
         }
 
@@ -303,6 +359,17 @@ internal static partial class PackedGemm
             for (int k = 0; k < kc; k++)
             {
                 Unsafe.Add(ref target, (k * PanelRows) + i) = Unsafe.Add(ref row, (nuint)k * depthStride);
+            }
+
+            if (!sums.IsEmpty)
+            {
+                float sum = sums[i];
+                for (int k = 0; k < kc; k++)
+                {
+                    sum += Unsafe.Add(ref row, (nuint)k * depthStride);
+                }
+
+                sums[i] = sum;
             }
         }
     }

@@ -224,8 +224,8 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         {
             outputGradient[i] *= (output[i] > 0f ? 1f : 0f);
         }
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(outputGradient, Units, input, InputWidth, gradients.Slice(DenseWeight, Units * InputWidth), rows, Units, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(outputGradient, Units, gradients.Slice(DenseBias, Units), rows, Units);
+        // dW += dyᵀ·x, and db += the column sums of dy on the way
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(outputGradient, Units, input, InputWidth, gradients.Slice(DenseWeight, Units * InputWidth), rows, Units, InputWidth, gradients.Slice(DenseBias, Units));
         if (!inputGradient.IsEmpty)
         {
             inputGradient.Clear();
@@ -262,8 +262,8 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         {
             global::RnnGen.Kernels.Softmax.Backward(output.Slice(r * Units, Units), outputGradient.Slice(r * Units, Units));
         }
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(outputGradient, Units, input, InputWidth, gradients.Slice(Dense1Weight, Units * InputWidth), rows, Units, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(outputGradient, Units, gradients.Slice(Dense1Bias, Units), rows, Units);
+        // dW += dyᵀ·x, and db += the column sums of dy on the way
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(outputGradient, Units, input, InputWidth, gradients.Slice(Dense1Weight, Units * InputWidth), rows, Units, InputWidth, gradients.Slice(Dense1Bias, Units));
         if (!inputGradient.IsEmpty)
         {
             inputGradient.Clear();

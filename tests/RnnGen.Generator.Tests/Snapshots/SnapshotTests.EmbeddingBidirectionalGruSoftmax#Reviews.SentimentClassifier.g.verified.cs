@@ -528,13 +528,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0Rows(data, steps, batch, first, end));
 
-        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        // b_ih and b_hh share the r and z sums (the same gradients on both sides); their n sums differ
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden), rows, 2 * Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates.Slice(2 * Hidden), GateWidth, dBiasIh.Slice(2 * Hidden), rows, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent.Slice(2 * Hidden), GateWidth, dBiasHh.Slice(2 * Hidden), rows, Hidden);
+        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
+        // the column sums of the gradient it reads, which are the bias gradient, on the same pass
+        // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
@@ -705,13 +703,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0ReverseRows(data, steps, batch, first, end));
 
-        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        // b_ih and b_hh share the r and z sums (the same gradients on both sides); their n sums differ
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden), rows, 2 * Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates.Slice(2 * Hidden), GateWidth, dBiasIh.Slice(2 * Hidden), rows, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent.Slice(2 * Hidden), GateWidth, dBiasHh.Slice(2 * Hidden), rows, Hidden);
+        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
+        // the column sums of the gradient it reads, which are the bias gradient, on the same pass
+        // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
@@ -882,13 +878,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL1Rows(data, steps, batch, first, end));
 
-        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        // b_ih and b_hh share the r and z sums (the same gradients on both sides); their n sums differ
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden), rows, 2 * Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates.Slice(2 * Hidden), GateWidth, dBiasIh.Slice(2 * Hidden), rows, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent.Slice(2 * Hidden), GateWidth, dBiasHh.Slice(2 * Hidden), rows, Hidden);
+        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
+        // the column sums of the gradient it reads, which are the bias gradient, on the same pass
+        // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
@@ -1059,13 +1053,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL1ReverseRows(data, steps, batch, first, end));
 
-        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth);
-        // b_ih and b_hh share the r and z sums (the same gradients on both sides); their n sums differ
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden), rows, 2 * Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates.Slice(2 * Hidden), GateWidth, dBiasIh.Slice(2 * Hidden), rows, Hidden);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dRecurrent.Slice(2 * Hidden), GateWidth, dBiasHh.Slice(2 * Hidden), rows, Hidden);
+        // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
+        // the column sums of the gradient it reads, which are the bias gradient, on the same pass
+        // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
@@ -1150,8 +1142,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         {
             global::RnnGen.Kernels.Softmax.Backward(output.Slice(r * Units, Units), outputGradient.Slice(r * Units, Units));
         }
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(outputGradient, Units, input, InputWidth, gradients.Slice(DenseWeight, Units * InputWidth), rows, Units, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(outputGradient, Units, gradients.Slice(DenseBias, Units), rows, Units);
+        // dW += dyᵀ·x, and db += the column sums of dy on the way
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(outputGradient, Units, input, InputWidth, gradients.Slice(DenseWeight, Units * InputWidth), rows, Units, InputWidth, gradients.Slice(DenseBias, Units));
         if (!inputGradient.IsEmpty)
         {
             inputGradient.Clear();

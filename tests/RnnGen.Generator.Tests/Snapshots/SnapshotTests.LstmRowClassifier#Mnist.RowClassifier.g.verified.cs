@@ -401,10 +401,10 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardLstmL0Rows(data, steps, batch, first, end));
 
-        // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x, biases += column sums
-        // (both weights multiply dGates, which one call reads once)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(dGates, GateWidth, dBiasIh, dBiasHh, rows, GateWidth); // b_ih and b_hh: the same sums
+        // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
+        // the column sums of the gradient it reads, which are the bias gradient, on the same pass
+        // (both weights multiply dGates, which one call reads once; b_ih and b_hh get the same sums)
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
@@ -478,8 +478,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         const int Units = 10;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(outputGradient, Units, input, InputWidth, gradients.Slice(DenseWeight, Units * InputWidth), rows, Units, InputWidth);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateColumnSums(outputGradient, Units, gradients.Slice(DenseBias, Units), rows, Units);
+        // dW += dyᵀ·x, and db += the column sums of dy on the way
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(outputGradient, Units, input, InputWidth, gradients.Slice(DenseWeight, Units * InputWidth), rows, Units, InputWidth, gradients.Slice(DenseBias, Units));
         if (!inputGradient.IsEmpty)
         {
             inputGradient.Clear();

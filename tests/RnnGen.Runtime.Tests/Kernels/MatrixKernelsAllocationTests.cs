@@ -15,6 +15,8 @@ public class MatrixKernelsAllocationTests
         nameof(MatrixKernels.MultiplyAdd),
         nameof(MatrixKernels.AccumulateTransposedProduct),
         nameof(MatrixKernels.AccumulateTransposedProducts),
+        TransposedProductWithSums,
+        TransposedProductsWithSums,
         nameof(MatrixKernels.AddRowVector),
         nameof(MatrixKernels.AccumulateColumnSums),
         nameof(MatrixKernels.CopyRows),
@@ -22,6 +24,10 @@ public class MatrixKernelsAllocationTests
         nameof(MatrixKernels.Dot),
         nameof(MatrixKernels.Axpy),
     };
+
+    // The weight-gradient products that also take the bias gradient (column sums) while they pack.
+    private const string TransposedProductWithSums = nameof(MatrixKernels.AccumulateTransposedProduct) + " with column sums";
+    private const string TransposedProductsWithSums = nameof(MatrixKernels.AccumulateTransposedProducts) + " with column sums";
 
     [Theory]
     [MemberData(nameof(KernelNames))]
@@ -33,12 +39,16 @@ public class MatrixKernelsAllocationTests
         var w = new float[max * max];
         var w2 = new float[max * max];
         var c = new float[MaxRows * max];
+        var sums = new float[max];
+        var otherSums = new float[max];
         Action<int, int> call = kernel switch
         {
             nameof(MatrixKernels.MultiplyTransposedAdd) => (rows, n) => MatrixKernels.MultiplyTransposedAdd(a, n, w, c, n, rows, n, n),
             nameof(MatrixKernels.MultiplyAdd) => (rows, n) => MatrixKernels.MultiplyAdd(a, n, w, c, n, rows, n, n),
             nameof(MatrixKernels.AccumulateTransposedProduct) => (rows, n) => MatrixKernels.AccumulateTransposedProduct(a, n, c, n, w, rows, n, n),
             nameof(MatrixKernels.AccumulateTransposedProducts) => (rows, n) => MatrixKernels.AccumulateTransposedProducts(a, n, c, n, w, n, a, n, w2, n, rows, n),
+            TransposedProductWithSums => (rows, n) => MatrixKernels.AccumulateTransposedProduct(a, n, c, n, w, rows, n, n, sums),
+            TransposedProductsWithSums => (rows, n) => MatrixKernels.AccumulateTransposedProducts(a, n, c, n, w, n, a, n, w2, n, rows, n, sums, otherSums),
             nameof(MatrixKernels.AddRowVector) => (rows, n) => MatrixKernels.AddRowVector(c, n, a.AsSpan(0, n), rows, n),
             nameof(MatrixKernels.AccumulateColumnSums) => (rows, n) => MatrixKernels.AccumulateColumnSums(a, n, c.AsSpan(0, n), rows, n),
             nameof(MatrixKernels.CopyRows) => (rows, n) => MatrixKernels.CopyRows(a, n, c, n, rows, n),
