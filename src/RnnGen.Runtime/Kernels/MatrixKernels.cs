@@ -265,7 +265,8 @@ public static class MatrixKernels
             PackedGemm.MultiplyAddTransposedA(columns, default, new PackedGemm.RowSums(ref sumsRef, ref sumsRef, columnSums.IsEmpty ? 0 : 1), ref gRef, 1, (nuint)gStride, outputs, rows);
             return;
         }
-        else if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
+
+        if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
         {
             MatrixLoops.AccumulateCombinations<Simd512, Vector512<float>>(ref dwRef, ref gRef, ref aRef, shape);
         }
