@@ -356,19 +356,16 @@ internal static partial class PackedGemm
         for (int i = 0; i < rows; i++)
         {
             ref float row = ref Unsafe.Add(ref a, (nuint)(i0 + i) * rowStride);
+            float sum = sums.IsEmpty ? 0f : sums[i];
             for (int k = 0; k < kc; k++)
             {
-                Unsafe.Add(ref target, (k * PanelRows) + i) = Unsafe.Add(ref row, (nuint)k * depthStride);
+                float value = Unsafe.Add(ref row, (nuint)k * depthStride);
+                Unsafe.Add(ref target, (k * PanelRows) + i) = value;
+                sum += value;
             }
 
             if (!sums.IsEmpty)
             {
-                float sum = sums[i];
-                for (int k = 0; k < kc; k++)
-                {
-                    sum += Unsafe.Add(ref row, (nuint)k * depthStride);
-                }
-
                 sums[i] = sum;
             }
         }
