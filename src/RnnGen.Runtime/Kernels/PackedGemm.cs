@@ -8,13 +8,13 @@ using System.Runtime.Intrinsics.X86;
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// C += A·B for the batched products of training (many rows), in the GotoBLAS shape with Vector256:
-/// the inner dimension in blocks of <see cref="DepthBlock"/>; for each block, A in panels of up to
+/// C += A·B for the batched products of training (many rows), in the GotoBLAS shape: the inner dimension in blocks of <see cref="DepthBlock"/>; for each block, A in panels of up to
 /// <see cref="PanelRows"/> rows (read in place when its rows are contiguous, else packed interleaved by depth, sixteen
 /// panels at a time) and B in tiles of <see cref="TileColumns"/> columns (packed once per block when enough panels
 /// pass over it, read in place or packed per tile otherwise, or packed once by <see cref="PackB"/> for a weight that
 /// every step of a time loop multiplies); a register-blocked kernel keeps two accumulators per row (12 for a full
-/// panel) and multiplies each A value into two B vectors.
+/// panel) and multiplies each A value into two B vectors: two Vector256 of one tile, or with AVX-512 two Vector512
+/// of two neighbouring tiles.
 /// Any operand may be transposed through its strides. Each panel height has its own kernel, so no row is computed
 /// twice; a partial tile of columns is zero-padded and goes through a scratch tile. Each element of C is the same
 /// chain of multiply-adds whatever the panel it falls in, so results do not depend on the number of rows or on how
@@ -29,6 +29,12 @@ internal static partial class PackedGemm
 
     /// <summary>Columns of C per kernel call: two Vector256.</summary>
     public const int TileColumns = 16;
+
+    /// <summary>
+    /// Whether neighbouring full tiles go through the kernel in pairs, as 32 columns of Vector512: where AVX-512 runs at
+    /// full width, it does twice the multiply-adds per instruction of two Vector256.
+    /// </summary>
+    private static bool PairTiles => Vector512.IsHardwareAccelerated;
 
     /// <summary>Inner-dimension block: a packed A panel (6 KB) stays in L1, a B block in L2.</summary>
     public const int DepthBlock = 256;
@@ -188,7 +194,7 @@ internal static partial class PackedGemm
         int sumRows = sums.Targets > 0 ? PanelEnd(endPanel - 1, m, panels) - firstRow : 0;
         Span<float> partialSums = sumRows > 0 ? Scratch(ref t_aSums, sumRows).AsSpan(0, sumRows) : [];
         partialSums.Clear();
-        float[] bTile = Scratch(ref t_bTile, DepthBlock * TileColumns);
+        float[] bTile = Scratch(ref t_bTile, 2 * DepthBlock * TileColumns); // room for a pair of tiles
         float[] cTile = Scratch(ref t_cTile, PanelRows * TileColumns);
 
         // B is packed once per depth block when enough panels pass over it (its tiles then stream as consecutive
@@ -223,16 +229,19 @@ internal static partial class PackedGemm
                     }
                 }
 
-                // the tiles of the first product's columns, then of the second's: both use the panels of A packed above
-                for (int tileIndex = 0; tileIndex < tiles; tileIndex++)
+                // the tiles of the first product's columns, then of the second's: both use the panels of A packed above;
+                // with AVX-512, two full neighbouring tiles of one product go through the kernel together
+                for (int tileIndex = 0; tileIndex < tiles;)
                 {
                     bool inFirst = tileIndex < firstTiles;
                     scoped ref readonly Columns columns = ref inFirst ? ref first : ref second;
                     int j0 = (inFirst ? tileIndex : tileIndex - firstTiles) * TileColumns;
                     int nr = Math.Min(TileColumns, columns.N - j0);
+                    bool pair = PairTiles && columns.N - j0 >= 2 * TileColumns;
                     ref float b = ref columns.B;
                     ref float tile = ref b;
                     nuint tileStride = TileColumns;
+                    nuint secondTile = (nuint)(TileColumns * kc); // where the next tile starts, in the packed layouts
                     if (prepacked)
                     {
                         tile = ref Unsafe.Add(ref b, (k0 * firstPadded) + (j0 * kc));
@@ -245,12 +254,18 @@ internal static partial class PackedGemm
                     {
                         ref float bOrigin = ref Unsafe.Add(ref b, ((nuint)k0 * columns.BDepthStride) + ((nuint)j0 * columns.BColumnStride));
                         PackTile(ref bOrigin, columns.BDepthStride, columns.BColumnStride, nr, kc, bTile);
+                        if (pair)
+                        {
+                            PackTile(ref Unsafe.Add(ref bOrigin, (nuint)TileColumns * columns.BColumnStride), columns.BDepthStride, columns.BColumnStride, TileColumns, kc, bTile.AsSpan(TileColumns * kc));
+                        }
+
                         tile = ref MemoryMarshal.GetArrayDataReference(bTile);
                     }
                     else
                     {
                         tile = ref Unsafe.Add(ref b, ((nuint)k0 * columns.BDepthStride) + (nuint)j0);
                         tileStride = columns.BDepthStride;
+                        secondTile = TileColumns;
                     }
 
                     for (int p = g0; p < g1; p++)
@@ -260,6 +275,12 @@ internal static partial class PackedGemm
                         ref float panel = ref packA ? ref aPanels[(p - g0) * PanelRows * kc] : ref Unsafe.Add(ref aBlock, (nuint)i0 * aRowStride);
                         (nuint panelRowStride, nuint panelDepthStride) = packA ? ((nuint)1, (nuint)PanelRows) : (aRowStride, (nuint)1);
                         ref float cOrigin = ref Unsafe.Add(ref columns.C, ((nuint)i0 * columns.CStride) + (nuint)j0);
+                        if (pair)
+                        {
+                            PairKernel(mr, ref cOrigin, columns.CStride, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, secondTile, kc);
+                            continue;
+                        }
+
                         if (nr == TileColumns)
                         {
                             Kernel(mr, ref cOrigin, columns.CStride, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, kc);
@@ -280,6 +301,8 @@ internal static partial class PackedGemm
                             }
                         }
                     }
+
+                    tileIndex += pair ? 2 : 1;
                 }
             }
         }
@@ -473,133 +496,164 @@ internal static partial class PackedGemm
         Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref tile, 7 * TileColumns);
     }
 
-    /// <summary>The register-blocked kernel for a panel of <paramref name="rows"/> (1 to 6) rows.</summary>
-    private static void Kernel(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, int kc)
+    /// <summary>
+    /// The register-blocked kernel for a panel of <paramref name="rows"/> (1 to 6) rows and one tile of 16 columns:
+    /// two Vector256 per row.
+    /// </summary>
+    private static void Kernel(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, int kc) =>
+        Kernel<Simd256, Vector256<float>>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, 8, kc);
+
+    /// <summary>
+    /// The kernel for two neighbouring tiles at once, 32 columns of C, where the second tile's B is
+    /// <paramref name="secondTile"/> floats after the first's: two Vector512 per row. The tiles keep the 16-column
+    /// layout of every machine (<see cref="PackB"/>); AVX-512 doubles the multiply-adds per instruction and needs the
+    /// twelve accumulators of two full tiles to cover their latency.
+    /// </summary>
+    private static void PairKernel(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint secondTile, int kc) =>
+        Kernel<Simd512, Vector512<float>>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, secondTile, kc);
+
+    private static void Kernel<TSimd, TVec>(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int kc)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
     {
         switch (rows)
         {
-            case 6: Kernel<Six>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
-            case 5: Kernel<Five>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
-            case 4: Kernel<Four>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
-            case 3: Kernel<Three>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
-            case 2: Kernel<Two>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
-            default: Kernel<One>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, kc); break;
+            case 6: Kernel<TSimd, TVec, Six>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
+            case 5: Kernel<TSimd, TVec, Five>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
+            case 4: Kernel<TSimd, TVec, Four>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
+            case 3: Kernel<TSimd, TVec, Three>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
+            case 2: Kernel<TSimd, TVec, Two>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
+            default: Kernel<TSimd, TVec, One>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
         }
     }
 
     /// <summary>
-    /// C[rows×16] += A[rows×kc] · B[kc×16], row i of A at depth k read from a[i·aRowStride + k·aDepthStride] (a packed
-    /// panel or rows in place): two accumulators per row, two B loads and one broadcast per row at each depth step.
-    /// Each element of C is the same chain of multiply-adds whatever the number of rows.
+    /// C[rows × 2w] += A[rows×kc] · B[kc × 2w] for vectors of w lanes, row i of A at depth k read from
+    /// a[i·aRowStride + k·aDepthStride] (a packed panel or rows in place), B's first w columns at b[k·bStride] and its
+    /// next w at b[k·bStride + bSecond]: two accumulators per row, two B loads and one broadcast per row at each depth
+    /// step. Each element of C is the same chain of multiply-adds whatever the number of rows or the vector width.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TRows>(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, int kc)
+    private static void Kernel<TSimd, TVec, TRows>(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int kc)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
         where TRows : struct, IPanelRows
     {
+        nuint width = (nuint)TSimd.Count;
+
         // C is read and written only after the depth loop: ask for its lines now, so that they come from L2 or L3 while
         // the multiply-adds run (a time step's gates were written by the input projection long before). In an
         // interleaved timing a batch-64 LSTM training step ran 3-8 % faster on one thread and 10 % on two; batch 8
         // did not change.
         if (Sse.IsSupported)
         {
-            PrefetchRows(ref c, cStride, TRows.Count);
+            PrefetchRows(ref c, cStride, TRows.Count, 2 * (int)width);
         }
 
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        TVec c00 = TSimd.Zero, c01 = TSimd.Zero, c10 = TSimd.Zero, c11 = TSimd.Zero, c20 = TSimd.Zero, c21 = TSimd.Zero;
+        TVec c30 = TSimd.Zero, c31 = TSimd.Zero, c40 = TSimd.Zero, c41 = TSimd.Zero, c50 = TSimd.Zero, c51 = TSimd.Zero;
         nuint row2 = 2 * aRowStride, row3 = 3 * aRowStride, row4 = 4 * aRowStride, row5 = 5 * aRowStride;
         ref float aStep = ref a;
         ref float bRow = ref b;
         for (int k = 0; k < kc; k++)
         {
-            var b0 = Vector256.LoadUnsafe(ref bRow);
-            var b1 = Vector256.LoadUnsafe(ref bRow, 8);
-            var x = Vector256.Create(aStep);
-            c00 = Vector256.MultiplyAddEstimate(x, b0, c00);
-            c01 = Vector256.MultiplyAddEstimate(x, b1, c01);
+            var b0 = TSimd.Load(ref bRow, 0);
+            var b1 = TSimd.Load(ref bRow, bSecond);
+            var x = TSimd.Broadcast(aStep);
+            c00 = TSimd.MultiplyAdd(x, b0, c00);
+            c01 = TSimd.MultiplyAdd(x, b1, c01);
             if (TRows.Count > 1)
             {
-                x = Vector256.Create(Unsafe.Add(ref aStep, aRowStride));
-                c10 = Vector256.MultiplyAddEstimate(x, b0, c10);
-                c11 = Vector256.MultiplyAddEstimate(x, b1, c11);
+                x = TSimd.Broadcast(Unsafe.Add(ref aStep, aRowStride));
+                c10 = TSimd.MultiplyAdd(x, b0, c10);
+                c11 = TSimd.MultiplyAdd(x, b1, c11);
             }
 
             if (TRows.Count > 2)
             {
-                x = Vector256.Create(Unsafe.Add(ref aStep, row2));
-                c20 = Vector256.MultiplyAddEstimate(x, b0, c20);
-                c21 = Vector256.MultiplyAddEstimate(x, b1, c21);
+                x = TSimd.Broadcast(Unsafe.Add(ref aStep, row2));
+                c20 = TSimd.MultiplyAdd(x, b0, c20);
+                c21 = TSimd.MultiplyAdd(x, b1, c21);
             }
 
             if (TRows.Count > 3)
             {
-                x = Vector256.Create(Unsafe.Add(ref aStep, row3));
-                c30 = Vector256.MultiplyAddEstimate(x, b0, c30);
-                c31 = Vector256.MultiplyAddEstimate(x, b1, c31);
+                x = TSimd.Broadcast(Unsafe.Add(ref aStep, row3));
+                c30 = TSimd.MultiplyAdd(x, b0, c30);
+                c31 = TSimd.MultiplyAdd(x, b1, c31);
             }
 
             if (TRows.Count > 4)
             {
-                x = Vector256.Create(Unsafe.Add(ref aStep, row4));
-                c40 = Vector256.MultiplyAddEstimate(x, b0, c40);
-                c41 = Vector256.MultiplyAddEstimate(x, b1, c41);
+                x = TSimd.Broadcast(Unsafe.Add(ref aStep, row4));
+                c40 = TSimd.MultiplyAdd(x, b0, c40);
+                c41 = TSimd.MultiplyAdd(x, b1, c41);
             }
 
             if (TRows.Count > 5)
             {
-                x = Vector256.Create(Unsafe.Add(ref aStep, row5));
-                c50 = Vector256.MultiplyAddEstimate(x, b0, c50);
-                c51 = Vector256.MultiplyAddEstimate(x, b1, c51);
+                x = TSimd.Broadcast(Unsafe.Add(ref aStep, row5));
+                c50 = TSimd.MultiplyAdd(x, b0, c50);
+                c51 = TSimd.MultiplyAdd(x, b1, c51);
             }
 
             aStep = ref Unsafe.Add(ref aStep, aDepthStride);
             bRow = ref Unsafe.Add(ref bRow, bStride);
         }
 
-        Accumulate(ref c, c00, c01);
+        Accumulate<TSimd, TVec>(ref c, c00, c01);
         if (TRows.Count > 1)
         {
-            Accumulate(ref Unsafe.Add(ref c, cStride), c10, c11);
+            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, cStride), c10, c11);
         }
 
         if (TRows.Count > 2)
         {
-            Accumulate(ref Unsafe.Add(ref c, 2 * cStride), c20, c21);
+            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 2 * cStride), c20, c21);
         }
 
         if (TRows.Count > 3)
         {
-            Accumulate(ref Unsafe.Add(ref c, 3 * cStride), c30, c31);
+            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 3 * cStride), c30, c31);
         }
 
         if (TRows.Count > 4)
         {
-            Accumulate(ref Unsafe.Add(ref c, 4 * cStride), c40, c41);
+            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 4 * cStride), c40, c41);
         }
 
         if (TRows.Count > 5)
         {
-            Accumulate(ref Unsafe.Add(ref c, 5 * cStride), c50, c51);
+            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 5 * cStride), c50, c51);
         }
     }
 
-    /// <summary>Prefetches the 16 floats of each of <paramref name="rows"/> rows of C into L1 (two lines where a row straddles one).</summary>
+    /// <summary>Prefetches the first <paramref name="columns"/> floats of each of <paramref name="rows"/> rows of C into L1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void PrefetchRows(ref float c, nuint cStride, int rows)
+    private static unsafe void PrefetchRows(ref float c, nuint cStride, int rows, int columns)
     {
+        const int LineFloats = 16;
         for (int i = 0; i < rows; i++)
         {
             ref float row = ref Unsafe.Add(ref c, (nuint)i * cStride);
-            Sse.Prefetch0(Unsafe.AsPointer(ref row));
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, TileColumns - 1)));
+            for (int j = 0; j < columns; j += LineFloats)
+            {
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, j)));
+            }
+
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, columns - 1)));
         }
     }
 
+    /// <summary>row[0, 2w) += [left | right].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(ref float row, Vector256<float> left, Vector256<float> right)
+    private static void Accumulate<TSimd, TVec>(ref float row, TVec left, TVec right)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
     {
-        (Vector256.LoadUnsafe(ref row) + left).StoreUnsafe(ref row);
-        (Vector256.LoadUnsafe(ref row, 8) + right).StoreUnsafe(ref row, 8);
+        nuint width = (nuint)TSimd.Count;
+        TSimd.Store(TSimd.Add(TSimd.Load(ref row, 0), left), ref row, 0);
+        TSimd.Store(TSimd.Add(TSimd.Load(ref row, width), right), ref row, width);
     }
 
     /// <summary>A panel height as a type, so that each height gets its own kernel with the unused rows compiled out.</summary>
