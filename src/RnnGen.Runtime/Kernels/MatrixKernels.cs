@@ -420,7 +420,7 @@ public static class MatrixKernels
 
     /// <summary>
     /// Products with at least a register block of rows and a vector of columns go through the packed 6×16 kernel
-    /// (Vector256); single rows (streaming, batch 1) and narrow shapes stay with the dot-product and combination loops.
+    /// (Vector256, or 6×32 Vector512 over pairs of tiles); single rows (streaming, batch 1) and narrow shapes stay with the dot-product and combination loops.
     /// </summary>
     private static bool UsePackedGemm(int rows, int columns) =>
         Vector256.IsHardwareAccelerated && rows >= PackedGemm.PanelRows && columns >= Vector256<float>.Count;
