@@ -31,8 +31,8 @@ internal static partial class PackedGemm
     public const int TileColumns = 16;
 
     /// <summary>
-    /// Whether neighbouring full tiles go through the kernel in pairs, as 32 columns of Vector512: where AVX-512 runs at
-    /// full width, it does twice the multiply-adds per instruction of two Vector256.
+    /// Whether neighbouring tiles go through the kernel in pairs, as 32 columns of Vector512: where AVX-512 runs at full
+    /// width, it does twice the multiply-adds per instruction of two Vector256.
     /// </summary>
     private static bool PairTiles => Vector512.IsHardwareAccelerated;
 
@@ -230,14 +230,16 @@ internal static partial class PackedGemm
                 }
 
                 // the tiles of the first product's columns, then of the second's: both use the panels of A packed above;
-                // with AVX-512, two full neighbouring tiles of one product go through the kernel together
+                // with AVX-512, two neighbouring tiles of one product (the second may be partial) go through the kernel
+                // together
                 for (int tileIndex = 0; tileIndex < tiles;)
                 {
                     bool inFirst = tileIndex < firstTiles;
                     scoped ref readonly Columns columns = ref inFirst ? ref first : ref second;
                     int j0 = (inFirst ? tileIndex : tileIndex - firstTiles) * TileColumns;
-                    int nr = Math.Min(TileColumns, columns.N - j0);
-                    bool pair = PairTiles && columns.N - j0 >= 2 * TileColumns;
+                    bool pair = PairTiles && columns.N - j0 > TileColumns;
+                    int span = pair ? 2 * TileColumns : TileColumns; // the columns the kernel computes
+                    int nr = Math.Min(span, columns.N - j0); // of which inside C
                     ref float b = ref columns.B;
                     ref float tile = ref b;
                     nuint tileStride = TileColumns;
@@ -250,13 +252,13 @@ internal static partial class PackedGemm
                     {
                         tile = ref bBlock[(inFirst ? 0 : kc * firstPadded) + (j0 * kc)];
                     }
-                    else if (columns.BColumnStride != 1 || nr < TileColumns)
+                    else if (columns.BColumnStride != 1 || nr < span)
                     {
                         ref float bOrigin = ref Unsafe.Add(ref b, ((nuint)k0 * columns.BDepthStride) + ((nuint)j0 * columns.BColumnStride));
-                        PackTile(ref bOrigin, columns.BDepthStride, columns.BColumnStride, nr, kc, bTile);
+                        PackTile(ref bOrigin, columns.BDepthStride, columns.BColumnStride, Math.Min(TileColumns, nr), kc, bTile);
                         if (pair)
                         {
-                            PackTile(ref Unsafe.Add(ref bOrigin, (nuint)TileColumns * columns.BColumnStride), columns.BDepthStride, columns.BColumnStride, TileColumns, kc, bTile.AsSpan(TileColumns * kc));
+                            PackTile(ref Unsafe.Add(ref bOrigin, (nuint)TileColumns * columns.BColumnStride), columns.BDepthStride, columns.BColumnStride, nr - TileColumns, kc, bTile.AsSpan(TileColumns * kc));
                         }
 
                         tile = ref MemoryMarshal.GetArrayDataReference(bTile);
@@ -277,7 +279,8 @@ internal static partial class PackedGemm
                         ref float cOrigin = ref Unsafe.Add(ref columns.C, ((nuint)i0 * columns.CStride) + (nuint)j0);
                         if (pair)
                         {
-                            PairKernel(mr, ref cOrigin, columns.CStride, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, secondTile, kc);
+                            // a partial second tile is added to C under a lane mask
+                            PairKernel(mr, ref cOrigin, columns.CStride, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, secondTile, nr - TileColumns, kc);
                             continue;
                         }
 
@@ -501,40 +504,40 @@ internal static partial class PackedGemm
     /// two Vector256 per row.
     /// </summary>
     private static void Kernel(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, int kc) =>
-        Kernel<Simd256, Vector256<float>>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, 8, kc);
+        Kernel<Simd256, Vector256<float>>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, 8, 8, kc);
 
     /// <summary>
-    /// The kernel for two neighbouring tiles at once, 32 columns of C, where the second tile's B is
-    /// <paramref name="secondTile"/> floats after the first's: two Vector512 per row. The tiles keep the 16-column
-    /// layout of every machine (<see cref="PackB"/>); AVX-512 doubles the multiply-adds per instruction and needs the
-    /// twelve accumulators of two full tiles to cover their latency.
+    /// The kernel for two neighbouring tiles at once, where the second tile's B is <paramref name="secondTile"/> floats
+    /// after the first's and only its first <paramref name="secondColumns"/> (1 to 16) columns are inside C: two
+    /// Vector512 per row (AVX-512). The tiles keep the 16-column layout of every machine (<see cref="PackB"/>); AVX-512
+    /// doubles the multiply-adds per instruction and needs the twelve accumulators of two tiles to cover their latency.
     /// </summary>
-    private static void PairKernel(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint secondTile, int kc) =>
-        Kernel<Simd512, Vector512<float>>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, secondTile, kc);
+    private static void PairKernel(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint secondTile, int secondColumns, int kc) =>
+        Kernel<Simd512, Vector512<float>>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, secondTile, secondColumns, kc);
 
-    private static void Kernel<TSimd, TVec>(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int kc)
+    private static void Kernel<TSimd, TVec>(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int secondLanes, int kc)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
         switch (rows)
         {
-            case 6: Kernel<TSimd, TVec, Six>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
-            case 5: Kernel<TSimd, TVec, Five>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
-            case 4: Kernel<TSimd, TVec, Four>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
-            case 3: Kernel<TSimd, TVec, Three>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
-            case 2: Kernel<TSimd, TVec, Two>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
-            default: Kernel<TSimd, TVec, One>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, kc); break;
+            case 6: Kernel<TSimd, TVec, Six>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
+            case 5: Kernel<TSimd, TVec, Five>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
+            case 4: Kernel<TSimd, TVec, Four>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
+            case 3: Kernel<TSimd, TVec, Three>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
+            case 2: Kernel<TSimd, TVec, Two>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
+            default: Kernel<TSimd, TVec, One>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
         }
     }
 
     /// <summary>
-    /// C[rows × 2w] += A[rows×kc] · B[kc × 2w] for vectors of w lanes, row i of A at depth k read from
-    /// a[i·aRowStride + k·aDepthStride] (a packed panel or rows in place), B's first w columns at b[k·bStride] and its
-    /// next w at b[k·bStride + bSecond]: two accumulators per row, two B loads and one broadcast per row at each depth
-    /// step. Each element of C is the same chain of multiply-adds whatever the number of rows or the vector width.
+    /// C[rows × (w + secondLanes)] += A[rows×kc] · B[kc × (w + secondLanes)] for vectors of w lanes, row i of A at
+    /// depth k read from a[i·aRowStride + k·aDepthStride] (a packed panel or rows in place), B's first w columns at
+    /// b[k·bStride] and its next w at b[k·bStride + bSecond] (zero past secondLanes): two accumulators per row, two B
+    /// loads and one broadcast per row at each depth step. Each element of C is the same chain of multiply-adds whatever the number of rows or the vector width.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TSimd, TVec, TRows>(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int kc)
+    private static void Kernel<TSimd, TVec, TRows>(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int secondLanes, int kc)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TRows : struct, IPanelRows
@@ -601,30 +604,30 @@ internal static partial class PackedGemm
             bRow = ref Unsafe.Add(ref bRow, bStride);
         }
 
-        Accumulate<TSimd, TVec>(ref c, c00, c01);
+        Accumulate<TSimd, TVec>(ref c, c00, c01, secondLanes);
         if (TRows.Count > 1)
         {
-            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, cStride), c10, c11);
+            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, cStride), c10, c11, secondLanes);
         }
 
         if (TRows.Count > 2)
         {
-            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 2 * cStride), c20, c21);
+            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 2 * cStride), c20, c21, secondLanes);
         }
 
         if (TRows.Count > 3)
         {
-            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 3 * cStride), c30, c31);
+            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 3 * cStride), c30, c31, secondLanes);
         }
 
         if (TRows.Count > 4)
         {
-            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 4 * cStride), c40, c41);
+            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 4 * cStride), c40, c41, secondLanes);
         }
 
         if (TRows.Count > 5)
         {
-            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 5 * cStride), c50, c51);
+            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 5 * cStride), c50, c51, secondLanes);
         }
     }
 
@@ -645,15 +648,33 @@ internal static partial class PackedGemm
         }
     }
 
-    /// <summary>row[0, 2w) += [left | right].</summary>
+    /// <summary>row[0, w + rightLanes) += [left | right], for vectors of w lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate<TSimd, TVec>(ref float row, TVec left, TVec right)
+    private static void Accumulate<TSimd, TVec>(ref float row, TVec left, TVec right, int rightLanes)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
         nuint width = (nuint)TSimd.Count;
         TSimd.Store(TSimd.Add(TSimd.Load(ref row, 0), left), ref row, 0);
-        TSimd.Store(TSimd.Add(TSimd.Load(ref row, width), right), ref row, width);
+        if (rightLanes == TSimd.Count)
+        {
+            TSimd.Store(TSimd.Add(TSimd.Load(ref row, width), right), ref row, width);
+        }
+        else
+        {
+            Debug.Assert(typeof(TVec) == typeof(Vector512<float>), "Only pairs of tiles end inside a vector.");
+            AccumulateLanes(ref Unsafe.Add(ref row, width), Unsafe.As<TVec, Vector512<float>>(ref right), rightLanes);
+        }
+    }
+
+    /// <summary>row[0, lanes) += value[0, lanes), under a mask: the lanes past C's last column are neither read nor written.</summary>
+    private static unsafe void AccumulateLanes(ref float row, Vector512<float> value, int lanes)
+    {
+        var inside = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(lanes)).AsSingle();
+        fixed (float* target = &row)
+        {
+            Avx512F.MaskStore(target, inside, Avx512F.MaskLoad(target, inside, Vector512<float>.Zero) + value);
+        }
     }
 
     /// <summary>A panel height as a type, so that each height gets its own kernel with the unused rows compiled out.</summary>
