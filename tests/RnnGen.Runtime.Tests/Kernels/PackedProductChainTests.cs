@@ -16,12 +16,16 @@ public class PackedProductChainTests
 {
     private const int DepthBlock = 256;
 
-    // Rows: one panel, and enough panels to pack B once per depth block. Columns: one tile, a pair, a pair and a single,
-    // pairs and a partial tile, the recurrent widths of a 128-unit GRU and LSTM. Depths: one block, and two.
+    // Rows: one panel, and enough panels to pack B once per depth block. Columns: one tile, a pair, a pair whose second
+    // tile is partial (the input width 28; 17 and 61), a pair and a single, pairs and a partial tile, the recurrent
+    // widths of a 128-unit GRU and LSTM. Depths: one block, and two.
     public static readonly TheoryData<int, int, int> Shapes = new()
     {
         { 6, 16, 28 },
         { 7, 32, 28 },
+        { 18, 28, 300 },
+        { 6, 17, 9 },
+        { 12, 61, 40 },
         { 30, 48, 28 },
         { 30, 67, 300 },
         { 64, 384, 128 },
