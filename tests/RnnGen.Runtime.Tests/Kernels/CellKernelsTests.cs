@@ -7,7 +7,7 @@ namespace RnnGen.Runtime.Tests.Kernels;
 
 /// <summary>
 /// The fused cell kernels against a double-precision reference of the same formulas, for every hidden size from 1 to
-/// 40 (vector blocks of 8 plus every possible scalar tail), with pre-activations from tiny to saturating.
+/// 40 (vectors of 16, 8 and 4 plus every possible scalar tail), with pre-activations from tiny to saturating.
 /// </summary>
 public class CellKernelsTests
 {
@@ -73,6 +73,35 @@ public class CellKernelsTests
         AssertClose(expectedDGates, dGates, "dGates");
         AssertClose(expectedDC, dC, "dC");
         Assert.All(dH, value => Assert.Equal(0f, value));
+    }
+
+    [Fact]
+    public void A_units_result_does_not_depend_on_the_vector_width_that_computes_it()
+    {
+        // 28 units are one Vector512, one Vector256 and one Vector128 where all three run (and 3 × 8 + 4, or 7 × 4, on
+        // narrower machines): with the same inputs in every unit, every output must have the same bits.
+        const int Hidden = 28;
+        float[] lstmGates = Repeated(Hidden, 0.7f, -1.3f, 2.1f, 0.4f);
+        float[] c = Repeated(Hidden, 0.9f);
+        float[] h = new float[Hidden], tanhCell = new float[Hidden];
+        CellKernels.LstmForward(lstmGates, c, h, tanhCell);
+        float[] dH = Repeated(Hidden, 0.3f), dC = Repeated(Hidden, -0.2f), lstmDGates = new float[4 * Hidden];
+        CellKernels.LstmBackward(lstmGates, tanhCell, Repeated(Hidden, 0.5f), Repeated(Hidden, 0.25f), dH, dC, lstmDGates);
+        AssertUniform(Hidden, ("gates", lstmGates), ("c", c), ("h", h), ("tanh c'", tanhCell), ("dGates", lstmDGates), ("dC", dC));
+
+        float[] gruGates = Repeated(Hidden, -0.6f, 1.7f, 0.2f);
+        float[] recurrent = Repeated(Hidden, 0.4f, -0.9f, 1.1f);
+        float[] gruH = Repeated(Hidden, 0.35f), recurrentN = new float[Hidden];
+        CellKernels.GruForward(gruGates, recurrent, gruH, recurrentN);
+        float[] gruDH = Repeated(Hidden, -0.45f), gruDGates = new float[3 * Hidden], dRecurrent = new float[3 * Hidden];
+        CellKernels.GruBackward(gruGates, recurrentN, Repeated(Hidden, 0.35f), Repeated(Hidden, 0.15f), gruDH, gruDGates, dRecurrent);
+        AssertUniform(Hidden, ("gates", gruGates), ("h", gruH), ("dGates", gruDGates), ("dRecurrent", dRecurrent), ("dH", gruDH));
+
+        float[] tanh = Repeated(Hidden, 0.8f), sigmoid = Repeated(Hidden, -2.5f), relu = Repeated(Hidden, 1.5f);
+        CellKernels.Activate(tanh, Activation.Tanh);
+        CellKernels.Activate(sigmoid, Activation.Sigmoid);
+        CellKernels.Activate(relu, Activation.Relu);
+        AssertUniform(Hidden, ("tanh", tanh), ("sigmoid", sigmoid), ("relu", relu));
     }
 
     [Fact]
@@ -161,7 +190,7 @@ public class CellKernelsTests
     public void Vector_tanh_is_accurate_near_zero_relative_to_its_value()
     {
         // Where tanh x ≈ x is tiny, an absolute tolerance would hide a cancellation; the series keeps it relative.
-        if (!Vector256.IsHardwareAccelerated)
+        if (!Vector128.IsHardwareAccelerated)
         {
             return; // the scalar path is MathF.Tanh itself
         }
@@ -183,7 +212,7 @@ public class CellKernelsTests
     {
         // σ(x) ≈ e^x for x ≪ 0, so its relative error there is the exponential's, over all of float's normal range;
         // the wide-range test above only sees absolute errors of such tiny values.
-        if (!Vector256.IsHardwareAccelerated)
+        if (!Vector128.IsHardwareAccelerated)
         {
             return; // the scalar path is MathF.Exp itself
         }
@@ -218,6 +247,24 @@ public class CellKernelsTests
     }
 
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    /// <summary>Gate blocks of <paramref name="hidden"/> units, block b filled with blockValues[b].</summary>
+    private static float[] Repeated(int hidden, params float[] blockValues) =>
+        [.. blockValues.SelectMany(value => Enumerable.Repeat(value, hidden))];
+
+    private static void AssertUniform(int hidden, params (string Name, float[] Values)[] buffers)
+    {
+        foreach ((string name, float[] values) in buffers)
+        {
+            for (int j = 0; j < values.Length; j++)
+            {
+                float first = values[j - (j % hidden)];
+                Assert.True(
+                    BitConverter.SingleToInt32Bits(values[j]) == BitConverter.SingleToInt32Bits(first),
+                    $"{name}[{j}] is {values[j]:R}, unit 0 of its block {first:R}");
+            }
+        }
+    }
 
     private static float[] Values(int length, SeededRandom random, float scale)
     {
