@@ -152,10 +152,10 @@ internal static class ModelEmitter
     {
         w.Line("// Workspace, sized once for MaxBatch × MaxSteps: forward caches what backward needs; nothing is allocated later.");
         w.Line("private readonly int[] _lengths;");
-        w.Line(model.TokenInput ? "private readonly int[] _tokens;" : "private readonly float[] _input;");
+        w.Line(model.TokenInput ? "private readonly int[] _tokens;" : "private readonly global::RnnGen.Kernels.WorkspaceBuffer _input;");
         foreach (string field in Buffers(model).Select(b => b.Field))
         {
-            w.Line("private readonly float[] " + field + ";");
+            w.Line("private readonly global::RnnGen.Kernels.WorkspaceBuffer " + field + ";");
         }
 
         if (model.Layers.Any(l => l.Kind == LayerKind.Dropout))
@@ -175,7 +175,7 @@ internal static class ModelEmitter
         w.Line();
         w.Line("// A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        w.Line("private static global::System.Span<float> View(float[] buffer, int start, int length) => new(buffer, start, length);");
+        w.Line("private static global::System.Span<float> View(global::RnnGen.Kernels.WorkspaceBuffer buffer, int start, int length) => buffer.Slice(start, length);");
         w.Line();
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         w.Line("private static global::System.Span<int> View(int[] buffer, int start, int length) => new(buffer, start, length);");

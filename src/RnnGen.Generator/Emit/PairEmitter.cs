@@ -83,12 +83,12 @@ internal static class PairEmitter
             "public const int ParameterCount = " + e + ".ParameterCount + " + d + ".ParameterCount;",
             string.Empty,
             "// Workspace, sized once: the encoder's outputs (not used by the pair, so their gradient stays zero) and the handed-over states.",
-            "private readonly float[] _encoderOutputs;",
-            "private readonly float[] _encoderOutputGradient;",
-            "private readonly float[] _encoderFinalState;",
-            "private readonly float[] _encoderFinalStateGradient;",
-            "private readonly float[] _decoderInitialState;",
-            "private readonly float[] _decoderInitialStateGradient;",
+            "private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderOutputs;",
+            "private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderOutputGradient;",
+            "private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderFinalState;",
+            "private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderFinalStateGradient;",
+            "private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderInitialState;",
+            "private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderInitialStateGradient;",
             "private readonly int[] _sourceLength = new int[1];",
             "private readonly global::RnnGen.Decoding.SequenceDecoder<" + d + ", " + d + ".State> _decoding;",
             "private int _batch;",
@@ -160,7 +160,7 @@ internal static class PairEmitter
 
         w.Line();
         w.Line("// A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.");
-        w.Line("private static " + Span + " View(float[] buffer, int start, int length) => new(buffer, start, length);");
+        w.Line("private static " + Span + " View(global::RnnGen.Kernels.WorkspaceBuffer buffer, int start, int length) => buffer.Slice(start, length);");
         w.Line();
     }
 

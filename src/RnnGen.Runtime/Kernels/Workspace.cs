@@ -29,8 +29,8 @@ public static class Workspace
         return (int)rows;
     }
 
-    /// <summary>A zeroed buffer of <paramref name="rows"/> × <paramref name="width"/> floats.</summary>
-    public static float[] Floats(int rows, int width)
+    /// <summary>A zeroed buffer of <paramref name="rows"/> × <paramref name="width"/> floats, from a 64-byte boundary.</summary>
+    public static WorkspaceBuffer Floats(int rows, int width)
     {
         long length = (long)rows * width;
         if (length > Array.MaxLength)
@@ -38,6 +38,6 @@ public static class Workspace
             throw new ArgumentOutOfRangeException(nameof(rows), rows, $"A buffer of {rows} rows × {width} floats ({length}) is larger than .NET arrays allow: lower maxBatch or maxSteps.");
         }
 
-        return new float[length];
+        return new WorkspaceBuffer((int)length);
     }
 }

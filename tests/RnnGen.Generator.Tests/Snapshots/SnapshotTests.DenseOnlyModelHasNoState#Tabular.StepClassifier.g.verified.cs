@@ -48,13 +48,13 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
 
     // Workspace, sized once for MaxBatch × MaxSteps: forward caches what backward needs; nothing is allocated later.
     private readonly int[] _lengths;
-    private readonly float[] _input;
-    private readonly float[] _denseOutput;
-    private readonly float[] _denseOutputGradient;
-    private readonly float[] _dense1Output;
-    private readonly float[] _dense1OutputGradient;
-    private readonly float[] _denseStep;
-    private readonly float[] _dense1Step;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _input;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _dense1Output;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _dense1OutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseStep;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _dense1Step;
     private bool _longestFirst;
     private int _steps;
     private int _batch;
@@ -62,7 +62,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
 
     // A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static global::System.Span<float> View(float[] buffer, int start, int length) => new(buffer, start, length);
+    private static global::System.Span<float> View(global::RnnGen.Kernels.WorkspaceBuffer buffer, int start, int length) => buffer.Slice(start, length);
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static global::System.Span<int> View(int[] buffer, int start, int length) => new(buffer, start, length);

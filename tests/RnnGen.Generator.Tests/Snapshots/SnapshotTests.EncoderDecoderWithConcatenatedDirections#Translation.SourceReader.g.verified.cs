@@ -60,24 +60,24 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     // Workspace, sized once for MaxBatch × MaxSteps: forward caches what backward needs; nothing is allocated later.
     private readonly int[] _lengths;
     private readonly int[] _tokens;
-    private readonly float[] _embeddingOutput;
-    private readonly float[] _embeddingOutputGradient;
-    private readonly float[] _gruOutput0;
-    private readonly float[] _gruGates0;
-    private readonly float[] _gruHiddenPrevious0;
-    private readonly float[] _gruRecurrentN0;
-    private readonly float[] _gruGates0Reverse;
-    private readonly float[] _gruHiddenPrevious0Reverse;
-    private readonly float[] _gruRecurrentN0Reverse;
-    private readonly float[] _gruVector;
-    private readonly float[] _gruOutputGradient;
-    private readonly float[] _gruState;
-    private readonly float[] _gruStateGradient;
-    private readonly float[] _gruFinalState;
-    private readonly float[] _gruPackedWeightHh;
-    private readonly float[] _gruGateGradients;
-    private readonly float[] _gruRecurrent;
-    private readonly float[] _gruRecurrentGradients;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _embeddingOutput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _embeddingOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruOutput0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGates0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruHiddenPrevious0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentN0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGates0Reverse;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruHiddenPrevious0Reverse;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentN0Reverse;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruVector;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruStateGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruFinalState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruPackedWeightHh;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGateGradients;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrent;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentGradients;
     private bool _longestFirst;
     private int _steps;
     private int _batch;
@@ -85,7 +85,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
 
     // A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static global::System.Span<float> View(float[] buffer, int start, int length) => new(buffer, start, length);
+    private static global::System.Span<float> View(global::RnnGen.Kernels.WorkspaceBuffer buffer, int start, int length) => buffer.Slice(start, length);
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static global::System.Span<int> View(int[] buffer, int start, int length) => new(buffer, start, length);

@@ -58,26 +58,26 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
     // Workspace, sized once for MaxBatch × MaxSteps: forward caches what backward needs; nothing is allocated later.
     private readonly int[] _lengths;
     private readonly int[] _tokens;
-    private readonly float[] _embeddingOutput;
-    private readonly float[] _embeddingOutputGradient;
-    private readonly float[] _gruOutput0;
-    private readonly float[] _gruGates0;
-    private readonly float[] _gruHiddenPrevious0;
-    private readonly float[] _gruRecurrentN0;
-    private readonly float[] _gruOutputGradient;
-    private readonly float[] _gruState;
-    private readonly float[] _gruStateGradient;
-    private readonly float[] _gruFinalState;
-    private readonly float[] _gruPackedWeightHh;
-    private readonly float[] _gruGateGradients;
-    private readonly float[] _gruRecurrent;
-    private readonly float[] _gruRecurrentGradients;
-    private readonly float[] _denseOutput;
-    private readonly float[] _denseOutputGradient;
-    private readonly float[] _stepGates;
-    private readonly float[] _stepRecurrentScratch;
-    private readonly float[] _stepRecurrentN;
-    private readonly float[] _denseStep;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _embeddingOutput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _embeddingOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruOutput0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGates0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruHiddenPrevious0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentN0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruStateGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruFinalState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruPackedWeightHh;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGateGradients;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrent;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentGradients;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _stepGates;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _stepRecurrentScratch;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _stepRecurrentN;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseStep;
     private bool _longestFirst;
     private int _steps;
     private int _batch;
@@ -85,7 +85,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
 
     // A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static global::System.Span<float> View(float[] buffer, int start, int length) => new(buffer, start, length);
+    private static global::System.Span<float> View(global::RnnGen.Kernels.WorkspaceBuffer buffer, int start, int length) => buffer.Slice(start, length);
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static global::System.Span<int> View(int[] buffer, int start, int length) => new(buffer, start, length);

@@ -25,12 +25,12 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
     public const int ParameterCount = global::Translation.SourceReader.ParameterCount + global::Translation.TargetWriter.ParameterCount;
 
     // Workspace, sized once: the encoder's outputs (not used by the pair, so their gradient stays zero) and the handed-over states.
-    private readonly float[] _encoderOutputs;
-    private readonly float[] _encoderOutputGradient;
-    private readonly float[] _encoderFinalState;
-    private readonly float[] _encoderFinalStateGradient;
-    private readonly float[] _decoderInitialState;
-    private readonly float[] _decoderInitialStateGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderOutputs;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderFinalState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderFinalStateGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderInitialState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderInitialStateGradient;
     private readonly int[] _sourceLength = new int[1];
     private readonly global::RnnGen.Decoding.SequenceDecoder<global::Translation.TargetWriter, global::Translation.TargetWriter.State> _decoding;
     private int _batch;
@@ -95,7 +95,7 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
     }
 
     // A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.
-    private static global::System.Span<float> View(float[] buffer, int start, int length) => new(buffer, start, length);
+    private static global::System.Span<float> View(global::RnnGen.Kernels.WorkspaceBuffer buffer, int start, int length) => buffer.Slice(start, length);
 
     /// <summary>
     /// Teacher-forced pass over a batch, time-major like the models: <paramref name="sources"/> is [sourceSteps, batch]

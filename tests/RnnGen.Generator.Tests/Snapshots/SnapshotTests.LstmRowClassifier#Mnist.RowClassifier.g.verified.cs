@@ -52,25 +52,25 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
 
     // Workspace, sized once for MaxBatch × MaxSteps: forward caches what backward needs; nothing is allocated later.
     private readonly int[] _lengths;
-    private readonly float[] _input;
-    private readonly float[] _lstmOutput0;
-    private readonly float[] _lstmGates0;
-    private readonly float[] _lstmHiddenPrevious0;
-    private readonly float[] _lstmCellPrevious0;
-    private readonly float[] _lstmTanhCell0;
-    private readonly float[] _lstmVector;
-    private readonly float[] _lstmOutputGradient;
-    private readonly float[] _lstmState;
-    private readonly float[] _lstmCellState;
-    private readonly float[] _lstmCellStateGradient;
-    private readonly float[] _lstmStateGradient;
-    private readonly float[] _lstmFinalState;
-    private readonly float[] _lstmPackedWeightHh;
-    private readonly float[] _lstmGateGradients;
-    private readonly float[] _denseOutput;
-    private readonly float[] _denseOutputGradient;
-    private readonly float[] _stepGates;
-    private readonly float[] _denseStep;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _input;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmOutput0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmGates0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmHiddenPrevious0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmCellPrevious0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmTanhCell0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmVector;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmCellState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmCellStateGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmStateGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmFinalState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmPackedWeightHh;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmGateGradients;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _stepGates;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseStep;
     private bool _longestFirst;
     private int _steps;
     private int _batch;
@@ -78,7 +78,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
 
     // A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static global::System.Span<float> View(float[] buffer, int start, int length) => new(buffer, start, length);
+    private static global::System.Span<float> View(global::RnnGen.Kernels.WorkspaceBuffer buffer, int start, int length) => buffer.Slice(start, length);
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static global::System.Span<int> View(int[] buffer, int start, int length) => new(buffer, start, length);

@@ -56,36 +56,36 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
 
     // Workspace, sized once for MaxBatch × MaxSteps: forward caches what backward needs; nothing is allocated later.
     private readonly int[] _lengths;
-    private readonly float[] _input;
-    private readonly float[] _encoderOutput0;
-    private readonly float[] _encoderGates0;
-    private readonly float[] _encoderHiddenPrevious0;
-    private readonly float[] _encoderCellPrevious0;
-    private readonly float[] _encoderTanhCell0;
-    private readonly float[] _encoderOutputGradient;
-    private readonly float[] _encoderState;
-    private readonly float[] _encoderCellState;
-    private readonly float[] _encoderCellStateGradient;
-    private readonly float[] _encoderStateGradient;
-    private readonly float[] _encoderFinalState;
-    private readonly float[] _encoderPackedWeightHh;
-    private readonly float[] _encoderGateGradients;
-    private readonly float[] _decoderOutput0;
-    private readonly float[] _decoderGates0;
-    private readonly float[] _decoderHiddenPrevious0;
-    private readonly float[] _decoderRecurrentN0;
-    private readonly float[] _decoderVector;
-    private readonly float[] _decoderOutputGradient;
-    private readonly float[] _decoderState;
-    private readonly float[] _decoderStateGradient;
-    private readonly float[] _decoderFinalState;
-    private readonly float[] _decoderPackedWeightHh;
-    private readonly float[] _decoderGateGradients;
-    private readonly float[] _decoderRecurrent;
-    private readonly float[] _decoderRecurrentGradients;
-    private readonly float[] _stepGates;
-    private readonly float[] _stepRecurrentScratch;
-    private readonly float[] _stepRecurrentN;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _input;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderOutput0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderGates0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderHiddenPrevious0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderCellPrevious0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderTanhCell0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderCellState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderCellStateGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderStateGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderFinalState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderPackedWeightHh;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderGateGradients;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderOutput0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderGates0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderHiddenPrevious0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderRecurrentN0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderVector;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderStateGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderFinalState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderPackedWeightHh;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderGateGradients;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderRecurrent;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderRecurrentGradients;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _stepGates;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _stepRecurrentScratch;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _stepRecurrentN;
     private bool _longestFirst;
     private int _steps;
     private int _batch;
@@ -93,7 +93,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
 
     // A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static global::System.Span<float> View(float[] buffer, int start, int length) => new(buffer, start, length);
+    private static global::System.Span<float> View(global::RnnGen.Kernels.WorkspaceBuffer buffer, int start, int length) => buffer.Slice(start, length);
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static global::System.Span<int> View(int[] buffer, int start, int length) => new(buffer, start, length);

@@ -53,23 +53,23 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
 
     // Workspace, sized once for MaxBatch × MaxSteps: forward caches what backward needs; nothing is allocated later.
     private readonly int[] _lengths;
-    private readonly float[] _input;
-    private readonly float[] _rnnOutput0;
-    private readonly float[] _rnnGates0;
-    private readonly float[] _rnnHiddenPrevious0;
-    private readonly float[] _rnnOutputGradient;
-    private readonly float[] _rnnState;
-    private readonly float[] _rnnStateGradient;
-    private readonly float[] _rnnFinalState;
-    private readonly float[] _rnnPackedWeightHh;
-    private readonly float[] _rnnGateGradients;
-    private readonly float[] _dropoutOutput;
-    private readonly float[] _dropoutMask;
-    private readonly float[] _dropoutOutputGradient;
-    private readonly float[] _denseOutput;
-    private readonly float[] _denseOutputGradient;
-    private readonly float[] _stepGates;
-    private readonly float[] _denseStep;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _input;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnOutput0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnGates0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnHiddenPrevious0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnStateGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnFinalState;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnPackedWeightHh;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnGateGradients;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _dropoutOutput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _dropoutMask;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _dropoutOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _stepGates;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseStep;
     private global::RnnGen.SeededRandom _dropoutRandom;
     private bool _dropoutTraining;
     private bool _longestFirst;
@@ -79,7 +79,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
 
     // A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static global::System.Span<float> View(float[] buffer, int start, int length) => new(buffer, start, length);
+    private static global::System.Span<float> View(global::RnnGen.Kernels.WorkspaceBuffer buffer, int start, int length) => buffer.Slice(start, length);
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static global::System.Span<int> View(int[] buffer, int start, int length) => new(buffer, start, length);
