@@ -8,18 +8,19 @@ using System.Runtime.Intrinsics.X86;
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// C += A·B for the batched products of training (many rows), in the GotoBLAS shape: the inner dimension in blocks of <see cref="DepthBlock"/>; for each block, A in panels of up to
-/// <see cref="PanelRows"/> rows (read in place when its rows are contiguous, else packed interleaved by depth, sixteen
-/// panels at a time) and B in tiles of <see cref="TileColumns"/> columns (packed once per block when enough panels
-/// pass over it, read in place or packed per tile otherwise, or packed once by <see cref="PackB"/> for a weight that
-/// every step of a time loop multiplies); a register-blocked kernel keeps two accumulators per row (12 for a full
-/// panel) and multiplies each A value into two B vectors: two Vector256 of one tile, or with AVX-512 two Vector512
-/// of two neighbouring tiles.
+/// C += A·B for the batched products of training (many rows), in the GotoBLAS shape: the inner dimension in blocks of
+/// <see cref="DepthBlock"/>; for each block, A in panels of up to <see cref="PanelRows"/> rows (read in place when its
+/// rows are contiguous, else packed interleaved by depth, sixteen panels at a time) and B in tiles of
+/// <see cref="TileColumns"/> columns (packed once per block when enough panels pass over it, read in place or packed
+/// per tile otherwise, or packed once by <see cref="PackB"/> for a weight that every step of a time loop multiplies); a
+/// register-blocked kernel keeps two accumulators per row (12 for a full panel) and multiplies each A value into two B
+/// vectors: two Vector256 of one tile, or with AVX-512 two Vector512 of two neighbouring tiles.
 /// Any operand may be transposed through its strides. Each panel height has its own kernel, so no row is computed
-/// twice; a partial tile of columns is zero-padded and goes through a scratch tile. Each element of C is the same
-/// chain of multiply-adds whatever the panel it falls in, so results do not depend on the number of rows or on how
-/// they are split. Two products over the same transposed A (two weight gradients of one gate gradient) can share A's
-/// panels, and take A's row sums (the bias gradient) while they pack it (<see cref="MultiplyAddTransposedA"/>).
+/// twice; a partial tile of columns is zero-padded, and goes through a scratch tile alone or is added under a lane mask
+/// as the second of a pair. Each element of C is the same chain of multiply-adds whatever the panel it falls in and
+/// whatever the vector width, so results do not depend on the number of rows, on how they are split or on the machine.
+/// Two products over the same transposed A (two weight gradients of one gate gradient) can share A's panels, and take
+/// A's row sums (the bias gradient) while they pack it (<see cref="MultiplyAddTransposedA"/>).
 /// Scratch lives per thread and is reused: no allocation once a thread has seen its largest shape.
 /// </summary>
 internal static partial class PackedGemm
@@ -27,7 +28,7 @@ internal static partial class PackedGemm
     /// <summary>Rows of C per kernel call (register block); the last panels may have fewer.</summary>
     public const int PanelRows = 6;
 
-    /// <summary>Columns of C per kernel call: two Vector256.</summary>
+    /// <summary>Columns of a B tile: two Vector256. One kernel call takes a tile, or with AVX-512 a pair of tiles.</summary>
     public const int TileColumns = 16;
 
     /// <summary>
@@ -534,7 +535,8 @@ internal static partial class PackedGemm
     /// C[rows × (w + secondLanes)] += A[rows×kc] · B[kc × (w + secondLanes)] for vectors of w lanes, row i of A at
     /// depth k read from a[i·aRowStride + k·aDepthStride] (a packed panel or rows in place), B's first w columns at
     /// b[k·bStride] and its next w at b[k·bStride + bSecond] (zero past secondLanes): two accumulators per row, two B
-    /// loads and one broadcast per row at each depth step. Each element of C is the same chain of multiply-adds whatever the number of rows or the vector width.
+    /// loads and one broadcast per row at each depth step. Each element of C is the same chain of multiply-adds whatever
+    /// the number of rows or the vector width.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel<TSimd, TVec, TRows>(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int secondLanes, int kc)
