@@ -312,7 +312,6 @@ internal static class ModelEmitter
 
                     yield return (Field(layer, "StateGradient"), Batch, h);
                     yield return (Field(layer, "FinalState"), Batch, layer.StateSize);
-                    yield return (Field(layer, "PackedWeightHh"), "global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(" + Invariant(gateWidth) + ", " + Invariant(h) + ")", 1);
                     yield return (Field(layer, "GateGradients"), Rows, gateWidth);
                     if (layer.Cell == CellKind.Gru)
                     {

@@ -175,13 +175,24 @@ internal static class RecurrentEmitter
     {
         using (w.Block("if (packed)"))
         {
-            w.Line(Kernels + ".MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, " + Field(layer, "PackedWeightHh") + ", " + target + ".Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);");
+            w.Line(Kernels + ".MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, " + target + ".Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);");
         }
 
         using (w.Block("else"))
         {
             w.Line(Kernels + ".MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, " + target + ".Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);");
         }
+    }
+
+    /// <summary>
+    /// With a batch of rows, the rows method packs the recurrent weight once into tiles of its thread's own, which every
+    /// step's product streams: one copy written on one core and read on the other cost more to pass between them than
+    /// packing it twice, once per thread.
+    /// </summary>
+    private static void WritePackedWeight(SourceWriter w, string weight, bool transposed)
+    {
+        w.Line("// with a batch of rows, " + weight + " packed once, by this thread for its sequences, into the tiles every step's product streams");
+        w.Line(ReadOnlySpan + " packedWeightHh = packed ? " + Kernels + ".PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: " + (transposed ? "true" : "false") + ") : default;");
     }
 
     /// <summary>Splits the time loop's sequences between the kernel threads; the rows method reads its buffers from fields.</summary>
@@ -223,13 +234,6 @@ internal static class RecurrentEmitter
             w.Line("// gates = x_t·W_ihᵀ + b_ih for every step at once");
             w.Line(Kernels + ".FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);");
             w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);");
-            w.Line();
-            w.Line("// with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams");
-            using (w.Block("if (" + Kernels + ".PrefersPackedWeights(batch))"))
-            {
-                w.Line(Kernels + ".PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, " + Field(layer, "PackedWeightHh") + ");");
-            }
-
             w.Line();
             w.Line("// the state starts from the initial state, or zero");
             w.Line(Sequences + ".LoadState(initialState, " + TimesBatch(HiddenOffset(layer, k, d)) + ", h);");
@@ -283,6 +287,7 @@ internal static class RecurrentEmitter
             }
 
             w.Line("bool packed = " + Kernels + ".PrefersPackedWeights(batch);");
+            WritePackedWeight(w, "W_hhᵀ", transposed: true);
             w.Line("int width = end - first;");
             using (w.Block("for (int s = 0; s < steps; s++)"))
             {
@@ -364,12 +369,6 @@ internal static class RecurrentEmitter
             }
 
             w.Line();
-            w.Line("// with a batch of rows, W_hh is packed once into the tiles that every step's product streams");
-            using (w.Block("if (" + Kernels + ".PrefersPackedWeights(batch))"))
-            {
-                w.Line(Kernels + ".PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, " + Field(layer, "PackedWeightHh") + ");");
-            }
-
             WriteRowSplit(w, "Backward" + layer.Identifier + suffix + "Rows", "outputGradient");
             w.Line();
             w.Line("// parameter gradients, all steps at once: dW_hh += " + dRecurrent + "ᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds");
@@ -434,6 +433,7 @@ internal static class RecurrentEmitter
             }
 
             w.Line("bool packed = " + Kernels + ".PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split");
+            WritePackedWeight(w, "W_hh", transposed: false);
             using (w.Block("for (int s = steps - 1; s >= 0; s--)"))
             {
                 w.Line("int t = " + Time(d) + ";");
@@ -480,7 +480,7 @@ internal static class RecurrentEmitter
                 w.Line(ReadOnlySpan + " stepGradients = " + dRecurrent + ".Slice(((t * batch) + first) * GateWidth, count * GateWidth);");
                 using (w.Block("if (packed)"))
                 {
-                    w.Line(Kernels + ".MultiplyAddPrepacked(stepGradients, GateWidth, " + Field(layer, "PackedWeightHh") + ", dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);");
+                    w.Line(Kernels + ".MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);");
                 }
 
                 using (w.Block("else"))

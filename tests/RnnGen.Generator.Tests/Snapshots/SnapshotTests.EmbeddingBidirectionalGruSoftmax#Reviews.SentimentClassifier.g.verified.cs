@@ -105,7 +105,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruState;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruFinalState;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruPackedWeightHh;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGateGradients;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrent;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentGradients;
@@ -166,7 +165,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         _gruState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 64);
         _gruStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 64);
         _gruFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 256);
-        _gruPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(192, 64), 1);
         _gruGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
         _gruRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 192);
         _gruRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
@@ -432,12 +430,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
 
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _gruPackedWeightHh);
-        }
-
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
 
@@ -467,6 +459,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> recurrentN = View(_gruRecurrentN0, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -478,7 +472,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -519,11 +513,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _gruPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0Rows(data, steps, batch, first, end));
@@ -556,6 +545,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -580,7 +571,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _gruPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -606,12 +597,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // gates = x_t·W_ihᵀ + b_ih for every step at once
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _gruPackedWeightHh);
-        }
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 64 * batch, h);
@@ -642,6 +627,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> recurrentN = View(_gruRecurrentN0Reverse, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -653,7 +640,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -694,11 +681,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _gruPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0ReverseRows(data, steps, batch, first, end));
@@ -731,6 +713,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
@@ -755,7 +739,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _gruPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -781,12 +765,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // gates = x_t·W_ihᵀ + b_ih for every step at once
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _gruPackedWeightHh);
-        }
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 128 * batch, h);
@@ -817,6 +795,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> recurrentN = View(_gruRecurrentN1, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -828,7 +808,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -869,11 +849,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _gruPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL1Rows(data, steps, batch, first, end));
@@ -906,6 +881,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -930,7 +907,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _gruPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -956,12 +933,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // gates = x_t·W_ihᵀ + b_ih for every step at once
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _gruPackedWeightHh);
-        }
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 192 * batch, h);
@@ -992,6 +963,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> recurrentN = View(_gruRecurrentN1Reverse, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -1003,7 +976,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -1044,11 +1017,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _gruPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL1ReverseRows(data, steps, batch, first, end));
@@ -1081,6 +1049,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
@@ -1105,7 +1075,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _gruPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {

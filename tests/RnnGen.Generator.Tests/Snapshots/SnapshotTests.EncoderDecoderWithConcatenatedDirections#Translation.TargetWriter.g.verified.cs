@@ -68,7 +68,6 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruState;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruFinalState;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruPackedWeightHh;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGateGradients;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrent;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentGradients;
@@ -121,7 +120,6 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         _gruState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 32);
         _gruStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 32);
         _gruFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 32);
-        _gruPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(96, 32), 1);
         _gruGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
         _gruRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 96);
         _gruRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
@@ -340,12 +338,6 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
 
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _gruPackedWeightHh);
-        }
-
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
 
@@ -375,6 +367,8 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::System.Span<float> recurrentN = View(_gruRecurrentN0, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -386,7 +380,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _gruPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -427,11 +421,6 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _gruPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardGruL0Rows(data, steps, batch, first, end));
@@ -464,6 +453,8 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -488,7 +479,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _gruPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {

@@ -65,7 +65,6 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmCellStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmFinalState;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmPackedWeightHh;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmGateGradients;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutput;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutputGradient;
@@ -116,7 +115,6 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         _lstmCellStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
         _lstmStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
         _lstmFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 256);
-        _lstmPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(512, 128), 1);
         _lstmGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 512);
         _denseOutput = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 10);
         _denseOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 10);
@@ -301,12 +299,6 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
 
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _lstmPackedWeightHh);
-        }
-
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 128 * batch, c);
@@ -339,6 +331,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::System.Span<float> tanhCells = View(_lstmTanhCell0, 0, rows * Hidden);
         global::System.Span<float> c = View(_lstmCellState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -350,7 +344,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _lstmPackedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -392,11 +386,6 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_lstmHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> dGates = View(_lstmGateGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _lstmPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardLstmL0Rows(data, steps, batch, first, end));
@@ -428,6 +417,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::System.Span<float> dH = View(_lstmStateGradient, 0, batch * Hidden);
         global::System.Span<float> dC = View(_lstmCellStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -450,7 +441,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _lstmPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {

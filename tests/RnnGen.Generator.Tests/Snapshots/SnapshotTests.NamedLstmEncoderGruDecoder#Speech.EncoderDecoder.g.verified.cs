@@ -68,7 +68,6 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderCellStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderFinalState;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderPackedWeightHh;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderGateGradients;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderOutput0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderGates0;
@@ -79,7 +78,6 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderState;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderFinalState;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderPackedWeightHh;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderGateGradients;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderRecurrent;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderRecurrentGradients;
@@ -130,7 +128,6 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         _encoderCellStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 24);
         _encoderStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 24);
         _encoderFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 48);
-        _encoderPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(96, 24), 1);
         _encoderGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
         _decoderOutput0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _decoderGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
@@ -141,7 +138,6 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         _decoderState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _decoderStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _decoderFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
-        _decoderPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(48, 16), 1);
         _decoderGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
         _decoderRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 48);
         _decoderRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
@@ -321,12 +317,6 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
 
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _encoderPackedWeightHh);
-        }
-
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 24 * batch, c);
@@ -359,6 +349,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> tanhCells = View(_encoderTanhCell0, 0, rows * Hidden);
         global::System.Span<float> c = View(_encoderCellState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -370,7 +362,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _encoderPackedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -412,11 +404,6 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_encoderHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> dGates = View(_encoderGateGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _encoderPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardEncoderL0Rows(data, steps, batch, first, end));
@@ -448,6 +435,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> dH = View(_encoderStateGradient, 0, batch * Hidden);
         global::System.Span<float> dC = View(_encoderCellStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -470,7 +459,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _encoderPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -536,12 +525,6 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
 
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _decoderPackedWeightHh);
-        }
-
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
 
@@ -571,6 +554,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> recurrentN = View(_decoderRecurrentN0, 0, rows * Hidden);
         global::System.Span<float> recurrent = View(_decoderRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -582,7 +567,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _decoderPackedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -623,11 +608,6 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> dGates = View(_decoderGateGradients, 0, rows * GateWidth);
         global::System.ReadOnlySpan<float> dRecurrent = View(_decoderRecurrentGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _decoderPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardDecoderL0Rows(data, steps, batch, first, end));
@@ -660,6 +640,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         global::System.Span<float> dRecurrent = View(_decoderRecurrentGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_decoderStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -684,7 +666,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _decoderPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {

@@ -61,7 +61,6 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnState;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnFinalState;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnPackedWeightHh;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnGateGradients;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _dropoutOutput;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _dropoutMask;
@@ -112,7 +111,6 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         _rnnState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _rnnStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _rnnFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
-        _rnnPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(16, 16), 1);
         _rnnGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _dropoutOutput = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _dropoutMask = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
@@ -303,12 +301,6 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
 
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _rnnPackedWeightHh);
-        }
-
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
 
@@ -336,6 +328,8 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious0, 0, rows * Hidden);
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -346,7 +340,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _rnnPackedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -387,11 +381,6 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_rnnHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _rnnPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL0Rows(data, steps, batch, first, end));
@@ -420,6 +409,8 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -442,7 +433,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _rnnPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {

@@ -85,7 +85,6 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnState;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnFinalState;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnPackedWeightHh;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnGateGradients;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutput;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutputGradient;
@@ -140,7 +139,6 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         _rnnState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 7);
         _rnnStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 7);
         _rnnFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 21);
-        _rnnPackedWeightHh = global::RnnGen.Kernels.Workspace.Floats(global::RnnGen.Kernels.MatrixKernels.PackedWeightsLength(7, 7), 1);
         _rnnGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
         _denseOutput = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 2);
         _denseOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 2);
@@ -358,12 +356,6 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
 
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _rnnPackedWeightHh);
-        }
-
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
 
@@ -391,6 +383,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious0, 0, rows * Hidden);
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -401,7 +395,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _rnnPackedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -442,11 +436,6 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_rnnHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _rnnPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL0Rows(data, steps, batch, first, end));
@@ -475,6 +464,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -497,7 +488,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _rnnPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -523,12 +514,6 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         // gates = x_t·W_ihᵀ + b_ih for every step at once
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _rnnPackedWeightHh);
-        }
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 7 * batch, h);
@@ -557,6 +542,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious1, 0, rows * Hidden);
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -567,7 +554,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _rnnPackedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -608,11 +595,6 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_rnnHiddenPrevious1, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _rnnPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL1Rows(data, steps, batch, first, end));
@@ -641,6 +623,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -663,7 +647,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _rnnPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {
@@ -689,12 +673,6 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         // gates = x_t·W_ihᵀ + b_ih for every step at once
         global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
         global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
-
-        // with a batch of rows, W_hhᵀ is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: true, _rnnPackedWeightHh);
-        }
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 14 * batch, h);
@@ -723,6 +701,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious2, 0, rows * Hidden);
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
+        // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
         for (int s = 0; s < steps; s++)
         {
@@ -733,7 +713,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, _rnnPackedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
             }
             else
             {
@@ -774,11 +754,6 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_rnnHiddenPrevious2, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
 
-        // with a batch of rows, W_hh is packed once into the tiles that every step's product streams
-        if (global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch))
-        {
-            global::RnnGen.Kernels.MatrixKernels.PackWeights(wWeightHh, GateWidth, Hidden, transposed: false, _rnnPackedWeightHh);
-        }
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
         global::RnnGen.Kernels.BatchRows.For(this, outputGradient, View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model.BackwardRnnL2Rows(data, steps, batch, first, end));
@@ -807,6 +782,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
         global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
+        // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
+        global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -829,7 +806,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, _rnnPackedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
             }
             else
             {

@@ -23,6 +23,7 @@ public class MatrixKernelsAllocationTests
         nameof(MatrixKernels.FillRows),
         nameof(MatrixKernels.Dot),
         nameof(MatrixKernels.Axpy),
+        nameof(MatrixKernels.PackWeightsForThisThread),
     };
 
     // The weight-gradient products that also take the bias gradient (column sums) while they pack.
@@ -55,6 +56,7 @@ public class MatrixKernelsAllocationTests
             nameof(MatrixKernels.FillRows) => (rows, n) => MatrixKernels.FillRows(c, n, a.AsSpan(0, n), rows, n),
             nameof(MatrixKernels.Dot) => (rows, n) => MatrixKernels.Dot(a.AsSpan(0, rows * n), c.AsSpan(0, rows * n)),
             nameof(MatrixKernels.Axpy) => (rows, n) => MatrixKernels.Axpy(0.5f, a.AsSpan(0, rows * n), c.AsSpan(0, rows * n)),
+            nameof(MatrixKernels.PackWeightsForThisThread) => (rows, n) => MatrixKernels.PackWeightsForThisThread(w.AsSpan(0, rows * n), rows, n, transposed: rows % 2 == 1),
             _ => throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Unknown kernel."),
         };
 

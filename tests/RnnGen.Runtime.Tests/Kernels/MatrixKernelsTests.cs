@@ -140,6 +140,33 @@ public class MatrixKernelsTests
         Assert.Equal(16 * 20, MatrixKernels.PackedWeightsLength(20, 7)); // the larger of wᵀ: 7 deep × 32 columns, w: 20 × 16
     }
 
+    [Fact]
+    public void Weights_packed_for_this_thread_equal_the_packed_copy_and_stay_apart_from_other_threads()
+    {
+        var random = new Random(2700);
+        var w = new StridedMatrix(300, 130, 130, random);
+        var small = new StridedMatrix(64, 32, 32, random); // fits the first one's buffer: a shared buffer would be overwritten
+        foreach (bool transposed in (bool[])[true, false])
+        {
+            float[] expected = new float[MatrixKernels.PackedWeightsLength(300, 130)];
+            MatrixKernels.PackWeights(w.Span, 300, 130, transposed, expected);
+            Assert.Equal(expected, MatrixKernels.PackWeightsForThisThread(w.Span, 300, 130, transposed).ToArray());
+        }
+
+        // Another thread packs another weight into its own buffer: this thread's copy does not change.
+        ReadOnlySpan<float> mine = MatrixKernels.PackWeightsForThisThread(w.Span, 300, 130, transposed: true);
+        float[] before = mine.ToArray();
+        float[] theirs = [];
+        var other = new System.Threading.Thread(() => theirs = MatrixKernels.PackWeightsForThisThread(small.Span, 64, 32, transposed: false).ToArray());
+        other.Start();
+        other.Join();
+        float[] expectedTheirs = new float[MatrixKernels.PackedWeightsLength(64, 32)];
+        MatrixKernels.PackWeights(small.Span, 64, 32, transposed: false, expectedTheirs);
+        Assert.Equal(expectedTheirs, theirs);
+        Assert.Equal(before, mine.ToArray());
+        Assert.Throws<ArgumentException>(() => MatrixKernels.PackWeightsForThisThread(w.Span.Slice(1), 300, 130, transposed: true));
+    }
+
     [Theory]
     [MemberData(nameof(RowCounts))]
     public void AccumulateTransposedProduct_matches_reference(int rows)
