@@ -58,6 +58,6 @@ public sealed class Adam : Optimizer
 
     private protected override IReadOnlyList<OptimizerHyperparameter> Hyperparameters => _rule.Hyperparameters;
 
-    private protected override void Update(Span<float> values, ReadOnlySpan<float> gradients, long step) =>
-        _rule.Apply(values, gradients, Buffer(0), Buffer(1), AmsGrad ? Buffer(2) : default, step, LearningRateAsWritten);
+    private protected override void Update(Span<float> values, ReadOnlySpan<float> gradients, int offset, long step) =>
+        _rule.Apply(values, gradients, Buffer(0, offset, values.Length), Buffer(1, offset, values.Length), AmsGrad ? Buffer(2, offset, values.Length) : default, step, LearningRateAsWritten);
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using RnnGen.Kernels;
 
 namespace RnnGen.Training;
 
@@ -25,6 +26,10 @@ namespace RnnGen.Training;
 /// describe the state as safetensors tensors and metadata, and <see cref="ImportState"/> restores it, so a
 /// training run saved and resumed continues bit for bit.
 /// </para>
+/// <para>
+/// Every update is element by element, so with <see cref="Parallelism.Threads"/> above 1 a large parameter set is
+/// split between the threads in blocks, with the same bits as on one thread.
+/// </para>
 /// </remarks>
 public abstract class Optimizer
 {
@@ -37,9 +42,19 @@ public abstract class Optimizer
     /// <summary>The parameter count before the first step: the state serves no parameters yet.</summary>
     private const int Unbound = -1;
 
+    /// <summary>
+    /// Parameters from which a step is split between the kernel threads: below it the workers' round trip (about 2 µs)
+    /// costs more than half the update.
+    /// </summary>
+    private const int ParallelParameters = 1 << 14;
+
+    /// <summary>Parameters per block of a split step: whole cache lines, and whole vectors at every width.</summary>
+    private const int BlockAlignment = 16;
+
     private readonly string[] _bufferNames;
     private float[][] _buffers = [];
     private int _parameterCount = Unbound;
+    private PartsJob? _partsJob;
     private float _learningRate;
 
     /// <param name="learningRate">γ; zero or positive, finite.</param>
@@ -98,7 +113,16 @@ public abstract class Optimizer
                 "use one optimizer per parameter set, or call Reset first.");
         }
 
-        Update(parameters.Values, parameters.Gradients, Steps + 1);
+        int parts = parameters.Count >= ParallelParameters ? KernelWorkers.AvailableThreads : 1;
+        if (parts <= 1)
+        {
+            Update(parameters.Values, parameters.Gradients, 0, Steps + 1);
+        }
+        else
+        {
+            UpdateInParts(parameters, parts, Steps + 1);
+        }
+
         Steps++;
     }
 
@@ -206,11 +230,65 @@ public abstract class Optimizer
         _parameterCount = parameterCount;
     }
 
-    /// <summary>Applies one update; <paramref name="step"/> is the 1-based number of this step (t in PyTorch's formulas).</summary>
-    private protected abstract void Update(Span<float> values, ReadOnlySpan<float> gradients, long step);
+    /// <summary>
+    /// Applies one update to the parameters [<paramref name="offset"/>, offset + values.Length) of the set, whose values
+    /// and gradients are given; <paramref name="step"/> is the 1-based number of this step (t in PyTorch's formulas).
+    /// Parts of one step may run at once on several threads.
+    /// </summary>
+    private protected abstract void Update(Span<float> values, ReadOnlySpan<float> gradients, int offset, long step);
 
-    /// <summary>The state buffer at <paramref name="index"/> in the order of the names given to the constructor.</summary>
-    private protected Span<float> Buffer(int index) => _buffers[index];
+    /// <summary>
+    /// The part [<paramref name="offset"/>, offset + <paramref name="length"/>) of the state buffer at
+    /// <paramref name="index"/> in the order of the names given to the constructor.
+    /// </summary>
+    private protected Span<float> Buffer(int index, int offset, int length) => _buffers[index].AsSpan(offset, length);
+
+    /// <summary>One step split between the kernel threads in blocks of whole cache lines, each updated as on one thread.</summary>
+    private unsafe void UpdateInParts(ParameterSet parameters, int parts, long step)
+    {
+        // The workers need addresses that stay put: the parameter set's buffers are pinned, and fixed holds them anyway.
+        fixed (float* values = parameters.Values, gradients = parameters.Gradients)
+        {
+            var job = _partsJob ??= new PartsJob(this);
+            job.Set(values, gradients, parameters.Count, step);
+            try
+            {
+                KernelWorkers.Run(job, parts);
+            }
+            finally
+            {
+                job.Set(null, null, 0, 0);
+            }
+        }
+    }
+
+    /// <summary>One optimizer step as parts of the parameter range; kept by its optimizer, so a step allocates nothing.</summary>
+    private sealed unsafe class PartsJob(Optimizer optimizer) : KernelWorkers.IPartitionedJob
+    {
+        private float* _values;
+        private float* _gradients;
+        private int _count;
+        private long _step;
+
+        public void Set(float* values, float* gradients, int count, long step)
+        {
+            _values = values;
+            _gradients = gradients;
+            _count = count;
+            _step = step;
+        }
+
+        public void RunPart(int part, int parts)
+        {
+            int blocks = (_count + BlockAlignment - 1) / BlockAlignment;
+            int start = (int)((long)blocks * part / parts) * BlockAlignment;
+            int end = Math.Min(_count, (int)((long)blocks * (part + 1) / parts) * BlockAlignment);
+            if (end > start)
+            {
+                optimizer.Update(new Span<float>(_values + start, end - start), new ReadOnlySpan<float>(_gradients + start, end - start), start, _step);
+            }
+        }
+    }
 
     private void SetLearningRate(float value)
     {

@@ -77,13 +77,13 @@ public sealed class RmsProp : Optimizer
 
     private protected override IReadOnlyList<OptimizerHyperparameter> Hyperparameters => _hyperparameters;
 
-    private protected override void Update(Span<float> values, ReadOnlySpan<float> gradients, long step)
+    private protected override void Update(Span<float> values, ReadOnlySpan<float> gradients, int offset, long step)
     {
         // libtorch fuses x.add(y, alpha: a) into x + a·y and x.addcmul(y, z, value: a) into (a·y)·z + x;
         // MathF.FusedMultiplyAdd rounds the same way. x.addcdiv(y, z, value: a) is x + (a·y)/z, unfused.
-        Span<float> squareAverage = Buffer(0);
-        Span<float> momentumBuffer = Momentum > 0f ? Buffer(1) : default;
-        Span<float> gradientAverage = Centered ? Buffer(_gradientAverageIndex) : default;
+        Span<float> squareAverage = Buffer(0, offset, values.Length);
+        Span<float> momentumBuffer = Momentum > 0f ? Buffer(1, offset, values.Length) : default;
+        Span<float> gradientAverage = Centered ? Buffer(_gradientAverageIndex, offset, values.Length) : default;
         float negativeLearningRate = -LearningRate;
         for (int i = 0; i < values.Length; i++)
         {

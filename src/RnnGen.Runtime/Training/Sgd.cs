@@ -74,10 +74,10 @@ public sealed class Sgd : Optimizer
 
     private protected override IReadOnlyList<OptimizerHyperparameter> Hyperparameters => _hyperparameters;
 
-    private protected override void Update(Span<float> values, ReadOnlySpan<float> gradients, long step)
+    private protected override void Update(Span<float> values, ReadOnlySpan<float> gradients, int offset, long step)
     {
         // libtorch evaluates x.add(y, alpha: a) as the fused x + a·y; MathF.FusedMultiplyAdd rounds the same way.
-        Span<float> momentumBuffer = Momentum != 0f ? Buffer(0) : default;
+        Span<float> momentumBuffer = Momentum != 0f ? Buffer(0, offset, values.Length) : default;
         float negativeLearningRate = -LearningRate;
         for (int i = 0; i < values.Length; i++)
         {
