@@ -7,6 +7,7 @@ using static RnnGen.Runtime.Tests.Data.IdxBytes;
 
 namespace RnnGen.Runtime.Tests.Data;
 
+[Collection(KernelSettingsGroup.Name)]
 public class IdxReaderTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using RnnGen.Data;
 
 namespace RnnGen.Runtime.Tests.Data;
 
+[Collection(KernelSettingsGroup.Name)]
 public class SequenceBatchTests
 {
     private const int Width = 2;

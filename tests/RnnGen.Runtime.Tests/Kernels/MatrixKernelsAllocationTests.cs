@@ -4,6 +4,7 @@ using RnnGen.Kernels;
 namespace RnnGen.Runtime.Tests.Kernels;
 
 /// <summary>After warm-up, no kernel allocates on the calling thread, on vector or scalar paths.</summary>
+[Collection(KernelSettingsGroup.Name)]
 public class MatrixKernelsAllocationTests
 {
     // Sizes reaching the scalar path, every vector width, and the remainders of each block.

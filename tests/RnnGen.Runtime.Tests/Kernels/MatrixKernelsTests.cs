@@ -9,6 +9,7 @@ namespace RnnGen.Runtime.Tests.Kernels;
 /// multiples of each vector width, with strided rows whose gaps hold NaN garbage that must stay unread
 /// and unwritten, and with non-zero initial outputs to check that kernels accumulate.
 /// </summary>
+[Collection(KernelSettingsGroup.Name)]
 public class MatrixKernelsTests
 {
     private const double RelativeTolerance = 1e-5;

@@ -10,6 +10,7 @@ namespace RnnGen.Runtime.Tests.Kernels;
 /// remainders of a panel (32, 64 or 128 rows). In bfloat16 the reference uses the weights rounded as PyTorch rounds
 /// them, so the test pins down both the rounding and the float32 arithmetic after it. Outputs start as NaN.
 /// </summary>
+[Collection(KernelSettingsGroup.Name)]
 public class PackedStepKernelsTests
 {
     private static readonly int[] Lanes = [4, 8, 16];

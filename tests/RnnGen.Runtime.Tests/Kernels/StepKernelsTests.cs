@@ -9,6 +9,7 @@ namespace RnnGen.Runtime.Tests.Kernels;
 /// vector width (an input shorter than a vector is summed in scalar beside a longer one) and output counts that leave
 /// every remainder of the 8- and 4-output blocks. Outputs start as NaN: the kernel must overwrite them.
 /// </summary>
+[Collection(KernelSettingsGroup.Name)]
 public class StepKernelsTests
 {
     private static readonly int[] InputLengths = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 28, 31, 32, 33, 67];

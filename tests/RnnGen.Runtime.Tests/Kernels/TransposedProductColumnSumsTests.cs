@@ -10,6 +10,7 @@ namespace RnnGen.Runtime.Tests.Kernels;
 /// path (packed panels of six, the shorter last panels, several depth blocks, products too narrow to pack) and on two
 /// kernel threads.
 /// </summary>
+[Collection(KernelSettingsGroup.Name)]
 public class TransposedProductColumnSumsTests
 {
     // rows, outputs, inner: the GRU(28→128) dW_hh over a batch-64 sequence of 28 steps (seven depth blocks), an LSTM's

@@ -4,6 +4,7 @@ using RnnGen.Training;
 namespace RnnGen.Runtime.Tests.Losses;
 
 /// <summary>After warm-up, no loss or metric allocates on the calling thread.</summary>
+[Collection(KernelSettingsGroup.Name)]
 public class LossAllocationTests
 {
     private const int Rows = 12;

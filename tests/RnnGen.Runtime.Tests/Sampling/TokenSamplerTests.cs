@@ -4,6 +4,7 @@ using RnnGen.Sampling;
 
 namespace RnnGen.Runtime.Tests.Sampling;
 
+[Collection(KernelSettingsGroup.Name)]
 public sealed class TokenSamplerTests
 {
     private static readonly float[] Logits = [1.0f, 2.0f, 0.5f, -1.0f, 2.0f, 0.0f];

@@ -5,6 +5,7 @@ using static RnnGen.Runtime.Tests.Training.OptimizerConfigurations;
 namespace RnnGen.Runtime.Tests.Training;
 
 /// <summary>After its first step allocates the state, an optimizer steps without allocating.</summary>
+[Collection(KernelSettingsGroup.Name)]
 public sealed class OptimizerAllocationTests
 {
     public static TheoryData<string> Configurations => All();

@@ -5,6 +5,7 @@ using static RnnGen.Runtime.Tests.Training.OptimizerConfigurations;
 namespace RnnGen.Runtime.Tests.Training;
 
 /// <summary>A step of a large parameter set split between two kernel threads: the same bits as on one, and no allocation.</summary>
+[Collection(KernelSettingsGroup.Name)]
 public sealed class OptimizerThreadsTests
 {
     // Above the size from which a step is split, and not a multiple of the blocks (16) or of any vector width.
