@@ -4,10 +4,11 @@ using RnnGen.Kernels;
 namespace RnnGen;
 
 /// <summary>
-/// How many threads run Forward and Backward on a batch: each recurrent layer's time loop is split by sequences
-/// (batches of 8 or more), and the large matrix products over all steps by blocks of output rows. Every value is
-/// computed exactly as on one thread, so results do not depend on this setting, bit for bit. Streaming
-/// (<c>Step</c>, batch 1) always runs on the calling thread.
+/// How many threads run Forward and Backward on a batch, and an optimizer's step: each recurrent layer's time loop is
+/// split by sequences (batches of 8 or more), the large matrix products over all steps by blocks of output rows, and
+/// the update of a large parameter set (16 K or more) by blocks of parameters. Every value is computed exactly as on
+/// one thread, so results do not depend on this setting, bit for bit. Streaming (<c>Step</c>, batch 1) always runs on
+/// the calling thread.
 /// </summary>
 public static class Parallelism
 {
