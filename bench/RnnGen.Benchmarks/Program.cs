@@ -33,13 +33,14 @@ if (OperatingSystem.IsLinux())
 if (pairedOnly)
 {
     IReadOnlyList<(string Case, PairedResult? Result)> pairedAlone = PairedTraining.Run(quick);
+    IReadOnlyList<PairedProductsResult>? productsAlone = PairedProducts.Run(quick);
     Console.WriteLine($"Load average (1, 5, 15 min) after: {MachineInfo.LoadAverage()}.");
-    foreach (string line in RatioLines.Paired(pairedAlone))
+    foreach (string line in RatioLines.Paired(pairedAlone).Concat(RatioLines.PairedProducts(productsAlone)))
     {
         Console.WriteLine(line);
     }
 
-    return pairedAlone.All(p => p.Result is not null) ? 0 : 1;
+    return pairedAlone.All(p => p.Result is not null) && productsAlone is not null ? 0 : 1;
 }
 
 string loadBefore = MachineInfo.LoadAverage();
@@ -47,6 +48,7 @@ Summary[] summaries = BenchmarkRunner.Run(
     [typeof(PeakFlopsBenchmarks), typeof(StepBenchmarks), typeof(ForwardBenchmarks), typeof(TrainingBenchmarks), typeof(TrainingProductsBenchmarks)],
     BenchmarkConfig.Create(quick));
 IReadOnlyList<(string Case, PairedResult? Result)> paired = PairedTraining.Run(quick);
+IReadOnlyList<PairedProductsResult>? pairedProducts = PairedProducts.Run(quick);
 string loadAfter = MachineInfo.LoadAverage();
 
 var peak = PeakFlops.From(summaries);
@@ -55,18 +57,18 @@ IReadOnlyList<ProductsResult> products = ProductsResult.From(summaries, results,
 if (!quick)
 {
     string path = Path.Combine(BenchFolder(), "RESULTS.md");
-    File.WriteAllText(path, ResultsMarkdown.Format(MachineInfo.Read(), peak, results, products, paired, loadBefore, loadAfter, DateTime.UtcNow));
+    File.WriteAllText(path, ResultsMarkdown.Format(MachineInfo.Read(), peak, results, products, paired, pairedProducts, loadBefore, loadAfter, DateTime.UtcNow));
     Console.WriteLine($"Wrote {path}");
 }
 
 Console.WriteLine($"Load average (1, 5, 15 min): {loadBefore} before, {loadAfter} after.");
 Console.WriteLine($"PEAK gflops={peak.Gflops.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)} width={peak.Width}");
-foreach (string line in RatioLines.Format(results, products).Concat(RatioLines.Paired(paired)))
+foreach (string line in RatioLines.Format(results, products).Concat(RatioLines.Paired(paired)).Concat(RatioLines.PairedProducts(pairedProducts)))
 {
     Console.WriteLine(line);
 }
 
-return results.All(r => r.IsComplete) && products.All(p => p.Products is not null) && paired.All(p => p.Result is not null) ? 0 : 1;
+return results.All(r => r.IsComplete) && products.All(p => p.Products is not null) && paired.All(p => p.Result is not null) && pairedProducts is not null ? 0 : 1;
 
 // bench/, found by walking up from the build output to the folder that holds this project.
 static string BenchFolder()

@@ -14,18 +14,20 @@ internal static class AlternatingRounds
     /// Nanoseconds per operation of each contender in each round, [contender][round]. Each contender is first warmed
     /// up (the JIT's tiers, libtorch's caches) and calibrated to the number of operations that fills
     /// <paramref name="turn"/>; every round then runs each contender for that many operations. The order within the
-    /// rounds follows a Williams square: over every <paramref name="contenders"/>.Count rounds each contender comes
-    /// first once and, within the rounds, follows every other exactly once, so that what one leaves behind (caches, a
-    /// worker thread still spinning) weighs on all alike. The thread count is set before each turn and one untimed operation absorbs the
-    /// switch.
+    /// rounds follows a Williams design: over every <see cref="RoundsPerCycle"/> rounds each contender comes first
+    /// equally often and, within the rounds, follows every other equally often, so that what one leaves behind
+    /// (caches, a worker thread still spinning) weighs on all alike. The thread count is set before each turn and one
+    /// untimed operation absorbs the switch.
     /// </summary>
-    /// <exception cref="ArgumentException">An odd number of contenders, or rounds not a multiple of their number.</exception>
+    /// <exception cref="ArgumentException">Fewer than two contenders, or rounds not a multiple of <see cref="RoundsPerCycle"/>.</exception>
     public static double[][] Run(IReadOnlyList<Contender> contenders, int rounds, TimeSpan turn, Action<int> useThreads)
     {
         int count = contenders.Count;
-        if (count % 2 != 0 || rounds % count != 0)
+        if (count < 2 || rounds < 1 || rounds % RoundsPerCycle(count) != 0)
         {
-            throw new ArgumentException($"Alternating rounds need an even number of contenders and rounds in multiples of it; got {count} and {rounds}.", nameof(rounds));
+            throw new ArgumentException(
+                $"Alternating rounds of {count} contenders need at least two contenders and rounds in multiples of {RoundsPerCycle(Math.Max(count, 2))}; got {rounds}.",
+                nameof(rounds));
         }
 
         int[] operations = contenders.Select(c => Calibrate(c, turn, useThreads)).ToArray();
@@ -43,11 +45,24 @@ internal static class AlternatingRounds
     }
 
     /// <summary>
+    /// Rounds after which the order has given every contender every turn: one Latin square of them when their number
+    /// is even, a square and its mirror image when it is odd.
+    /// </summary>
+    public static int RoundsPerCycle(int contenders) => contenders % 2 == 0 ? contenders : 2 * contenders;
+
+    /// <summary>
     /// The contender at <paramref name="position"/> of <paramref name="round"/>: the first round is 0, 1, n − 1, 2,
-    /// n − 2, …, and each next round adds 1 (mod n). For four: 0 1 3 2, 1 2 0 3, 2 3 1 0, 3 0 2 1.
+    /// n − 2, …, and each next round adds 1 (mod n). For four: 0 1 3 2, 1 2 0 3, 2 3 1 0, 3 0 2 1. With an odd number
+    /// every second block of n rounds runs the same orders backwards (for three: 0 1 2, 1 2 0, 2 0 1, then 2 1 0,
+    /// 0 2 1, 1 0 2), without which a square of odd order has some contender follow another more often.
     /// </summary>
     private static int WilliamsOrder(int n, int round, int position)
     {
+        if (n % 2 != 0 && (round / n) % 2 == 1)
+        {
+            position = n - 1 - position;
+        }
+
         int k = (position + 1) / 2;
         int first = position % 2 == 1 ? k : (n - k) % n;
         return (first + round) % n;

@@ -49,8 +49,21 @@ internal static class RatioLines
             $"PAIRED_SCALING case={p.Case} rounds={Number(p.Result?.Rounds, "F0")} " +
             $"{Spread("rnngen", p.Result?.RnnGenScaling)} {Spread("libtorch", p.Result?.LibTorchScaling)}"));
 
-    private static string Spread(string name, Quartiles? quartiles) =>
-        $"{name}={Number(quartiles?.Median, "F2")} {name}_q1={Number(quartiles?.First, "F2")} {name}_q3={Number(quartiles?.Third, "F2")}";
+    /// <summary>
+    /// The batch-64 products timed in alternating rounds with the FMA peak and the whole one-thread step, one line per case:
+    /// <c>PAIRED_PRODUCTS case=… threads=1 rounds=… products_ns=… step_ns=… peak_gflops=… peak_fraction=… peak_fraction_q1=… peak_fraction_q3=… share_of_step=… share_of_step_q1=… share_of_step_q3=…</c>
+    /// (medians of the rounds' times and peaks; the fraction of the round's peak and the share of the round's step, with quartiles).
+    /// </summary>
+    public static IEnumerable<string> PairedProducts(IReadOnlyList<PairedProductsResult>? results) =>
+        ProductsCase.All.Select(c => PairedProductsLine(c, results?.Single(r => r.Case == c)));
+
+    private static string PairedProductsLine(ProductsCase c, PairedProductsResult? r) =>
+        $"PAIRED_PRODUCTS case={c.Case} threads=1 rounds={Number(r?.Rounds, "F0")} " +
+        $"products_ns={Number(r?.Products.Median, "F1")} step_ns={Number(r?.Step.Median, "F1")} peak_gflops={Number(r?.PeakGflops.Median, "F2")} " +
+        $"{Spread("peak_fraction", r?.PeakFraction, "F3")} {Spread("share_of_step", r?.ShareOfStep, "F3")}";
+
+    private static string Spread(string name, Quartiles? quartiles, string format = "F2") =>
+        $"{name}={Number(quartiles?.Median, format)} {name}_q1={Number(quartiles?.First, format)} {name}_q3={Number(quartiles?.Third, format)}";
 
     private static string Number(double? value, string format) =>
         value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "NA";

@@ -11,7 +11,7 @@ internal static class ResultsMarkdown
     /// <summary>The command that produces the file, run from the repository root.</summary>
     public const string RerunCommand = "dotnet run -c Release --project bench/RnnGen.Benchmarks";
 
-    public static string Format(MachineInfo machine, PeakFlops peak, IReadOnlyList<CaseResult> results, IReadOnlyList<ProductsResult> products, IReadOnlyList<(string Case, PairedResult? Result)> paired, string loadBefore, string loadAfter, DateTime finishedUtc)
+    public static string Format(MachineInfo machine, PeakFlops peak, IReadOnlyList<CaseResult> results, IReadOnlyList<ProductsResult> products, IReadOnlyList<(string Case, PairedResult? Result)> paired, IReadOnlyList<PairedProductsResult>? pairedProducts, string loadBefore, string loadAfter, DateTime finishedUtc)
     {
         var text = new StringBuilder();
         text.AppendLine("# RnnGen vs libtorch: benchmark results");
@@ -74,6 +74,8 @@ internal static class ResultsMarkdown
                 $"{Percent(p.PeakFraction)} | {Time(p.Products, p.Case.Method, fastest: true)} | {Percent(p.FastestPeakFraction)} | {Percent(p.ShareOfStep)} |");
         }
         text.AppendLine();
+        AppendPairedProducts(text, pairedProducts);
+        text.AppendLine();
         AppendPaired(text, paired);
         text.AppendLine();
         text.AppendLine("Rerun from the repository root, alone on the machine:");
@@ -82,6 +84,26 @@ internal static class ResultsMarkdown
         text.AppendLine(RerunCommand);
         text.AppendLine("```");
         return text.ToString();
+    }
+
+    private static void AppendPairedProducts(StringBuilder text, IReadOnlyList<PairedProductsResult>? pairedProducts)
+    {
+        int rounds = pairedProducts?.Max(p => p.Rounds) ?? 0;
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"The same products timed in alternating rounds after the BenchmarkDotNet run, in the same process: in each of {rounds} rounds the FMA peak loop, " +
+            $"each case's products and each case's whole one-thread training step run in turn for a fraction of a second each, " +
+            $"and the products' fraction of peak and share of the step are taken within the round, against the peak and the step measured under nearly the same machine speed " +
+            $"(BenchmarkDotNet's figures above come minutes apart, and this VM's speed changes by a fifth within a minute). Medians of the rounds, with first and third quartiles:");
+        text.AppendLine();
+        text.AppendLine("| training case | products per step | whole step | peak in the rounds | % of peak | % of peak, quartiles | share of the step | share, quartiles |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (ProductsCase c in ProductsCase.All)
+        {
+            PairedProductsResult? r = pairedProducts?.Single(p => p.Case == c);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {c.Case} | {PairedTime(r?.Products)} | {PairedTime(r?.Step)} | {Number(r?.PeakGflops.Median, "F1")} GFLOP/s | " +
+                $"{Percent(r?.PeakFraction.Median)} | {PercentRange(r?.PeakFraction)} | {Percent(r?.ShareOfStep.Median)} | {PercentRange(r?.ShareOfStep)} |");
+        }
     }
 
     private static void AppendPaired(StringBuilder text, IReadOnlyList<(string Case, PairedResult? Result)> paired)
@@ -116,6 +138,8 @@ internal static class ResultsMarkdown
     }
 
     private static string PairedTime(Quartiles? quartiles) => quartiles is { } q ? Duration(q.Median) : "failed";
+
+    private static string PercentRange(Quartiles? quartiles) => quartiles is { } q ? $"{Percent(q.First)}–{Percent(q.Third)}" : "—";
 
     private static string Range(Quartiles? quartiles) => quartiles is { } q ? $"{Speedup(q.First)}–{Speedup(q.Third)}" : "—";
 

@@ -18,29 +18,24 @@ internal sealed class TrainingPair : IDisposable
     /// <summary>LSTM(28→128) → Dense(10).</summary>
     public static TrainingPair Lstm(int batch)
     {
-        (float[] inputs, int[] labels) = Batch(batch);
-        var model = new LstmClassifier(maxBatch: batch, maxSteps: Sizes.Steps, seed: 6);
+        var rnnGen = ClassifierTraining.Lstm(batch);
         return Checked(
             $"LSTM(28→128) → Dense(10) logits, batch {batch}",
-            new ClassifierTraining(model, inputs, labels),
-            TorchClassifierTraining.Lstm(model.Parameters, Sizes.Input, LstmClassifier.LstmHiddenSize, Sizes.Classes, inputs, labels));
+            rnnGen,
+            TorchClassifierTraining.Lstm(rnnGen.Parameters, Sizes.Input, LstmClassifier.LstmHiddenSize, Sizes.Classes, rnnGen.Inputs, rnnGen.Labels));
     }
 
     /// <summary>GRU(28→128) → Dense(10).</summary>
     public static TrainingPair Gru(int batch)
     {
-        (float[] inputs, int[] labels) = Batch(batch);
-        var model = new GruClassifier(maxBatch: batch, maxSteps: Sizes.Steps, seed: 7);
+        var rnnGen = ClassifierTraining.Gru(batch);
         return Checked(
             $"GRU(28→128) → Dense(10) logits, batch {batch}",
-            new ClassifierTraining(model, inputs, labels),
-            TorchClassifierTraining.Gru(model.Parameters, Sizes.Input, GruClassifier.GruHiddenSize, Sizes.Classes, inputs, labels));
+            rnnGen,
+            TorchClassifierTraining.Gru(rnnGen.Parameters, Sizes.Input, GruClassifier.GruHiddenSize, Sizes.Classes, rnnGen.Inputs, rnnGen.Labels));
     }
 
     public void Dispose() => LibTorch.Dispose();
-
-    private static (float[] Inputs, int[] Labels) Batch(int batch) =>
-        (TestData.Uniform(Sizes.Steps * batch * Sizes.Input, seed: 303), TestData.Labels(batch, Sizes.Classes, seed: 304));
 
     private static TrainingPair Checked(string what, ClassifierTraining rnnGen, TorchClassifierTraining libTorch)
     {
