@@ -6,13 +6,14 @@ namespace RnnGen.Runtime.Tests.Kernels;
 
 /// <summary>
 /// The batch-1 affine maps of Step against a double-precision reference, over input lengths below, at and around each
-/// vector width (an input shorter than a vector is summed in scalar beside a longer one) and output counts that leave
-/// every remainder of the 8- and 4-output blocks. Outputs start as NaN: the kernel must overwrite them.
+/// vector width (an input shorter than a vector is summed in scalar beside a longer one) and around 128, from where the
+/// two-input map takes 512-bit vectors, and output counts that leave every remainder of the 8- and 4-output blocks.
+/// Outputs start as NaN: the kernel must overwrite them.
 /// </summary>
 [Collection(KernelSettingsGroup.Name)]
 public class StepKernelsTests
 {
-    private static readonly int[] InputLengths = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 28, 31, 32, 33, 67];
+    private static readonly int[] InputLengths = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 28, 31, 32, 33, 67, 127, 128, 129, 145];
 
     private static readonly int[] OutputCounts = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17, 33, 130];
 
@@ -73,7 +74,7 @@ public class StepKernelsTests
         // From four outputs on, the last few are a block of four that may overlap the block before: it must write the
         // bits that block wrote, so an output computed in a block of 8 or of 4 is the same number.
         var random = new Random(23);
-        foreach (int inner in (int[])[3, 9, 28, 33])
+        foreach (int inner in (int[])[3, 9, 28, 33, 129])
         {
             const int Most = 40;
             float[] w = Values(Most * inner, random), x = Values(inner, random), b = Values(Most, random);
@@ -94,7 +95,7 @@ public class StepKernelsTests
     public void Infinity_in_a_weight_row_gives_infinity_not_NaN()
     {
         // The last vector of a row overlaps lanes already summed; masking them must not compute 0 · ∞.
-        foreach (int inner in (int[])[1, 3, 4, 7, 8, 9, 17, 28, 33])
+        foreach (int inner in (int[])[1, 3, 4, 7, 8, 9, 17, 28, 33, 129, 145])
         {
             for (int position = 0; position < inner; position++)
             {
@@ -136,7 +137,8 @@ public class StepKernelsTests
     [Fact]
     public void Affine_does_not_allocate()
     {
-        float[] w = new float[130 * 67], x = new float[67], u = new float[130 * 33], h = new float[33], b = new float[130], y = new float[130];
+        int longest = InputLengths[^1];
+        float[] w = new float[130 * longest], x = new float[longest], u = new float[130 * 33], h = new float[33], b = new float[130], y = new float[130];
         void CallAll()
         {
             foreach (int inner in InputLengths)
