@@ -1,7 +1,7 @@
 // RnnGen vs libtorch (TorchSharp-cpu), side by side in one BenchmarkDotNet run; see bench/README.md.
 //   dotnet run -c Release --project bench/RnnGen.Benchmarks              full run, writes bench/RESULTS.md
 //   dotnet run -c Release --project bench/RnnGen.Benchmarks -- --quick   under two minutes, the summary lines only
-//   dotnet run -c Release --project bench/RnnGen.Benchmarks -- --paired  the training steps in alternating rounds only
+//   dotnet run -c Release --project bench/RnnGen.Benchmarks -- --paired  the training steps and their products in alternating rounds only
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using RnnGen.Benchmarks;

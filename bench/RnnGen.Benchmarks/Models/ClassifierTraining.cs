@@ -16,7 +16,7 @@ internal sealed class ClassifierTraining
     private readonly SoftmaxCrossEntropy _loss = new();
     private readonly Adam _optimizer = new();
 
-    // The model, built for at least this batch of 28-step sequences, on the benchmark's seeded batch.
+    // The model, built for at least this batch of 28-step sequences; the inputs and labels are the benchmark's seeded batch.
     private ClassifierTraining(IDenseInputModel model, int batch)
     {
         _model = model;

@@ -19,15 +19,18 @@ internal static class AlternatingRounds
     /// (caches, a worker thread still spinning) weighs on all alike. The thread count is set before each turn and one
     /// untimed operation absorbs the switch.
     /// </summary>
-    /// <exception cref="ArgumentException">Fewer than two contenders, or rounds not a multiple of <see cref="RoundsPerCycle"/>.</exception>
+    /// <exception cref="ArgumentException">Fewer than two contenders, or rounds not a positive multiple of <see cref="RoundsPerCycle"/>.</exception>
     public static double[][] Run(IReadOnlyList<Contender> contenders, int rounds, TimeSpan turn, Action<int> useThreads)
     {
         int count = contenders.Count;
-        if (count < 2 || rounds < 1 || rounds % RoundsPerCycle(count) != 0)
+        if (count < 2)
         {
-            throw new ArgumentException(
-                $"Alternating rounds of {count} contenders need at least two contenders and rounds in multiples of {RoundsPerCycle(Math.Max(count, 2))}; got {rounds}.",
-                nameof(rounds));
+            throw new ArgumentException($"Alternating rounds need at least two contenders; got {count}.", nameof(contenders));
+        }
+
+        if (rounds < 1 || rounds % RoundsPerCycle(count) != 0)
+        {
+            throw new ArgumentException($"Alternating rounds of {count} contenders come in multiples of {RoundsPerCycle(count)}; got {rounds}.", nameof(rounds));
         }
 
         int[] operations = contenders.Select(c => Calibrate(c, turn, useThreads)).ToArray();

@@ -12,13 +12,14 @@ namespace RnnGen.Benchmarks.Paired;
 internal static class PairedTraining
 {
     /// <summary>Rounds (a multiple of the four contenders) and turn length of the full run: about two minutes for the four cases.</summary>
-    private const int FullRounds = 40;
+    public const int FullRounds = 40;
 
     private const int QuickRounds = 8;
 
-    private static readonly TimeSpan FullTurn = TimeSpan.FromMilliseconds(120);
+    /// <summary>How long each contender runs in a round of the full run and of --quick.</summary>
+    public static readonly TimeSpan FullTurn = TimeSpan.FromMilliseconds(120);
 
-    private static readonly TimeSpan QuickTurn = TimeSpan.FromMilliseconds(40);
+    public static readonly TimeSpan QuickTurn = TimeSpan.FromMilliseconds(40);
 
     /// <summary>Every case in the order of the benchmark catalog; a case whose setup or steps failed is null (the error is printed).</summary>
     public static IReadOnlyList<(string Case, PairedResult? Result)> Run(bool quick)

@@ -88,9 +88,15 @@ internal static class ResultsMarkdown
 
     private static void AppendPairedProducts(StringBuilder text, IReadOnlyList<PairedProductsResult>? pairedProducts)
     {
-        int rounds = pairedProducts?.Max(p => p.Rounds) ?? 0;
+        if (pairedProducts is null)
+        {
+            text.AppendLine("The alternating rounds of the products, the FMA peak and the steps failed in this run (see its log).");
+            return;
+        }
+
+        int rounds = pairedProducts.Max(p => p.Rounds);
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"The same products timed in alternating rounds after the BenchmarkDotNet run, in the same process: in each of {rounds} rounds the FMA peak loop, " +
+            $"The same products timed in alternating rounds after the BenchmarkDotNet run, in the same process: in each of {rounds} rounds the FMA peak loops (the faster counts), " +
             $"each case's products and each case's whole one-thread training step run in turn for a fraction of a second each, " +
             $"and the products' fraction of peak and share of the step are taken within the round, against the peak and the step measured under nearly the same machine speed " +
             $"(BenchmarkDotNet's figures above come minutes apart, and this VM's speed changes by a fifth within a minute). Medians of the rounds, with first and third quartiles:");
@@ -99,10 +105,10 @@ internal static class ResultsMarkdown
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (ProductsCase c in ProductsCase.All)
         {
-            PairedProductsResult? r = pairedProducts?.Single(p => p.Case == c);
+            PairedProductsResult r = pairedProducts.Single(p => p.Case == c);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {c.Case} | {PairedTime(r?.Products)} | {PairedTime(r?.Step)} | {Number(r?.PeakGflops.Median, "F1")} GFLOP/s | " +
-                $"{Percent(r?.PeakFraction.Median)} | {PercentRange(r?.PeakFraction)} | {Percent(r?.ShareOfStep.Median)} | {PercentRange(r?.ShareOfStep)} |");
+                $"| {c.Case} | {PairedTime(r.Products)} | {PairedTime(r.Step)} | {Number(r.PeakGflops.Median, "F1")} GFLOP/s | " +
+                $"{Percent(r.PeakFraction.Median)} | {PercentRange(r.PeakFraction)} | {Percent(r.ShareOfStep.Median)} | {PercentRange(r.ShareOfStep)} |");
         }
     }
 
@@ -139,7 +145,7 @@ internal static class ResultsMarkdown
 
     private static string PairedTime(Quartiles? quartiles) => quartiles is { } q ? Duration(q.Median) : "failed";
 
-    private static string PercentRange(Quartiles? quartiles) => quartiles is { } q ? $"{Percent(q.First)}–{Percent(q.Third)}" : "—";
+    private static string PercentRange(Quartiles q) => $"{Percent(q.First)}–{Percent(q.Third)}";
 
     private static string Range(Quartiles? quartiles) => quartiles is { } q ? $"{Speedup(q.First)}–{Speedup(q.Third)}" : "—";
 

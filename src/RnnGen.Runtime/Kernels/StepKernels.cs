@@ -114,17 +114,15 @@ file readonly ref struct AffineOperands(
 /// </summary>
 file static class StepLoops
 {
-    private const nuint Minimum512Inner = 8 * 16;
-
     public static void Run(in AffineOperands operands)
     {
         // The widest vector that the longer input fills (a shorter input is summed in scalar beside it), but 512 bits
-        // only from eight vectors of them on: every block of outputs ends in a reduction whose cost grows with the
-        // width, and below that it outweighs the halved loads (Zen 5, whole Step, the two widths alternated in one
-        // process: LSTM(28→32) 8–10 % and LSTM(28→64) 2–13 % faster on 256 bits, LSTM(28→128) 5 % faster on 512,
-        // GRU(28→128) alike).
+        // only from eight such vectors on: every block of outputs ends in a reduction whose cost grows with the width,
+        // and below that it outweighs the halved loads (Zen 5, whole Step, the two widths alternated in one process:
+        // LSTM(28→32) 8–10 % and LSTM(28→64) 2–13 % faster on 256 bits, LSTM(28→128) 5 % faster on 512, GRU(28→128)
+        // alike).
         nuint longest = Math.Max(operands.Inner, operands.OtherInner);
-        if (Vector512.IsHardwareAccelerated && longest >= Minimum512Inner)
+        if (Vector512.IsHardwareAccelerated && longest >= 8 * (nuint)Vector512<float>.Count)
         {
             Affine<Simd512, Vector512<float>>(operands);
         }
