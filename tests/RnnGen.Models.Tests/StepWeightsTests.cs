@@ -16,7 +16,7 @@ public sealed class StepWeightsTests
     private const double BFloat16Bound = 1e-2;
     private const int Steps = 20;
 
-    public static TheoryData<string> Models => ["RowClassifier", "EmbeddingGruSoftmax", "SigmoidRnnClassifier", "DenseFrontLstm", "EmbeddingLstmTagger", "MixedLayers"];
+    public static TheoryData<string> Models => ["RowClassifier", "EmbeddingGruSoftmax", "SigmoidRnnClassifier", "DenseFrontLstm", "EmbeddingLstmTagger", "MixedLayers", "StackedLstm"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -203,6 +203,13 @@ public sealed class StepWeightsTests
                     var model = new MixedLayers(seed: seed);
                     return new(model.Parameters, model.CreateStepWeights, weights => Stream<MixedLayers.State>(
                         MixedLayers.OutputSize, (t, ref s, y) => model.Step(features.AsSpan(t * MixedLayers.InputSize, MixedLayers.InputSize), ref s, y, weights)));
+                }
+
+                case "StackedLstm":
+                {
+                    var model = new StackedLstm(seed: seed);
+                    return new(model.Parameters, model.CreateStepWeights, weights => Stream<StackedLstm.State>(
+                        StackedLstm.OutputSize, (t, ref s, y) => model.Step(features.AsSpan(t * StackedLstm.InputSize, StackedLstm.InputSize), ref s, y, weights)));
                 }
 
                 default:

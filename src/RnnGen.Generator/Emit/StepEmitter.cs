@@ -124,22 +124,24 @@ internal static class StepEmitter
 
     /// <summary>
     /// The weight matrices Step multiplies by, in the order it asks <c>StepWeights</c> for them: each Dense's weight, and
-    /// each recurrent sublayer's W_ih then W_hh (offset constant, rows, columns).
+    /// each recurrent sublayer's W_ih then W_hh (offset constant, rows, columns, and the gates of the cell that reads them
+    /// in one fused step: an LSTM's 4, else 1).
     /// </summary>
-    private static IEnumerable<(string Offset, int Rows, int Columns)> Matrices(ModelSpec model)
+    private static IEnumerable<(string Offset, int Rows, int Columns, int CellGates)> Matrices(ModelSpec model)
     {
         foreach (var layer in model.Layers)
         {
             if (layer.Kind == LayerKind.Dense)
             {
-                yield return (layer.Identifier + "Weight", layer.Units, layer.InputWidth);
+                yield return (layer.Identifier + "Weight", layer.Units, layer.InputWidth, 1);
             }
             else if (layer.Kind == LayerKind.Recurrent)
             {
+                int cellGates = layer.Cell == CellKind.Lstm ? layer.Gates : 1;
                 for (int k = 0; k < layer.Stack; k++)
                 {
-                    yield return (layer.Identifier + "WeightIhL" + Invariant(k), layer.Gates * layer.Units, layer.SublayerInputWidth(k));
-                    yield return (layer.Identifier + "WeightHhL" + Invariant(k), layer.Gates * layer.Units, layer.Units);
+                    yield return (layer.Identifier + "WeightIhL" + Invariant(k), layer.Gates * layer.Units, layer.SublayerInputWidth(k), cellGates);
+                    yield return (layer.Identifier + "WeightHhL" + Invariant(k), layer.Gates * layer.Units, layer.Units, cellGates);
                 }
             }
         }
@@ -181,7 +183,7 @@ internal static class StepEmitter
             "/// in <paramref name=\"precision\"/>, its biases" + (model.TokenInput ? " and embeddings" : string.Empty) + " copied as they are: pass it to Step to read them from there.",
             "/// Later changes to the parameters do not reach the copy; create it again after training or loading weights.",
             "/// </summary>");
-        string matrices = string.Join(", ", Matrices(model).Select(m => "(" + m.Offset + ", " + Invariant(m.Rows) + ", " + Invariant(m.Columns) + ")"));
+        string matrices = string.Join(", ", Matrices(model).Select(m => "(" + m.Offset + ", " + Invariant(m.Rows) + ", " + Invariant(m.Columns) + ", " + Invariant(m.CellGates) + ")"));
         string unpacked = string.Join(", ", UnpackedSpans(model).Select(u => "(" + u.Offset + ", " + Invariant(u.Length) + ")"));
         w.Line("public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>");
         w.Line("    global::RnnGen.StepWeights.Create(");
@@ -249,32 +251,35 @@ internal static class StepEmitter
                 string packedHh = "weights.Matrix(" + Invariant(matrix++) + ")";
                 string copiedBiasIh = "weights.Unpacked(" + Invariant(unpacked++) + ")";
                 string copiedBiasHh = "weights.Unpacked(" + Invariant(unpacked++) + ")";
-                if (layer.Cell == CellKind.Gru)
-                {
-                    // The cell needs W_hn·h + b_hn apart from the input's share, so the two maps stay apart.
-                    w.Line(Span + " recurrent = View(_stepRecurrentScratch, 0, " + Invariant(gateWidth) + ");");
-                    WriteAffine(
-                        w,
-                        [weightIh + ", x, " + biasIh + ", gates", weightHh + ", h, " + biasHh + ", recurrent"],
-                        [packedIh + ", x, " + copiedBiasIh + ", gates", packedHh + ", h, " + copiedBiasHh + ", recurrent"]);
-                }
-                else
-                {
-                    WriteAffine(
-                        w,
-                        [weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates"],
-                        [packedIh + ", x, " + copiedBiasIh + ", " + packedHh + ", h, " + copiedBiasHh + ", gates"]);
-                }
-
                 switch (layer.Cell)
                 {
-                    case CellKind.Lstm:
-                        w.Line(layer.Identifier + "CellForward(gates, s.Slice(" + Invariant(layer.StateOffset + ((layer.Stack + k) * h)) + ", " + Invariant(h) + "), h, default);");
-                        break;
                     case CellKind.Gru:
+                        // The cell needs W_hn·h + b_hn apart from the input's share, so the two maps stay apart.
+                        w.Line(Span + " recurrent = View(_stepRecurrentScratch, 0, " + Invariant(gateWidth) + ");");
+                        WriteAffine(
+                            w,
+                            [weightIh + ", x, " + biasIh + ", gates", weightHh + ", h, " + biasHh + ", recurrent"],
+                            [packedIh + ", x, " + copiedBiasIh + ", gates", packedHh + ", h, " + copiedBiasHh + ", recurrent"]);
                         w.Line(layer.Identifier + "CellForward(gates, recurrent, h, View(_stepRecurrentN, 0, " + Invariant(h) + "));");
                         break;
+                    case CellKind.Lstm:
+                        // Packed weights go through the fused step, which runs the cell on each panel's gates in registers.
+                        w.Line(Span + " c = s.Slice(" + Invariant(layer.StateOffset + ((layer.Stack + k) * h)) + ", " + Invariant(h) + ");");
+                        w.Line("if (weights is null)");
+                        w.Line("{");
+                        w.Line("    " + StepKernels + ".Affine(" + weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates);");
+                        w.Line("    " + layer.Identifier + "CellForward(gates, c, h, default);");
+                        w.Line("}");
+                        w.Line("else");
+                        w.Line("{");
+                        w.Line("    " + StepKernels + ".LstmStep(" + packedIh + ", x, " + copiedBiasIh + ", " + packedHh + ", " + copiedBiasHh + ", h, c, gates);");
+                        w.Line("}");
+                        break;
                     default:
+                        WriteAffine(
+                            w,
+                            [weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates"],
+                            [packedIh + ", x, " + copiedBiasIh + ", " + packedHh + ", h, " + copiedBiasHh + ", gates"]);
                         w.Line(layer.Identifier + "CellForward(gates, h);");
                         break;
                 }

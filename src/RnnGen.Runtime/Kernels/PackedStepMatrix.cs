@@ -17,7 +17,10 @@ namespace RnnGen.Kernels;
 /// vector of slots to two columns of floats. A matrix of <see cref="RowMajorVectors"/> vectors of rows or fewer (16
 /// rows with AVX2: a small Dense head) stays row after row as float32 (its values rounded to bfloat16 in that
 /// precision) for the dot-product kernel of unpacked weights: with so few rows the panel's chains of multiply-adds, one
-/// per vector, would wait on their latency.
+/// per vector, would wait on their latency. A recurrent cell's matrix of <see cref="CellGates"/> gates ([gate, unit]
+/// rows, an LSTM's i, f, g, o) can be packed for a fused cell: each panel then holds the same units of every gate,
+/// <see cref="PanelVectors"/> / gates vectors of each, so that the cell can run on a panel's sums while they are still
+/// in registers (<see cref="StepKernels.LstmStep"/>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PackedStepMatrix
@@ -35,9 +38,10 @@ public sealed class PackedStepMatrix
     private readonly float[] _slots;
     private readonly int _start;
 
-    private PackedStepMatrix(int rows, int columns, StepPrecision precision, int lanes, int slotColumns)
+    private PackedStepMatrix(int rows, int columns, StepPrecision precision, int lanes, int slotColumns, int cellGates)
     {
         Rows = rows;
+        CellGates = cellGates;
         Columns = columns;
         Precision = precision;
         Lanes = lanes;
@@ -57,6 +61,12 @@ public sealed class PackedStepMatrix
 
     /// <summary>How the values are held.</summary>
     public StepPrecision Precision { get; }
+
+    /// <summary>
+    /// 1 when the rows are packed in order; otherwise the gates of a cell whose panels each hold the same units of every
+    /// gate (see <see cref="PackedStepMatrix"/>), which only <see cref="StepKernels.LstmStep"/> reads.
+    /// </summary>
+    public int CellGates { get; }
 
     /// <summary>Bytes one use of the matrix reads, padding included.</summary>
     public long Bytes => (RowMajor ? (long)Rows * Columns : (long)Vectors * Lanes * SlotColumns) * sizeof(float);
@@ -105,10 +115,19 @@ public sealed class PackedStepMatrix
         Pack(weight, rows, columns, precision, MachineLanes);
 
     /// <summary>Packs for vectors of <paramref name="lanes"/> floats (4, 8 or 16); tests use it to cover every width.</summary>
-    internal static PackedStepMatrix Pack(ReadOnlySpan<float> weight, int rows, int columns, StepPrecision precision, int lanes)
+    internal static PackedStepMatrix Pack(ReadOnlySpan<float> weight, int rows, int columns, StepPrecision precision, int lanes) =>
+        Pack(weight, rows, columns, precision, lanes, cellGates: 1);
+
+    /// <summary>
+    /// Packs a cell's matrix of <paramref name="cellGates"/> gates (rows [gate, unit]) so that each panel holds the same
+    /// units of every gate, when the gates divide a panel and the units fill whole panels (an LSTM's 4 gates of 32 units
+    /// with 16-float vectors, of 16 with 8-float ones); otherwise, or with 1, in order. <see cref="CellGates"/> tells which.
+    /// </summary>
+    internal static PackedStepMatrix Pack(ReadOnlySpan<float> weight, int rows, int columns, StepPrecision precision, int lanes, int cellGates)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cellGates);
         if (precision is not (StepPrecision.Float32 or StepPrecision.BFloat16))
         {
             throw new ArgumentOutOfRangeException(nameof(precision), precision, "The precision must be Float32 or BFloat16.");
@@ -131,7 +150,7 @@ public sealed class PackedStepMatrix
             throw new ArgumentException($"A packed matrix of {rows} × {columns} needs {slotCount} floats, more than one .NET array holds.", nameof(weight));
         }
 
-        var packed = new PackedStepMatrix(rows, columns, precision, lanes, slotColumns);
+        var packed = new PackedStepMatrix(rows, columns, precision, lanes, slotColumns, FillsPanels(rows, lanes, cellGates) ? cellGates : 1);
         Span<float> slots = packed._slots.AsSpan(packed._start);
         if (packed.RowMajor && precision == StepPrecision.Float32)
         {
@@ -158,7 +177,7 @@ public sealed class PackedStepMatrix
             {
                 for (int r = 0; r < panelRows; r++, slot++)
                 {
-                    int row = (panel * packed.PanelRows) + r;
+                    int row = packed.SourceRow((panel * packed.PanelRows) + r);
                     if (precision == StepPrecision.Float32)
                     {
                         slots[slot] = At(weight, rows, columns, row, column);
@@ -173,6 +192,34 @@ public sealed class PackedStepMatrix
         }
 
         return packed;
+    }
+
+    // Whether each of the gates' units fill whole panels, every panel holding PanelVectors / gates vectors of each gate.
+    private static bool FillsPanels(int rows, int lanes, int gates)
+    {
+        if (gates == 1 || PanelVectors % gates != 0 || rows % gates != 0)
+        {
+            return false;
+        }
+
+        int units = rows / gates;
+        return units > 0 && units % (PanelVectors / gates * lanes) == 0;
+    }
+
+    // The row of the matrix that packed row `packedRow` holds: itself, or for a cell's panels, gate `vector / per` of the
+    // panel's units.
+    private int SourceRow(int packedRow)
+    {
+        if (CellGates == 1)
+        {
+            return packedRow;
+        }
+
+        int per = PanelVectors / CellGates;
+        int panel = Math.DivRem(packedRow, PanelRows, out int inPanel);
+        int vector = Math.DivRem(inPanel, Lanes, out int lane);
+        int unit = (panel * per * Lanes) + ((vector % per) * Lanes) + lane;
+        return ((vector / per) * (Rows / CellGates)) + unit;
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ public static partial class StepKernels
     {
         ArgumentNullException.ThrowIfNull(weight);
         CheckPacked(weight, input.Length, bias.Length, output.Length, nameof(weight), nameof(input), nameof(bias));
+        CheckInOrder(weight, nameof(weight));
         if (weight.RowMajor)
         {
             Affine(weight.Values, input, bias, output);
@@ -51,10 +52,8 @@ public static partial class StepKernels
         ArgumentNullException.ThrowIfNull(otherWeight);
         CheckPacked(weight, input.Length, bias.Length, output.Length, nameof(weight), nameof(input), nameof(bias));
         CheckPacked(otherWeight, otherInput.Length, otherBias.Length, output.Length, nameof(otherWeight), nameof(otherInput), nameof(otherBias));
-        if (otherWeight.Precision != weight.Precision || otherWeight.Lanes != weight.Lanes)
-        {
-            ThrowPackedDifferently(weight, otherWeight);
-        }
+        CheckPackedAlike(weight, otherWeight);
+        CheckInOrder(weight, nameof(weight));
 
         // Row-major or not follows from the rows and the lanes, which the two share.
         if (weight.RowMajor)
@@ -64,6 +63,23 @@ public static partial class StepKernels
         }
 
         PackedStepLoops.Run(new PackedOperands(weight, input, bias, otherWeight, otherInput, otherBias, hasOther: true, output));
+    }
+
+    private static void CheckPackedAlike(PackedStepMatrix weight, PackedStepMatrix otherWeight)
+    {
+        if (otherWeight.Precision != weight.Precision || otherWeight.Lanes != weight.Lanes || otherWeight.CellGates != weight.CellGates)
+        {
+            ThrowPackedDifferently(weight, otherWeight);
+        }
+    }
+
+    // A matrix packed for a cell's fused step has its rows out of order: a map through it would mix the outputs.
+    private static void CheckInOrder(PackedStepMatrix weight, string name)
+    {
+        if (weight.CellGates != 1)
+        {
+            ThrowPackedForCell(weight, name);
+        }
     }
 
     private static void CheckPacked(PackedStepMatrix weight, int inputs, int biases, int outputs, string weightName, string inputName, string biasName)
@@ -86,8 +102,14 @@ public static partial class StepKernels
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowPackedDifferently(PackedStepMatrix weight, PackedStepMatrix otherWeight) =>
         throw new ArgumentException(
-            $"otherWeight was packed as {otherWeight.Precision} for {otherWeight.Lanes}-float vectors, weight as {weight.Precision} for {weight.Lanes}; pack both alike.",
+            $"otherWeight was packed as {otherWeight.Precision} for {otherWeight.Lanes}-float vectors and {otherWeight.CellGates} cell gates, weight as {weight.Precision} for {weight.Lanes} and {weight.CellGates}; pack both alike.",
             nameof(otherWeight));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowPackedForCell(PackedStepMatrix weight, string name) =>
+        throw new ArgumentException(
+            $"{name} was packed for the fused step of a cell of {weight.CellGates} gates, its rows out of order; step the cell with it (LstmStep), or pack it in order for a map.",
+            name);
 }
 
 /// <summary>The operands of a packed map; with one input (not <see cref="HasOther"/>), <see cref="U"/> is <see cref="W"/> and the other spans are empty.</summary>
@@ -107,19 +129,39 @@ file readonly ref struct PackedOperands(
 }
 
 /// <summary>How a packed matrix holds its values; a type argument, so that the JIT keeps one loop body.</summary>
-file interface IPackedFormat
+internal interface IPackedFormat
 {
     static abstract bool IsBFloat16 { get; }
 }
 
-file readonly struct Float32Slots : IPackedFormat
+internal readonly struct Float32Slots : IPackedFormat
 {
     public static bool IsBFloat16 => false;
 }
 
-file readonly struct BFloat16Pairs : IPackedFormat
+internal readonly struct BFloat16Pairs : IPackedFormat
 {
     public static bool IsBFloat16 => true;
+}
+
+/// <summary>Widening a packed matrix's slots to columns of floats, for the loops of the maps and of the fused cells.</summary>
+internal static class PackedSlots
+{
+    // One panel row's sum plus two columns' shares: first times the weights in the slots' low halves, second times
+    // those in their high halves.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Pair<TSimd, TVec>(TVec first, TVec second, TVec slots, TVec sum)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct =>
+        TSimd.MultiplyAdd(second, TSimd.HighBFloat16(slots), TSimd.MultiplyAdd(first, TSimd.LowBFloat16(slots), sum));
+
+    // A vector of one column's weights: float32 as stored, or the low halves of bfloat16 slots.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Column<TSimd, TVec, TFormat>(ref float slots, nuint offset)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TFormat : struct, IPackedFormat =>
+        TFormat.IsBFloat16 ? TSimd.LowBFloat16(TSimd.Load(ref slots, offset)) : TSimd.Load(ref slots, offset);
 }
 
 /// <summary>
@@ -216,14 +258,14 @@ file static class PackedStepLoops
                 {
                     TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
                     TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
-                    s0 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0);
-                    s1 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1);
-                    s2 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2);
-                    s3 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3);
-                    if (vectors > 4) s4 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 4 * lanes), s4);
-                    if (vectors > 5) s5 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 5 * lanes), s5);
-                    if (vectors > 6) s6 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 6 * lanes), s6);
-                    if (vectors > 7) s7 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 7 * lanes), s7);
+                    s0 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0);
+                    s1 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1);
+                    s2 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2);
+                    s3 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3);
+                    if (vectors > 4) s4 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 4 * lanes), s4);
+                    if (vectors > 5) s5 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 5 * lanes), s5);
+                    if (vectors > 6) s6 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 6 * lanes), s6);
+                    if (vectors > 7) s7 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 7 * lanes), s7);
                     slots = ref Unsafe.Add(ref slots, panelRows);
                 }
             }
@@ -249,14 +291,14 @@ file static class PackedStepLoops
             for (; k < n; k++)
             {
                 TVec a = TSimd.Broadcast(Unsafe.Add(ref x, k));
-                s0 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 0), s0);
-                if (vectors > 1) s1 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, lanes), s1);
-                if (vectors > 2) s2 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 2 * lanes), s2);
-                if (vectors > 3) s3 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 3 * lanes), s3);
-                if (vectors > 4) s4 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 4 * lanes), s4);
-                if (vectors > 5) s5 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 5 * lanes), s5);
-                if (vectors > 6) s6 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 6 * lanes), s6);
-                if (vectors > 7) s7 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 7 * lanes), s7);
+                s0 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 0), s0);
+                if (vectors > 1) s1 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, lanes), s1);
+                if (vectors > 2) s2 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 2 * lanes), s2);
+                if (vectors > 3) s3 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 3 * lanes), s3);
+                if (vectors > 4) s4 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 4 * lanes), s4);
+                if (vectors > 5) s5 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 5 * lanes), s5);
+                if (vectors > 6) s6 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 6 * lanes), s6);
+                if (vectors > 7) s7 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 7 * lanes), s7);
                 slots = ref Unsafe.Add(ref slots, panelRows);
             }
 
@@ -279,7 +321,7 @@ file static class PackedStepLoops
         int outputs = p.Y.Length;
         if (o + (int)panelRows > outputs)
         {
-            StorePartial<TSimd, TVec>(p, o, outputs, [s0, s1, s2, s3, s4, s5, s6, s7]);
+            StorePartial<TSimd, TVec>(p, o, outputs, s0, s1, s2, s3, s4, s5, s6, s7);
             return;
         }
 
@@ -294,14 +336,6 @@ file static class PackedStepLoops
         if (vectors > 7) TSimd.Store(TSimd.Add(Biases<TSimd, TVec>(p, o + (7 * (int)lanes)), s7), ref y, 7 * lanes);
     }
 
-    // One panel row's sum plus two columns' shares: first times the weights in the slots' low halves, second times
-    // those in their high halves.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Pair<TSimd, TVec>(TVec first, TVec second, TVec slots, TVec sum)
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct =>
-        TSimd.MultiplyAdd(second, TSimd.HighBFloat16(slots), TSimd.MultiplyAdd(first, TSimd.LowBFloat16(slots), sum));
-
     // Two columns' shares of one panel row apart: first times the low halves into low, second times the high halves
     // into high.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -309,14 +343,6 @@ file static class PackedStepLoops
         where TSimd : struct, ISimd<TVec>
         where TVec : struct =>
         (TSimd.MultiplyAdd(first, TSimd.LowBFloat16(slots), low), TSimd.MultiplyAdd(second, TSimd.HighBFloat16(slots), high));
-
-    // A vector of one column's weights: float32 as stored, or the low halves of bfloat16 slots.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Column<TSimd, TVec, TFormat>(ref float slots, nuint offset)
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct
-        where TFormat : struct, IPackedFormat =>
-        TFormat.IsBFloat16 ? TSimd.LowBFloat16(TSimd.Load(ref slots, offset)) : TSimd.Load(ref slots, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec Biases<TSimd, TVec>(in PackedOperands p, int o)
@@ -327,12 +353,14 @@ file static class PackedStepLoops
         return p.HasOther ? TSimd.Add(bias, TSimd.Load(ref MemoryMarshal.GetReference(p.OtherBias), (nuint)o)) : bias;
     }
 
-    // The last panel when its last vector holds fewer outputs than lanes: through a buffer, output by output.
+    // The last panel when its last vector holds fewer outputs than lanes: through a buffer, output by output. The
+    // buffer is made here, not by the caller, where the JIT would zero its stack slots on every map.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial<TSimd, TVec>(in PackedOperands p, int o, int outputs, ReadOnlySpan<TVec> sums)
+    private static void StorePartial<TSimd, TVec>(in PackedOperands p, int o, int outputs, TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
+        ReadOnlySpan<TVec> sums = [s0, s1, s2, s3, s4, s5, s6, s7];
         ReadOnlySpan<float> values = MemoryMarshal.Cast<TVec, float>(sums);
         for (int i = o; i < outputs; i++)
         {

@@ -64,14 +64,18 @@ public sealed class StepWeights
     /// <param name="modelType">The generated model class.</param>
     /// <param name="parameters">All of the model's parameter values.</param>
     /// <param name="precision">How to hold the matrices.</param>
-    /// <param name="matrices">Each matrix Step multiplies by: its offset in <paramref name="parameters"/> and its shape, in the order Step asks for them.</param>
+    /// <param name="matrices">
+    /// Each matrix Step multiplies by, in the order Step asks for them: its offset in <paramref name="parameters"/>, its
+    /// shape, and the gates of the cell whose step reads it (4 for an LSTM's, which is then packed for the fused cell
+    /// where its units fill whole panels; 1 for a map).
+    /// </param>
     /// <param name="unpacked">Each span Step reads as it is (a bias, an embedding table): its offset and length, in the order Step asks for them.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not defined.</exception>
     /// <exception cref="ArgumentException">A matrix or a span does not lie within <paramref name="parameters"/>.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static StepWeights Create(
         Type modelType, ReadOnlySpan<float> parameters, StepPrecision precision,
-        ReadOnlySpan<(int Offset, int Rows, int Columns)> matrices, ReadOnlySpan<(int Offset, int Length)> unpacked)
+        ReadOnlySpan<(int Offset, int Rows, int Columns, int CellGates)> matrices, ReadOnlySpan<(int Offset, int Length)> unpacked)
     {
         ArgumentNullException.ThrowIfNull(modelType);
         if (precision is not (StepPrecision.Float32 or StepPrecision.BFloat16))
@@ -82,7 +86,7 @@ public sealed class StepWeights
         var packed = new PackedStepMatrix[matrices.Length];
         for (int i = 0; i < matrices.Length; i++)
         {
-            (int offset, int rows, int columns) = matrices[i];
+            (int offset, int rows, int columns, int cellGates) = matrices[i];
             long length = (long)rows * columns;
             if (offset < 0 || rows < 0 || columns < 0 || offset + length > parameters.Length)
             {
@@ -90,7 +94,12 @@ public sealed class StepWeights
                     $"Matrix {i} ([{rows}, {columns}] at offset {offset}) does not lie within the {parameters.Length} parameters.", nameof(matrices));
             }
 
-            packed[i] = PackedStepMatrix.Pack(parameters.Slice(offset, (int)length), rows, columns, precision);
+            if (cellGates < 1)
+            {
+                throw new ArgumentException($"Matrix {i} has {cellGates} cell gates; a map's matrix has 1.", nameof(matrices));
+            }
+
+            packed[i] = PackedStepMatrix.Pack(parameters.Slice(offset, (int)length), rows, columns, precision, PackedStepMatrix.MachineLanes, cellGates);
         }
 
         var starts = new int[unpacked.Length + 1];

@@ -286,7 +286,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
         global::RnnGen.StepWeights.Create(
             typeof(StepClassifier), Parameters.Values, precision,
-            [(DenseWeight, 8, 6), (Dense1Weight, 3, 8)],
+            [(DenseWeight, 8, 6, 1), (Dense1Weight, 3, 8, 1)],
             [(DenseBias, 8), (Dense1Bias, 3)]);
 
     /// <summary>

@@ -503,7 +503,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
         global::RnnGen.StepWeights.Create(
             typeof(RowClassifier), Parameters.Values, precision,
-            [(LstmWeightIhL0, 512, 28), (LstmWeightHhL0, 512, 128), (DenseWeight, 10, 128)],
+            [(LstmWeightIhL0, 512, 28, 4), (LstmWeightHhL0, 512, 128, 4), (DenseWeight, 10, 128, 1)],
             [(LstmBiasIhL0, 512), (LstmBiasHhL0, 512), (DenseBias, 10)]);
 
     /// <summary>
@@ -526,15 +526,16 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 512);
             global::System.Span<float> h = s.Slice(0, 128);
+            global::System.Span<float> c = s.Slice(128, 128);
             if (weights is null)
             {
                 global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(LstmWeightIhL0, 14336), x, parameters.Slice(LstmBiasIhL0, 512), parameters.Slice(LstmWeightHhL0, 65536), h, parameters.Slice(LstmBiasHhL0, 512), gates);
+                LstmCellForward(gates, c, h, default);
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), h, weights.Unpacked(1), gates);
+                global::RnnGen.Kernels.StepKernels.LstmStep(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), weights.Unpacked(1), h, c, gates);
             }
-            LstmCellForward(gates, s.Slice(128, 128), h, default);
             x = h;
         }
 

@@ -499,7 +499,7 @@ partial class Forecasting
         public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
             global::RnnGen.StepWeights.Create(
                 typeof(Forecaster), Parameters.Values, precision,
-                [(GruWeightIhL0, 24, 4), (GruWeightHhL0, 24, 8), (DenseWeight, 1, 8)],
+                [(GruWeightIhL0, 24, 4, 1), (GruWeightHhL0, 24, 8, 1), (DenseWeight, 1, 8, 1)],
                 [(GruBiasIhL0, 24), (GruBiasHhL0, 24), (DenseBias, 1)]);
 
         /// <summary>

@@ -700,7 +700,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
         global::RnnGen.StepWeights.Create(
             typeof(EncoderDecoder), Parameters.Values, precision,
-            [(EncoderWeightIhL0, 96, 12), (EncoderWeightHhL0, 96, 24), (DecoderWeightIhL0, 48, 24), (DecoderWeightHhL0, 48, 16)],
+            [(EncoderWeightIhL0, 96, 12, 4), (EncoderWeightHhL0, 96, 24, 4), (DecoderWeightIhL0, 48, 24, 1), (DecoderWeightHhL0, 48, 16, 1)],
             [(EncoderBiasIhL0, 96), (EncoderBiasHhL0, 96), (DecoderBiasIhL0, 48), (DecoderBiasHhL0, 48)]);
 
     /// <summary>
@@ -723,15 +723,16 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         {
             global::System.Span<float> gates = View(_stepGates, 0, 96);
             global::System.Span<float> h = s.Slice(0, 24);
+            global::System.Span<float> c = s.Slice(24, 24);
             if (weights is null)
             {
                 global::RnnGen.Kernels.StepKernels.Affine(parameters.Slice(EncoderWeightIhL0, 1152), x, parameters.Slice(EncoderBiasIhL0, 96), parameters.Slice(EncoderWeightHhL0, 2304), h, parameters.Slice(EncoderBiasHhL0, 96), gates);
+                EncoderCellForward(gates, c, h, default);
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), h, weights.Unpacked(1), gates);
+                global::RnnGen.Kernels.StepKernels.LstmStep(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), weights.Unpacked(1), h, c, gates);
             }
-            EncoderCellForward(gates, s.Slice(24, 24), h, default);
             x = h;
         }
 
