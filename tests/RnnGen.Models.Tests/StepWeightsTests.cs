@@ -48,6 +48,19 @@ public sealed class StepWeightsTests
         Assert.True(largest > 0, $"{name}: bfloat16 weights gave float32's outputs exactly, so nothing was rounded.");
     }
 
+    [Fact]
+    public void An_lstm_whose_units_fill_whole_panels_is_packed_for_the_fused_cell()
+    {
+        // 32 and 128 units fill whole panels at every vector width (8, 16 or 32 units each); 4 units never do.
+        StepWeights stacked = new StackedLstm(seed: 1).CreateStepWeights(StepPrecision.BFloat16);
+        Assert.All(Enumerable.Range(0, 4), i => Assert.Equal(4, stacked.Matrix(i).CellGates));
+        Assert.Equal(1, stacked.Matrix(4).CellGates);
+        StepWeights classifier = new RowClassifier(seed: 1).CreateStepWeights(StepPrecision.Float32);
+        Assert.Equal(new[] { 4, 4, 1 }, new[] { classifier.Matrix(0).CellGates, classifier.Matrix(1).CellGates, classifier.Matrix(2).CellGates });
+        StepWeights small = new DenseFrontLstm(seed: 1).CreateStepWeights(StepPrecision.Float32);
+        Assert.Equal(new[] { 1, 1, 1 }, new[] { small.Matrix(0).CellGates, small.Matrix(1).CellGates, small.Matrix(2).CellGates });
+    }
+
     [Theory]
     [MemberData(nameof(Models))]
     public void The_copy_is_frozen_when_it_is_made(string name)

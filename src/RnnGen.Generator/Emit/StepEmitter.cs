@@ -193,26 +193,28 @@ internal static class StepEmitter
         w.Line();
     }
 
-    // The maps through the parameters in place, or through the packed copies of the weights: one call per argument list.
-    private static void WriteAffine(SourceWriter w, string[] inPlace, string[] packed)
+    // The statements through the parameters in place, or through the packed copies of the weights.
+    private static void WriteEitherWeights(SourceWriter w, string[] inPlace, string[] packed)
     {
         w.Line("if (weights is null)");
         w.Line("{");
-        foreach (string arguments in inPlace)
+        foreach (string statement in inPlace)
         {
-            w.Line("    " + StepKernels + ".Affine(" + arguments + ");");
+            w.Line("    " + statement);
         }
 
         w.Line("}");
         w.Line("else");
         w.Line("{");
-        foreach (string arguments in packed)
+        foreach (string statement in packed)
         {
-            w.Line("    " + StepKernels + ".Affine(" + arguments + ");");
+            w.Line("    " + statement);
         }
 
         w.Line("}");
     }
+
+    private static string Affine(string arguments) => StepKernels + ".Affine(" + arguments + ");";
 
     private static void WriteDense(SourceWriter w, LayerSpec layer, int matrix, int unpacked)
     {
@@ -221,10 +223,10 @@ internal static class StepEmitter
             w.Line("const int InputWidth = " + Invariant(layer.InputWidth) + ";");
             w.Line("const int Units = " + Invariant(layer.Units) + ";");
             w.Line(Span + " y = " + Field(layer, "Step") + ";");
-            WriteAffine(
+            WriteEitherWeights(
                 w,
-                ["parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), x, parameters.Slice(" + layer.Identifier + "Bias, Units), y"],
-                ["weights.Matrix(" + Invariant(matrix) + "), x, weights.Unpacked(" + Invariant(unpacked) + "), y"]);
+                [Affine("parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), x, parameters.Slice(" + layer.Identifier + "Bias, Units), y")],
+                [Affine("weights.Matrix(" + Invariant(matrix) + "), x, weights.Unpacked(" + Invariant(unpacked) + "), y")]);
             FeedForwardEmitter.WriteActivation(w, layer, "y", "1");
             w.Line("x = y;");
         }
@@ -256,30 +258,25 @@ internal static class StepEmitter
                     case CellKind.Gru:
                         // The cell needs W_hn·h + b_hn apart from the input's share, so the two maps stay apart.
                         w.Line(Span + " recurrent = View(_stepRecurrentScratch, 0, " + Invariant(gateWidth) + ");");
-                        WriteAffine(
+                        WriteEitherWeights(
                             w,
-                            [weightIh + ", x, " + biasIh + ", gates", weightHh + ", h, " + biasHh + ", recurrent"],
-                            [packedIh + ", x, " + copiedBiasIh + ", gates", packedHh + ", h, " + copiedBiasHh + ", recurrent"]);
+                            [Affine(weightIh + ", x, " + biasIh + ", gates"), Affine(weightHh + ", h, " + biasHh + ", recurrent")],
+                            [Affine(packedIh + ", x, " + copiedBiasIh + ", gates"), Affine(packedHh + ", h, " + copiedBiasHh + ", recurrent")]);
                         w.Line(layer.Identifier + "CellForward(gates, recurrent, h, View(_stepRecurrentN, 0, " + Invariant(h) + "));");
                         break;
                     case CellKind.Lstm:
                         // Packed weights go through the fused step, which runs the cell on each panel's gates in registers.
                         w.Line(Span + " c = s.Slice(" + Invariant(layer.StateOffset + ((layer.Stack + k) * h)) + ", " + Invariant(h) + ");");
-                        w.Line("if (weights is null)");
-                        w.Line("{");
-                        w.Line("    " + StepKernels + ".Affine(" + weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates);");
-                        w.Line("    " + layer.Identifier + "CellForward(gates, c, h, default);");
-                        w.Line("}");
-                        w.Line("else");
-                        w.Line("{");
-                        w.Line("    " + StepKernels + ".LstmStep(" + packedIh + ", x, " + copiedBiasIh + ", " + packedHh + ", " + copiedBiasHh + ", h, c, gates);");
-                        w.Line("}");
+                        WriteEitherWeights(
+                            w,
+                            [Affine(weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates"), layer.Identifier + "CellForward(gates, c, h, default);"],
+                            [StepKernels + ".LstmStep(" + packedIh + ", x, " + copiedBiasIh + ", " + packedHh + ", h, " + copiedBiasHh + ", c, gates);"]);
                         break;
                     default:
-                        WriteAffine(
+                        WriteEitherWeights(
                             w,
-                            [weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates"],
-                            [packedIh + ", x, " + copiedBiasIh + ", " + packedHh + ", h, " + copiedBiasHh + ", gates"]);
+                            [Affine(weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates")],
+                            [Affine(packedIh + ", x, " + copiedBiasIh + ", " + packedHh + ", h, " + copiedBiasHh + ", gates")]);
                         w.Line(layer.Identifier + "CellForward(gates, h);");
                         break;
                 }

@@ -17,16 +17,21 @@ namespace RnnGen.Kernels;
 /// vector of slots to two columns of floats. A matrix of <see cref="RowMajorVectors"/> vectors of rows or fewer (16
 /// rows with AVX2: a small Dense head) stays row after row as float32 (its values rounded to bfloat16 in that
 /// precision) for the dot-product kernel of unpacked weights: with so few rows the panel's chains of multiply-adds, one
-/// per vector, would wait on their latency. A recurrent cell's matrix of <see cref="CellGates"/> gates ([gate, unit]
-/// rows, an LSTM's i, f, g, o) can be packed for a fused cell: each panel then holds the same units of every gate,
-/// <see cref="PanelVectors"/> / gates vectors of each, so that the cell can run on a panel's sums while they are still
-/// in registers (<see cref="StepKernels.LstmStep"/>).
+/// per vector, would wait on their latency. An LSTM's W_ih and W_hh (rows [gate, unit], gates i, f, g, o) can be
+/// packed for its fused cell (<see cref="CellGates"/> 4): each panel then holds two vectors of the same units of every
+/// gate, so that the cell runs on a panel's sums while they are still in registers (<see cref="StepKernels.LstmStep"/>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PackedStepMatrix
 {
     /// <summary>Vectors per panel: one accumulator each in the kernel.</summary>
     internal const int PanelVectors = 8;
+
+    /// <summary>An LSTM's gates: i, f, g, o.</summary>
+    internal const int LstmGates = 4;
+
+    /// <summary>Vectors of units of each gate in a panel packed for an LSTM's cell.</summary>
+    internal const int UnitVectors = PanelVectors / LstmGates;
 
     /// <summary>
     /// Most vectors of rows kept row-major. Measured (AVX2, fastest of 200 × 1000 maps), unpacked against packed:
@@ -63,8 +68,8 @@ public sealed class PackedStepMatrix
     public StepPrecision Precision { get; }
 
     /// <summary>
-    /// 1 when the rows are packed in order; otherwise the gates of a cell whose panels each hold the same units of every
-    /// gate (see <see cref="PackedStepMatrix"/>), which only <see cref="StepKernels.LstmStep"/> reads.
+    /// 1 when the rows are packed in order; 4 when they are an LSTM's, packed for its fused cell, each panel holding the
+    /// same units of every gate (see <see cref="PackedStepMatrix"/>), which only <see cref="StepKernels.LstmStep"/> reads.
     /// </summary>
     public int CellGates { get; }
 
@@ -119,15 +124,19 @@ public sealed class PackedStepMatrix
         Pack(weight, rows, columns, precision, lanes, cellGates: 1);
 
     /// <summary>
-    /// Packs a cell's matrix of <paramref name="cellGates"/> gates (rows [gate, unit]) so that each panel holds the same
-    /// units of every gate, when the gates divide a panel and the units fill whole panels (an LSTM's 4 gates of 32 units
-    /// with 16-float vectors, of 16 with 8-float ones); otherwise, or with 1, in order. <see cref="CellGates"/> tells which.
+    /// Packs with <paramref name="cellGates"/> 1 in order, or with 4 an LSTM's matrix (rows [gate, unit], gates i, f, g, o)
+    /// for its fused cell: each panel then holds the same units of every gate, when the units fill whole panels (a
+    /// multiple of 32 units with 16-float vectors, 16 with 8-float ones, 8 with 4-float ones), and in order otherwise.
+    /// <see cref="CellGates"/> tells which.
     /// </summary>
     internal static PackedStepMatrix Pack(ReadOnlySpan<float> weight, int rows, int columns, StepPrecision precision, int lanes, int cellGates)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cellGates);
+        if (cellGates is not (1 or LstmGates))
+        {
+            throw new ArgumentOutOfRangeException(nameof(cellGates), cellGates, "A matrix is packed in order (1) or for an LSTM's fused cell (4).");
+        }
         if (precision is not (StepPrecision.Float32 or StepPrecision.BFloat16))
         {
             throw new ArgumentOutOfRangeException(nameof(precision), precision, "The precision must be Float32 or BFloat16.");
@@ -150,7 +159,7 @@ public sealed class PackedStepMatrix
             throw new ArgumentException($"A packed matrix of {rows} × {columns} needs {slotCount} floats, more than one .NET array holds.", nameof(weight));
         }
 
-        var packed = new PackedStepMatrix(rows, columns, precision, lanes, slotColumns, FillsPanels(rows, lanes, cellGates) ? cellGates : 1);
+        var packed = new PackedStepMatrix(rows, columns, precision, lanes, slotColumns, cellGates == LstmGates && FillsPanels(rows, lanes) ? LstmGates : 1);
         Span<float> slots = packed._slots.AsSpan(packed._start);
         if (packed.RowMajor && precision == StepPrecision.Float32)
         {
@@ -194,19 +203,14 @@ public sealed class PackedStepMatrix
         return packed;
     }
 
-    // Whether each of the gates' units fill whole panels, every panel holding PanelVectors / gates vectors of each gate.
-    private static bool FillsPanels(int rows, int lanes, int gates)
+    // Whether an LSTM's units fill whole panels, each panel holding two vectors of units of each of the four gates.
+    private static bool FillsPanels(int rows, int lanes)
     {
-        if (gates == 1 || PanelVectors % gates != 0 || rows % gates != 0)
-        {
-            return false;
-        }
-
-        int units = rows / gates;
-        return units > 0 && units % (PanelVectors / gates * lanes) == 0;
+        int units = rows / LstmGates;
+        return rows % LstmGates == 0 && units > 0 && units % (UnitVectors * lanes) == 0;
     }
 
-    // The row of the matrix that packed row `packedRow` holds: itself, or for a cell's panels, gate `vector / per` of the
+    // The row of the matrix that packed row `packedRow` holds: itself, or for an LSTM's cell, gate `vector / 2` of the
     // panel's units.
     private int SourceRow(int packedRow)
     {
@@ -215,11 +219,10 @@ public sealed class PackedStepMatrix
             return packedRow;
         }
 
-        int per = PanelVectors / CellGates;
         int panel = Math.DivRem(packedRow, PanelRows, out int inPanel);
         int vector = Math.DivRem(inPanel, Lanes, out int lane);
-        int unit = (panel * per * Lanes) + ((vector % per) * Lanes) + lane;
-        return ((vector / per) * (Rows / CellGates)) + unit;
+        int unit = (((panel * UnitVectors) + (vector % UnitVectors)) * Lanes) + lane;
+        return ((vector / UnitVectors) * (Rows / LstmGates)) + unit;
     }
 
     /// <summary>

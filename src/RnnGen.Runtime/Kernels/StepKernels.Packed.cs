@@ -102,8 +102,10 @@ public static partial class StepKernels
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowPackedDifferently(PackedStepMatrix weight, PackedStepMatrix otherWeight) =>
         throw new ArgumentException(
-            $"otherWeight was packed as {otherWeight.Precision} for {otherWeight.Lanes}-float vectors and {otherWeight.CellGates} cell gates, weight as {weight.Precision} for {weight.Lanes} and {weight.CellGates}; pack both alike.",
+            $"otherWeight was packed as {otherWeight.Precision} for {otherWeight.Lanes}-float vectors, {Layout(otherWeight)}; weight as {weight.Precision} for {weight.Lanes}, {Layout(weight)}; pack both alike.",
             nameof(otherWeight));
+
+    private static string Layout(PackedStepMatrix weight) => weight.CellGates == 1 ? "its rows in order" : "for an LSTM's fused cell";
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowPackedForCell(PackedStepMatrix weight, string name) =>
@@ -144,9 +146,53 @@ internal readonly struct BFloat16Pairs : IPackedFormat
     public static bool IsBFloat16 => true;
 }
 
-/// <summary>Widening a packed matrix's slots to columns of floats, for the loops of the maps and of the fused cells.</summary>
+/// <summary>A whole panel's accumulation and the widening of slots to columns, shared by the maps and the fused LSTM step.</summary>
 internal static class PackedSlots
 {
+    // A whole panel's sums: s_j += Σ_k x[k] · column k's vector j of the panel, n columns (in bfloat16, two per slot).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Accumulate<TSimd, TVec, TFormat>(
+        ref float slots, ref float x, int n, ref TVec s0, ref TVec s1, ref TVec s2, ref TVec s3, ref TVec s4, ref TVec s5, ref TVec s6, ref TVec s7)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TFormat : struct, IPackedFormat
+    {
+        nuint lanes = (nuint)TSimd.Count;
+        nuint rows = PackedStepMatrix.PanelVectors * lanes;
+        int k = 0;
+        if (TFormat.IsBFloat16)
+        {
+            for (; k + 1 < n; k += 2)
+            {
+                TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
+                TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
+                s0 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0);
+                s1 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1);
+                s2 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2);
+                s3 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3);
+                s4 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 4 * lanes), s4);
+                s5 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 5 * lanes), s5);
+                s6 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 6 * lanes), s6);
+                s7 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 7 * lanes), s7);
+                slots = ref Unsafe.Add(ref slots, rows);
+            }
+        }
+
+        for (; k < n; k++)
+        {
+            TVec a = TSimd.Broadcast(Unsafe.Add(ref x, k));
+            s0 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 0), s0);
+            s1 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, lanes), s1);
+            s2 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 2 * lanes), s2);
+            s3 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 3 * lanes), s3);
+            s4 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 4 * lanes), s4);
+            s5 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 5 * lanes), s5);
+            s6 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 6 * lanes), s6);
+            s7 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 7 * lanes), s7);
+            slots = ref Unsafe.Add(ref slots, rows);
+        }
+    }
+
     // One panel row's sum plus two columns' shares: first times the weights in the slots' low halves, second times
     // those in their high halves.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -212,8 +258,8 @@ file static class PackedStepLoops
         where TFormat : struct, IPackedFormat =>
         Panel<TSimd, TVec, TFormat, PartPanel>(p, panel, count);
 
-    // One panel of `count` vectors: for a whole panel the count is a constant and the tests on it are compiled out; a
-    // last panel tests it at run time (one loop for every count; its few FMA chains leave time for the branches). A
+    // One panel of `count` vectors: a whole panel accumulates all eight (PackedSlots.Accumulate); a last panel tests
+    // the count at run time (one loop for every count; its few FMA chains leave time for the branches). A
     // last panel of four vectors or fewer (three or four vectors in all, or the tail of a larger matrix) would leave too
     // few FMA chains to hide their latency, so it splits its columns in two, each half into its own accumulators (s0–s3
     // and s4–s7), summed at the end.
@@ -231,85 +277,97 @@ file static class PackedStepLoops
         TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
         TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
 
-        // The first input, then the second (none with one input).
-        ref float slots = ref p.W.Panel(panel);
-        ref float x = ref MemoryMarshal.GetReference(p.X);
-        int n = p.X.Length;
-        for (int input = 0; input < 2; input++)
+        if (TPanel.IsWhole)
         {
-            int k = 0;
-            if (TFormat.IsBFloat16 && split)
+            // All eight vectors, the first input's columns then the second's: the loops of the fused LSTM step too.
+            PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref p.W.Panel(panel), ref MemoryMarshal.GetReference(p.X), p.X.Length, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
+            if (p.HasOther)
             {
-                // Low halves (even columns) into s0–s3, high halves (odd columns) into s4–s7.
-                for (; k + 1 < n; k += 2)
+                PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref p.U.Panel(panel), ref MemoryMarshal.GetReference(p.H), p.H.Length, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
+            }
+        }
+        else
+        {
+            // The first input, then the second (none with one input).
+            ref float slots = ref p.W.Panel(panel);
+            ref float x = ref MemoryMarshal.GetReference(p.X);
+            int n = p.X.Length;
+            for (int input = 0; input < 2; input++)
+            {
+                int k = 0;
+                if (TFormat.IsBFloat16 && split)
                 {
-                    TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
-                    TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
-                    (s0, s4) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0, s4);
-                    if (vectors > 1) (s1, s5) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1, s5);
-                    if (vectors > 2) (s2, s6) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2, s6);
-                    if (vectors > 3) (s3, s7) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3, s7);
+                    // Low halves (even columns) into s0–s3, high halves (odd columns) into s4–s7.
+                    for (; k + 1 < n; k += 2)
+                    {
+                        TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
+                        TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
+                        (s0, s4) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0, s4);
+                        if (vectors > 1) (s1, s5) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1, s5);
+                        if (vectors > 2) (s2, s6) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2, s6);
+                        if (vectors > 3) (s3, s7) = Halves<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3, s7);
+                        slots = ref Unsafe.Add(ref slots, panelRows);
+                    }
+                }
+                else if (TFormat.IsBFloat16)
+                {
+                    for (; k + 1 < n; k += 2)
+                    {
+                        TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
+                        TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
+                        s0 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0);
+                        s1 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1);
+                        s2 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2);
+                        s3 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3);
+                        if (vectors > 4) s4 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 4 * lanes), s4);
+                        if (vectors > 5) s5 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 5 * lanes), s5);
+                        if (vectors > 6) s6 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 6 * lanes), s6);
+                        if (vectors > 7) s7 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 7 * lanes), s7);
+                        slots = ref Unsafe.Add(ref slots, panelRows);
+                    }
+                }
+                else if (split)
+                {
+                    // Float32 columns two at a time: the first into s0–s3, the second into s4–s7.
+                    for (; k + 1 < n; k += 2)
+                    {
+                        TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
+                        TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
+                        ref float next = ref Unsafe.Add(ref slots, panelRows);
+                        s0 = TSimd.MultiplyAdd(first, TSimd.Load(ref slots, 0), s0);
+                        s4 = TSimd.MultiplyAdd(second, TSimd.Load(ref next, 0), s4);
+                        if (vectors > 1) (s1, s5) = (TSimd.MultiplyAdd(first, TSimd.Load(ref slots, lanes), s1), TSimd.MultiplyAdd(second, TSimd.Load(ref next, lanes), s5));
+                        if (vectors > 2) (s2, s6) = (TSimd.MultiplyAdd(first, TSimd.Load(ref slots, 2 * lanes), s2), TSimd.MultiplyAdd(second, TSimd.Load(ref next, 2 * lanes), s6));
+                        if (vectors > 3) (s3, s7) = (TSimd.MultiplyAdd(first, TSimd.Load(ref slots, 3 * lanes), s3), TSimd.MultiplyAdd(second, TSimd.Load(ref next, 3 * lanes), s7));
+                        slots = ref Unsafe.Add(ref next, panelRows);
+                    }
+                }
+
+                // Float32 columns one by one (an odd count's last one when split); in bfloat16 the last column of an
+                // odd count (its pair's high half is zero).
+                for (; k < n; k++)
+                {
+                    TVec a = TSimd.Broadcast(Unsafe.Add(ref x, k));
+                    s0 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 0), s0);
+                    if (vectors > 1) s1 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, lanes), s1);
+                    if (vectors > 2) s2 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 2 * lanes), s2);
+                    if (vectors > 3) s3 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 3 * lanes), s3);
+                    if (vectors > 4) s4 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 4 * lanes), s4);
+                    if (vectors > 5) s5 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 5 * lanes), s5);
+                    if (vectors > 6) s6 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 6 * lanes), s6);
+                    if (vectors > 7) s7 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 7 * lanes), s7);
                     slots = ref Unsafe.Add(ref slots, panelRows);
                 }
-            }
-            else if (TFormat.IsBFloat16)
-            {
-                for (; k + 1 < n; k += 2)
+
+                if (!p.HasOther)
                 {
-                    TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
-                    TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
-                    s0 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0);
-                    s1 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1);
-                    s2 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2);
-                    s3 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3);
-                    if (vectors > 4) s4 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 4 * lanes), s4);
-                    if (vectors > 5) s5 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 5 * lanes), s5);
-                    if (vectors > 6) s6 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 6 * lanes), s6);
-                    if (vectors > 7) s7 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 7 * lanes), s7);
-                    slots = ref Unsafe.Add(ref slots, panelRows);
+                    break;
                 }
-            }
-            else if (split)
-            {
-                // Float32 columns two at a time: the first into s0–s3, the second into s4–s7.
-                for (; k + 1 < n; k += 2)
-                {
-                    TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
-                    TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
-                    ref float next = ref Unsafe.Add(ref slots, panelRows);
-                    s0 = TSimd.MultiplyAdd(first, TSimd.Load(ref slots, 0), s0);
-                    s4 = TSimd.MultiplyAdd(second, TSimd.Load(ref next, 0), s4);
-                    if (vectors > 1) (s1, s5) = (TSimd.MultiplyAdd(first, TSimd.Load(ref slots, lanes), s1), TSimd.MultiplyAdd(second, TSimd.Load(ref next, lanes), s5));
-                    if (vectors > 2) (s2, s6) = (TSimd.MultiplyAdd(first, TSimd.Load(ref slots, 2 * lanes), s2), TSimd.MultiplyAdd(second, TSimd.Load(ref next, 2 * lanes), s6));
-                    if (vectors > 3) (s3, s7) = (TSimd.MultiplyAdd(first, TSimd.Load(ref slots, 3 * lanes), s3), TSimd.MultiplyAdd(second, TSimd.Load(ref next, 3 * lanes), s7));
-                    slots = ref Unsafe.Add(ref next, panelRows);
-                }
-            }
 
-            // Float32 columns one by one (an odd count's last one when split); in bfloat16 the last column of an
-            // odd count (its pair's high half is zero).
-            for (; k < n; k++)
-            {
-                TVec a = TSimd.Broadcast(Unsafe.Add(ref x, k));
-                s0 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 0), s0);
-                if (vectors > 1) s1 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, lanes), s1);
-                if (vectors > 2) s2 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 2 * lanes), s2);
-                if (vectors > 3) s3 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 3 * lanes), s3);
-                if (vectors > 4) s4 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 4 * lanes), s4);
-                if (vectors > 5) s5 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 5 * lanes), s5);
-                if (vectors > 6) s6 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 6 * lanes), s6);
-                if (vectors > 7) s7 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 7 * lanes), s7);
-                slots = ref Unsafe.Add(ref slots, panelRows);
+                slots = ref p.U.Panel(panel);
+                x = ref MemoryMarshal.GetReference(p.H);
+                n = p.H.Length;
             }
-
-            if (!p.HasOther)
-            {
-                break;
-            }
-
-            slots = ref p.U.Panel(panel);
-            x = ref MemoryMarshal.GetReference(p.H);
-            n = p.H.Length;
         }
 
         if (split)

@@ -14,23 +14,24 @@ public static partial class StepKernels
     /// o), then c ← σ(f)⊙c + σ(i)⊙tanh(g) and h ← σ(o)⊙tanh(c). Matrices packed for the cell
     /// (<see cref="PackedStepMatrix.CellGates"/> 4) have the cell run on each panel's sums while they are still in
     /// registers; others are mapped into <paramref name="scratch"/>, then go through
-    /// <see cref="CellKernels.LstmForward(Span{float}, Span{float}, Span{float})"/>. Both give the bits of that map
-    /// followed by that cell.
+    /// <see cref="CellKernels.LstmForward(Span{float}, Span{float}, Span{float})"/>. Where the packing's vector width runs
+    /// in hardware, both give the bits of that map followed by that cell.
     /// </summary>
     /// <param name="weight">W_ih, [4H, input.Length], packed.</param>
     /// <param name="input">The layer's input.</param>
     /// <param name="bias">b_ih, 4H values.</param>
     /// <param name="otherWeight">W_hh, [4H, H], packed like <paramref name="weight"/>.</param>
-    /// <param name="otherBias">b_hh, 4H values.</param>
     /// <param name="h">The hidden state, H values: read, then overwritten with the new one.</param>
+    /// <param name="otherBias">b_hh, 4H values.</param>
     /// <param name="c">The cell state, H values, updated in place.</param>
-    /// <param name="scratch">4H floats, overwritten; must not overlap the other spans.</param>
+    /// <param name="scratch">4H floats, overwritten.</param>
+    /// <remarks><paramref name="input"/>, <paramref name="h"/>, <paramref name="c"/> and <paramref name="scratch"/> must not overlap.</remarks>
     /// <exception cref="ArgumentNullException">A matrix is null.</exception>
     /// <exception cref="ArgumentException">A span's length does not fit the matrices, or the two were packed differently.</exception>
     public static void LstmStep(
         PackedStepMatrix weight, ReadOnlySpan<float> input, ReadOnlySpan<float> bias,
-        PackedStepMatrix otherWeight, ReadOnlySpan<float> otherBias,
-        Span<float> h, Span<float> c, Span<float> scratch)
+        PackedStepMatrix otherWeight, Span<float> h, ReadOnlySpan<float> otherBias,
+        Span<float> c, Span<float> scratch)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(otherWeight);
@@ -98,74 +99,31 @@ file static class PackedLstmLoops
         bool pairs = o.W.Precision == StepPrecision.BFloat16;
         switch (o.W.Lanes)
         {
-            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(o.W, o.U, ref o.X, o.Inputs, ref o.H, o.Hidden, ref o.Bias, ref o.OtherBias, ref o.C, ref o.Next); break;
-            case 16: Step<Simd512, Vector512<float>, Float32Slots>(o.W, o.U, ref o.X, o.Inputs, ref o.H, o.Hidden, ref o.Bias, ref o.OtherBias, ref o.C, ref o.Next); break;
-            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(o.W, o.U, ref o.X, o.Inputs, ref o.H, o.Hidden, ref o.Bias, ref o.OtherBias, ref o.C, ref o.Next); break;
-            case 8: Step<Simd256, Vector256<float>, Float32Slots>(o.W, o.U, ref o.X, o.Inputs, ref o.H, o.Hidden, ref o.Bias, ref o.OtherBias, ref o.C, ref o.Next); break;
-            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(o.W, o.U, ref o.X, o.Inputs, ref o.H, o.Hidden, ref o.Bias, ref o.OtherBias, ref o.C, ref o.Next); break;
-            default: Step<Simd128, Vector128<float>, Float32Slots>(o.W, o.U, ref o.X, o.Inputs, ref o.H, o.Hidden, ref o.Bias, ref o.OtherBias, ref o.C, ref o.Next); break;
+            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(o); break;
+            case 16: Step<Simd512, Vector512<float>, Float32Slots>(o); break;
+            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(o); break;
+            case 8: Step<Simd256, Vector256<float>, Float32Slots>(o); break;
+            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(o); break;
+            default: Step<Simd128, Vector128<float>, Float32Slots>(o); break;
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Step<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, int inputs, ref float h, int hidden, ref float bias, ref float otherBias, ref float c, ref float next)
+    private static void Step<TSimd, TVec, TFormat>(in LstmOperands o)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TFormat : struct, IPackedFormat
     {
-        nuint units = 2 * (nuint)TSimd.Count;
-        int panels = w.Panels;
+        // Locals, not the operands' fields: the JIT keeps them in registers across the loops' stores.
+        ref float x = ref o.X, h = ref o.H, bias = ref o.Bias, otherBias = ref o.OtherBias, c = ref o.C, next = ref o.Next;
+        int inputs = o.Inputs, hidden = o.Hidden, panels = o.W.Panels;
+        nuint units = PackedStepMatrix.UnitVectors * (nuint)TSimd.Count;
         for (int panel = 0; panel < panels; panel++)
         {
             TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
             TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
-            Accumulate<TSimd, TVec, TFormat>(ref w.Panel(panel), ref x, inputs, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
-            Accumulate<TSimd, TVec, TFormat>(ref u.Panel(panel), ref h, hidden, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
+            PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref o.W.Panel(panel), ref x, inputs, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
+            PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref o.U.Panel(panel), ref h, hidden, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
             Cell<TSimd, TVec>(ref bias, ref otherBias, ref c, ref next, (nuint)hidden, (nuint)panel * units, s0, s1, s2, s3, s4, s5, s6, s7);
-        }
-    }
-
-    // s_j += Σ_k x[k] · the panel's column k, vector j; in bfloat16 two columns per slot (the map's Pair and Column).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate<TSimd, TVec, TFormat>(
-        ref float slots, ref float x, int n, ref TVec s0, ref TVec s1, ref TVec s2, ref TVec s3, ref TVec s4, ref TVec s5, ref TVec s6, ref TVec s7)
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct
-        where TFormat : struct, IPackedFormat
-    {
-        nuint lanes = (nuint)TSimd.Count;
-        nuint rows = PackedStepMatrix.PanelVectors * lanes;
-        int k = 0;
-        if (TFormat.IsBFloat16)
-        {
-            for (; k + 1 < n; k += 2)
-            {
-                TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
-                TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
-                s0 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0);
-                s1 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1);
-                s2 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2);
-                s3 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3);
-                s4 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 4 * lanes), s4);
-                s5 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 5 * lanes), s5);
-                s6 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 6 * lanes), s6);
-                s7 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 7 * lanes), s7);
-                slots = ref Unsafe.Add(ref slots, rows);
-            }
-        }
-
-        for (; k < n; k++)
-        {
-            TVec a = TSimd.Broadcast(Unsafe.Add(ref x, k));
-            s0 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 0), s0);
-            s1 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, lanes), s1);
-            s2 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 2 * lanes), s2);
-            s3 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 3 * lanes), s3);
-            s4 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 4 * lanes), s4);
-            s5 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 5 * lanes), s5);
-            s6 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 6 * lanes), s6);
-            s7 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 7 * lanes), s7);
-            slots = ref Unsafe.Add(ref slots, rows);
         }
     }
 

@@ -13,7 +13,8 @@ namespace RnnGen.Kernels;
 /// pass. There each block of eight outputs streams its rows of both weights into the same eight accumulators and
 /// reduces them once, and the biases are added as the block is stored: half the horizontal sums of two separate
 /// products, and no pass over the gates to copy or add a bias. Weights are PyTorch layout [outputs, inner], contiguous,
-/// or packed by <see cref="PackedStepMatrix"/> for the overloads that take one (a model's <see cref="StepWeights"/>).
+/// or packed by <see cref="PackedStepMatrix"/> for the overloads that take one (a model's <see cref="StepWeights"/>),
+/// and <see cref="LstmStep"/> runs an LSTM's whole step, cell included, through packed weights.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class StepKernels

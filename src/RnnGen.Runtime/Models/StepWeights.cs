@@ -71,7 +71,7 @@ public sealed class StepWeights
     /// </param>
     /// <param name="unpacked">Each span Step reads as it is (a bias, an embedding table): its offset and length, in the order Step asks for them.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not defined.</exception>
-    /// <exception cref="ArgumentException">A matrix or a span does not lie within <paramref name="parameters"/>.</exception>
+    /// <exception cref="ArgumentException">A matrix or a span does not lie within <paramref name="parameters"/>, or a matrix's cell gates are neither 1 nor 4.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static StepWeights Create(
         Type modelType, ReadOnlySpan<float> parameters, StepPrecision precision,
@@ -94,9 +94,9 @@ public sealed class StepWeights
                     $"Matrix {i} ([{rows}, {columns}] at offset {offset}) does not lie within the {parameters.Length} parameters.", nameof(matrices));
             }
 
-            if (cellGates < 1)
+            if (cellGates is not (1 or PackedStepMatrix.LstmGates))
             {
-                throw new ArgumentException($"Matrix {i} has {cellGates} cell gates; a map's matrix has 1.", nameof(matrices));
+                throw new ArgumentException($"Matrix {i} has {cellGates} cell gates; a map's matrix has 1, an LSTM's 4.", nameof(matrices));
             }
 
             packed[i] = PackedStepMatrix.Pack(parameters.Slice(offset, (int)length), rows, columns, precision, PackedStepMatrix.MachineLanes, cellGates);

@@ -731,7 +731,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.LstmStep(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), weights.Unpacked(1), h, c, gates);
+                global::RnnGen.Kernels.StepKernels.LstmStep(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), h, weights.Unpacked(1), c, gates);
             }
             x = h;
         }

@@ -64,7 +64,17 @@ public class PackedLstmStepTests
 
         Assert.Equal(forCell ? 4 : 1, packed.CellGates);
         Assert.Equal(1, PackedStepMatrix.Pack(new float[4 * hidden * 5], 4 * hidden, 5, StepPrecision.Float32, lanes).CellGates);
-        Assert.Equal(1, PackedStepMatrix.Pack(new float[3 * hidden * 5], 3 * hidden, 5, StepPrecision.Float32, lanes, cellGates: 3).CellGates);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void Only_rows_in_order_or_an_lstms_gates_can_be_asked_for(int cellGates)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => PackedStepMatrix.Pack(new float[96 * 5], 96, 5, StepPrecision.Float32, 8, cellGates));
+        Assert.Equal("cellGates", error.ParamName);
     }
 
     [Theory]
@@ -131,14 +141,15 @@ public class PackedLstmStepTests
         PackedStepMatrix uInOrder = PackedStepMatrix.Pack(Values(4 * Hidden * Hidden, random), 4 * Hidden, Hidden, StepPrecision.Float32, 16);
         float[] x = new float[Inputs], b = new float[4 * Hidden], h = new float[Hidden], c = new float[Hidden], scratch = new float[4 * Hidden];
 
-        Assert.Equal("weight", Assert.Throws<ArgumentNullException>(() => StepKernels.LstmStep(null!, x, b, u, b, h, c, scratch)).ParamName);
-        Assert.Equal("input", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, new float[Inputs + 1], b, u, b, h, c, scratch)).ParamName);
-        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, new float[4 * Hidden - 1], u, b, h, c, scratch)).ParamName);
-        Assert.Equal("otherBias", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, new float[1], h, c, scratch)).ParamName);
-        Assert.Equal("h", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, b, new float[Hidden - 1], c, scratch)).ParamName);
-        Assert.Equal("c", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, b, h, new float[Hidden + 1], scratch)).ParamName);
-        Assert.Equal("scratch", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, b, h, c, new float[Hidden])).ParamName);
-        Assert.Equal("otherWeight", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, uInOrder, b, h, c, scratch)).ParamName);
+        Assert.Equal("weight", Assert.Throws<ArgumentNullException>(() => StepKernels.LstmStep(null!, x, b, u, h, b, c, scratch)).ParamName);
+        Assert.Equal("otherWeight", Assert.Throws<ArgumentNullException>(() => StepKernels.LstmStep(w, x, b, null!, h, b, c, scratch)).ParamName);
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, new float[Inputs + 1], b, u, h, b, c, scratch)).ParamName);
+        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, new float[4 * Hidden - 1], u, h, b, c, scratch)).ParamName);
+        Assert.Equal("otherBias", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, h, new float[1], c, scratch)).ParamName);
+        Assert.Equal("h", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, new float[Hidden - 1], b, c, scratch)).ParamName);
+        Assert.Equal("c", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, h, b, new float[Hidden + 1], scratch)).ParamName);
+        Assert.Equal("scratch", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, h, b, c, new float[Hidden])).ParamName);
+        Assert.Equal("otherWeight", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, uInOrder, h, b, c, scratch)).ParamName);
 
         // A map through a matrix packed for the cell would mix the gates' rows.
         ArgumentException mixed = Assert.Throws<ArgumentException>(() => StepKernels.Affine(w, x, b, scratch));
@@ -166,17 +177,18 @@ public class PackedLstmStepTests
         float[] h = Padded(Values(hidden, random)), c = Padded(Values(hidden, random));
         float[] hFused = (float[])h.Clone(), cFused = (float[])c.Clone();
         float[] hInOrder = (float[])h.Clone(), cInOrder = (float[])c.Clone();
-        float[] gates1 = new float[gates], scratch = NaNs(gates), scratchInOrder = NaNs(gates);
+        float[] mapped = new float[gates], scratch = NaNs(gates + 16), scratchInOrder = NaNs(gates + 16);
         string context = $"{precision}, {lanes} lanes, hidden {hidden}, inputs {inputs}";
         for (int step = 0; step < Steps; step++)
         {
             float[] x = Padded(Values(inputs, random));
             ReadOnlySpan<float> xs = x.AsSpan(0, inputs), bi = bIh.AsSpan(0, gates), bh = bHh.AsSpan(0, gates);
 
-            StepKernels.Affine(w, xs, bi, u, h.AsSpan(0, hidden), bh, gates1);
-            CellKernels.LstmForward(gates1, c.AsSpan(0, hidden), h.AsSpan(0, hidden));
-            StepKernels.LstmStep(wCell, xs, bi, uCell, bh, hFused.AsSpan(0, hidden), cFused.AsSpan(0, hidden), scratch);
-            StepKernels.LstmStep(w, xs, bi, u, bh, hInOrder.AsSpan(0, hidden), cInOrder.AsSpan(0, hidden), scratchInOrder);
+            StepKernels.Affine(w, xs, bi, u, h.AsSpan(0, hidden), bh, mapped);
+            CellKernels.LstmForward(mapped, c.AsSpan(0, hidden), h.AsSpan(0, hidden));
+            StepKernels.LstmStep(wCell, xs, bi, uCell, hFused.AsSpan(0, hidden), bh, cFused.AsSpan(0, hidden), scratch.AsSpan(0, gates));
+            StepKernels.LstmStep(w, xs, bi, u, hInOrder.AsSpan(0, hidden), bh, cInOrder.AsSpan(0, hidden), scratchInOrder.AsSpan(0, gates));
+            Assert.True(float.IsNaN(scratch[gates]) && float.IsNaN(scratchInOrder[gates]), $"{context}, step {step}: the value past the scratch was written");
 
             AssertSame(h, hFused, hidden, $"{context}, step {step}, h");
             AssertSame(c, cFused, hidden, $"{context}, step {step}, c");
