@@ -45,7 +45,7 @@ public static partial class StepKernels
             ThrowCellLengths(hidden, c.Length, scratch.Length);
         }
 
-        if (weight.CellGates != 4)
+        if (weight.CellGates != PackedStepMatrix.LstmGates)
         {
             Affine(weight, input, bias, otherWeight, h, otherBias, scratch);
             CellKernels.LstmForward(scratch, c, h);
@@ -88,9 +88,8 @@ file readonly ref struct LstmOperands(
 
 /// <summary>
 /// The loops of the fused LSTM step. A panel packed for the cell holds two vectors of units of each gate: its eight
-/// accumulators take the input's columns, then h's, as the packed map's do, and the cell then runs on them. Every panel
-/// is whole, so the map's panel loop (partial panels, split accumulators) is not needed: two plain loops, and the
-/// operands passed as references and counts, which the JIT keeps in registers.
+/// accumulators take the input's columns, then h's, through the loop of the maps' whole panels
+/// (<see cref="PackedSlots.Accumulate"/>), and the cell then runs on them.
 /// </summary>
 file static class PackedLstmLoops
 {
