@@ -166,14 +166,14 @@ internal static class PackedSlots
             {
                 TVec first = TSimd.Broadcast(Unsafe.Add(ref x, k));
                 TVec second = TSimd.Broadcast(Unsafe.Add(ref x, k + 1));
-                s0 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0);
-                s1 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1);
-                s2 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2);
-                s3 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3);
-                s4 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 4 * lanes), s4);
-                s5 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 5 * lanes), s5);
-                s6 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 6 * lanes), s6);
-                s7 = PackedSlots.Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 7 * lanes), s7);
+                s0 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 0), s0);
+                s1 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, lanes), s1);
+                s2 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 2 * lanes), s2);
+                s3 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 3 * lanes), s3);
+                s4 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 4 * lanes), s4);
+                s5 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 5 * lanes), s5);
+                s6 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 6 * lanes), s6);
+                s7 = Pair<TSimd, TVec>(first, second, TSimd.Load(ref slots, 7 * lanes), s7);
                 slots = ref Unsafe.Add(ref slots, rows);
             }
         }
@@ -181,14 +181,14 @@ internal static class PackedSlots
         for (; k < n; k++)
         {
             TVec a = TSimd.Broadcast(Unsafe.Add(ref x, k));
-            s0 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 0), s0);
-            s1 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, lanes), s1);
-            s2 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 2 * lanes), s2);
-            s3 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 3 * lanes), s3);
-            s4 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 4 * lanes), s4);
-            s5 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 5 * lanes), s5);
-            s6 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 6 * lanes), s6);
-            s7 = TSimd.MultiplyAdd(a, PackedSlots.Column<TSimd, TVec, TFormat>(ref slots, 7 * lanes), s7);
+            s0 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 0), s0);
+            s1 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, lanes), s1);
+            s2 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 2 * lanes), s2);
+            s3 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 3 * lanes), s3);
+            s4 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 4 * lanes), s4);
+            s5 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 5 * lanes), s5);
+            s6 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 6 * lanes), s6);
+            s7 = TSimd.MultiplyAdd(a, Column<TSimd, TVec, TFormat>(ref slots, 7 * lanes), s7);
             slots = ref Unsafe.Add(ref slots, rows);
         }
     }
