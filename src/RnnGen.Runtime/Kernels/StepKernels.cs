@@ -118,12 +118,15 @@ file static class StepLoops
     public static void Run(in AffineOperands operands)
     {
         // The widest vector that the longer input fills (a shorter input is summed in scalar beside it), but 512 bits
-        // only from eight such vectors on: every block of outputs ends in a reduction whose cost grows with the width,
-        // and below that it outweighs the halved loads (Zen 5, whole Step, the two widths alternated in one process:
-        // LSTM(28→32) 8–10 % and LSTM(28→64) 2–13 % faster on 256 bits, LSTM(28→128) 5 % faster on 512, GRU(28→128)
-        // alike).
+        // only from two such vectors on, and not when the shorter input would drop to scalar there but not on 256 bits
+        // (8–15 values). Every block of outputs ends in a reduction whose cost grows with the width; from two vectors
+        // the halved loads win. Zen 5, default Step, three process pairs against 512 bits from eight vectors only:
+        // LSTM(28→32) 335–344 → 304–313 ns, LSTM(28→64) 1036–1100 → 823–850 ns, and LSTM(12→128), whose input had
+        // gone to scalar, 4.2–4.7 → 2.9–3.0 µs.
         nuint longest = Math.Max(operands.Inner, operands.OtherInner);
-        if (Vector512.IsHardwareAccelerated && longest >= 8 * (nuint)Vector512<float>.Count)
+        nuint shortest = Math.Min(operands.Inner, operands.OtherInner);
+        bool shortFits512 = shortest >= (nuint)Vector512<float>.Count || shortest < (nuint)Vector256<float>.Count;
+        if (Vector512.IsHardwareAccelerated && longest >= 2 * (nuint)Vector512<float>.Count && shortFits512)
         {
             Affine<Simd512, Vector512<float>>(operands);
         }
