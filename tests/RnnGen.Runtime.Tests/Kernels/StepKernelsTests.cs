@@ -6,8 +6,9 @@ namespace RnnGen.Runtime.Tests.Kernels;
 
 /// <summary>
 /// The batch-1 affine maps of Step against a double-precision reference, over input lengths below, at and around each
-/// vector width (an input shorter than a vector is summed in scalar beside a longer one) and around 128, from where the
-/// two-input map takes 512-bit vectors, and output counts that leave every remainder of the 8- and 4-output blocks.
+/// vector width (an input shorter than a vector is summed beside a longer one: on 128 bits from four values, in scalar
+/// below) and around 32, from where the two-input map takes 512-bit vectors, and output counts that leave every
+/// remainder of the 8- and 4-output blocks.
 /// Outputs start as NaN: the kernel must overwrite them.
 /// </summary>
 [Collection(KernelSettingsGroup.Name)]
