@@ -178,7 +178,10 @@ file static class StepLoops
         }
     }
 
-    // Outputs [o, o + 8): eight chains over both inputs, then one reduction.
+    // Outputs [o, o + 8): eight chains over both inputs, then one reduction. Compiled fully optimized at once, as the
+    // packed loops are: under tiered PGO the default LSTM(28→32) Step settled at 425 and 741 ns in two of three
+    // benchmark processes (309 in the third); so compiled, 307 and 314 in the next two.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block8<TSimd, TVec>(in AffineOperands p, int o)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -247,6 +250,7 @@ file static class StepLoops
     }
 
     // Outputs [o, o + 4): Block8's arithmetic for four outputs.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block4<TSimd, TVec>(in AffineOperands p, int o)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -362,9 +366,9 @@ file static class StepLoops
         }
     }
 
-    // Inlined even where dynamic PGO finds the short-input branch cold: as a call there, the JIT kept Block8's eight
-    // accumulators on the stack across the whole loop over inputs (the default Step of LSTM(28→32): 425–624 ns
-    // before, 322–384 after, three process pairs).
+    // Always inlined: where dynamic PGO found the short-input branch cold and left this a call there, the JIT kept
+    // Block8's eight accumulators on the stack across the whole loop over inputs (the default Step of LSTM(28→32):
+    // 425–624 ns before, 322–384 after, three process pairs).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float ScalarDot(ref float x, ref float w, nuint n)
     {
