@@ -142,21 +142,9 @@ public static class MatrixKernels
         {
             PackedGemm.MultiplyAdd(ref dRef, (nuint)dStride, ref gRef, (nuint)gStride, 1, ref wRef, (nuint)inner, 1, rows, inner, outputs);
         }
-        else if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
-        {
-            MatrixLoops.AccumulateCombinations<Simd512, Vector512<float>>(ref dRef, ref gRef, ref wRef, shape);
-        }
-        else if (Vector256.IsHardwareAccelerated && inner >= Vector256<float>.Count)
-        {
-            MatrixLoops.AccumulateCombinations<Simd256, Vector256<float>>(ref dRef, ref gRef, ref wRef, shape);
-        }
-        else if (Vector128.IsHardwareAccelerated && inner >= Vector128<float>.Count)
-        {
-            MatrixLoops.AccumulateCombinations<Simd128, Vector128<float>>(ref dRef, ref gRef, ref wRef, shape);
-        }
         else
         {
-            ScalarLoops.AccumulateCombinations(ref dRef, ref gRef, ref wRef, shape);
+            Combinations.Accumulate(ref dRef, ref gRef, ref wRef, shape);
         }
     }
 
@@ -295,23 +283,7 @@ public static class MatrixKernels
             return;
         }
 
-        if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
-        {
-            MatrixLoops.AccumulateCombinations<Simd512, Vector512<float>>(ref dwRef, ref gRef, ref aRef, shape);
-        }
-        else if (Vector256.IsHardwareAccelerated && inner >= Vector256<float>.Count)
-        {
-            MatrixLoops.AccumulateCombinations<Simd256, Vector256<float>>(ref dwRef, ref gRef, ref aRef, shape);
-        }
-        else if (Vector128.IsHardwareAccelerated && inner >= Vector128<float>.Count)
-        {
-            MatrixLoops.AccumulateCombinations<Simd128, Vector128<float>>(ref dwRef, ref gRef, ref aRef, shape);
-        }
-        else
-        {
-            ScalarLoops.AccumulateCombinations(ref dwRef, ref gRef, ref aRef, shape);
-        }
-
+        Combinations.Accumulate(ref dwRef, ref gRef, ref aRef, shape);
         AccumulateColumnSumsIfAny(g, gStride, columnSums, default, rows, outputs);
     }
 
@@ -791,6 +763,49 @@ public static class MatrixKernels
 file readonly record struct CombinationShape(
     int Count, nuint TargetStride, nuint CoefficientCountStride, nuint CoefficientTermStride, int Terms, nuint TermStride, nuint Width);
 
+/// <summary>The loops that compute a shape of combinations, by how its rows and coefficients lie.</summary>
+file static class Combinations
+{
+    // Target rows += combinations of term rows, the products the packed kernel does not take. Rows narrower than a
+    // 256-bit vector (the weight gradient of a layer with a few inputs) whose coefficients lie side by side go across
+    // the targets, a vector holding one element of consecutive target rows: along the rows, fewer than four elements
+    // went to scalar code, which took 43 % of an LSTM(3→64) training step. Each element is the same chain of
+    // multiply-adds either way.
+    public static void Accumulate(ref float target, ref float coefficients, ref float terms, in CombinationShape shape)
+    {
+        nuint width = shape.Width;
+        bool across = shape.CoefficientCountStride == 1 && width < (nuint)Vector256<float>.Count;
+        if (across && Vector512.IsHardwareAccelerated && shape.Count >= Vector512<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinationsAcross<Simd512, Vector512<float>>(ref target, ref coefficients, ref terms, shape);
+        }
+        else if (across && Vector256.IsHardwareAccelerated && shape.Count >= Vector256<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinationsAcross<Simd256, Vector256<float>>(ref target, ref coefficients, ref terms, shape);
+        }
+        else if (across && Vector128.IsHardwareAccelerated && shape.Count >= Vector128<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinationsAcross<Simd128, Vector128<float>>(ref target, ref coefficients, ref terms, shape);
+        }
+        else if (Vector512.IsHardwareAccelerated && width >= (nuint)Vector512<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinations<Simd512, Vector512<float>>(ref target, ref coefficients, ref terms, shape);
+        }
+        else if (Vector256.IsHardwareAccelerated && width >= (nuint)Vector256<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinations<Simd256, Vector256<float>>(ref target, ref coefficients, ref terms, shape);
+        }
+        else if (Vector128.IsHardwareAccelerated && width >= (nuint)Vector128<float>.Count)
+        {
+            MatrixLoops.AccumulateCombinations<Simd128, Vector128<float>>(ref target, ref coefficients, ref terms, shape);
+        }
+        else
+        {
+            ScalarLoops.AccumulateCombinations(ref target, ref coefficients, ref terms, shape);
+        }
+    }
+}
+
 /// <summary>
 /// Shape of sums[j] += Σ_r g[r·GStride + j] for r &lt; Rows, j &lt; Width, added to a second vector too when Both.
 /// </summary>
@@ -1216,6 +1231,83 @@ file static class MatrixLoops
             TSimd.Store(TSimd.Select(mask, s2, old2), ref y2, at);
             TSimd.Store(TSimd.Select(mask, s3, old3), ref y3, at);
             p = at + width;
+        }
+    }
+
+    /// <summary>
+    /// AccumulateCombinations for rows narrower than a vector with coefficients side by side (CoefficientCountStride 1,
+    /// Count ≥ TSimd.Count): a vector holds element c of TSimd.Count consecutive target rows, and each term adds its
+    /// coefficients (one load) times its element c (a broadcast). A last block that does not fill a vector ends at
+    /// Count and goes first, from the targets as they were; it keeps only the rows no whole block covers.
+    /// </summary>
+    public static void AccumulateCombinationsAcross<TSimd, TVec>(ref float target, ref float coefficients, ref float terms, in CombinationShape shape)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        int lanes = TSimd.Count;
+        int whole = shape.Count - (shape.Count % lanes);
+        if (whole < shape.Count)
+        {
+            CombineAcross<TSimd, TVec>(ref target, ref coefficients, ref terms, shape, shape.Count - lanes, whole - (shape.Count - lanes));
+        }
+
+        for (int first = 0; first < whole; first += lanes)
+        {
+            CombineAcross<TSimd, TVec>(ref target, ref coefficients, ref terms, shape, first, 0);
+        }
+    }
+
+    // Target rows [first, first + lanes), elements four at a time (four chains in flight); rows below first + keepFrom
+    // are computed but not stored. Past the row's last element the chains repeat it, and are not stored either.
+    private static void CombineAcross<TSimd, TVec>(ref float target, ref float coefficients, ref float terms, in CombinationShape shape, int first, int keepFrom)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+    {
+        const int Chains = 4;
+        int lanes = TSimd.Count;
+        Span<float> lane = stackalloc float[Chains * 16];
+        ref float y = ref Unsafe.Add(ref target, (nuint)first * shape.TargetStride);
+        ref float k = ref Unsafe.Add(ref coefficients, (nuint)first);
+        nuint n = shape.Width;
+        for (nuint c = 0; c < n; c += Chains)
+        {
+            nuint c1 = Math.Min(c + 1, n - 1), c2 = Math.Min(c + 2, n - 1), c3 = Math.Min(c + 3, n - 1);
+            for (int i = 0; i < lanes; i++)
+            {
+                ref float row = ref Unsafe.Add(ref y, (nuint)i * shape.TargetStride);
+                lane[i] = Unsafe.Add(ref row, c);
+                lane[16 + i] = Unsafe.Add(ref row, c1);
+                lane[32 + i] = Unsafe.Add(ref row, c2);
+                lane[48 + i] = Unsafe.Add(ref row, c3);
+            }
+
+            ref float lanesRef = ref MemoryMarshal.GetReference(lane);
+            TVec s0 = TSimd.Load(ref lanesRef, 0), s1 = TSimd.Load(ref lanesRef, 16), s2 = TSimd.Load(ref lanesRef, 32), s3 = TSimd.Load(ref lanesRef, 48);
+            nuint termOffset = 0;
+            nuint coefficientOffset = 0;
+            for (int j = 0; j < shape.Terms; j++, termOffset += shape.TermStride, coefficientOffset += shape.CoefficientTermStride)
+            {
+                TVec coefficient = TSimd.Load(ref k, coefficientOffset);
+                ref float term = ref Unsafe.Add(ref terms, termOffset);
+                s0 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c)), s0);
+                s1 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c1)), s1);
+                s2 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c2)), s2);
+                s3 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c3)), s3);
+            }
+
+            TSimd.Store(s0, ref lanesRef, 0);
+            TSimd.Store(s1, ref lanesRef, 16);
+            TSimd.Store(s2, ref lanesRef, 32);
+            TSimd.Store(s3, ref lanesRef, 48);
+            nuint stored = Math.Min(n - c, Chains);
+            for (int i = keepFrom; i < lanes; i++)
+            {
+                ref float row = ref Unsafe.Add(ref y, (nuint)i * shape.TargetStride);
+                for (nuint e = 0; e < stored; e++)
+                {
+                    Unsafe.Add(ref row, c + e) = lane[(int)(16 * e) + i];
+                }
+            }
         }
     }
 
