@@ -17,7 +17,8 @@
 // * Every public method validates its arguments once, then runs loops without
 //   bounds checks. The loops are written once, generic over a SIMD width
 //   (ISimd, SimdWidths.cs), and dispatched from the widest accelerated width that fits
-//   the vectorized dimension down to a scalar path. The last partial vector of
+//   the vectorized dimension down to a scalar path (combinations of rows narrower than
+//   eight floats vectorize across the target rows instead). The last partial vector of
 //   a row is handled by re-reading the row's final full vector and masking the
 //   lanes already done, so no load or store leaves the row.
 // * Large products, column sums and row fills are split between the kernel
@@ -767,10 +768,11 @@ file readonly record struct CombinationShape(
 file static class Combinations
 {
     // Target rows += combinations of term rows, the products the packed kernel does not take. Rows narrower than a
-    // 256-bit vector (the weight gradient of a layer with a few inputs) whose coefficients lie side by side go across
-    // the targets, a vector holding one element of consecutive target rows: along the rows, fewer than four elements
-    // went to scalar code, which took 43 % of an LSTM(3→64) training step. Each element is the same chain of
-    // multiply-adds either way.
+    // 256-bit vector whose coefficients lie side by side (the weight gradient of a layer with a few inputs; an input
+    // gradient through a single output) go across the targets, a vector holding one element of consecutive target
+    // rows: along the rows, fewer than four elements went to scalar code, which took 43 % of an LSTM(3→64) training
+    // step. Across and along, each element is the same chain of multiply-adds; the scalar loops (no SIMD, or fewer
+    // targets than a 128-bit vector) do not fuse.
     public static void Accumulate(ref float target, ref float coefficients, ref float terms, in CombinationShape shape)
     {
         nuint width = shape.Width;
@@ -1235,7 +1237,7 @@ file static class MatrixLoops
     }
 
     /// <summary>
-    /// AccumulateCombinations for rows narrower than a vector with coefficients side by side (CoefficientCountStride 1,
+    /// AccumulateCombinations for rows of fewer than eight floats with coefficients side by side (CoefficientCountStride 1,
     /// Count ≥ TSimd.Count): a vector holds element c of TSimd.Count consecutive target rows, and each term adds its
     /// coefficients (one load) times its element c (a broadcast). A last block that does not fill a vector ends at
     /// Count and goes first, from the targets as they were; it keeps only the rows no whole block covers.
@@ -1257,56 +1259,67 @@ file static class MatrixLoops
         }
     }
 
-    // Target rows [first, first + lanes), elements four at a time (four chains in flight); rows below first + keepFrom
-    // are computed but not stored. Past the row's last element the chains repeat it, and are not stored either.
+    // Target rows [first, first + lanes), all their elements (fewer than eight) in one pass over the terms, one chain
+    // each; rows below first + keepFrom are computed but not stored. Chains past the row's last element repeat it and
+    // are not stored either (four chains at least, so that four multiply-adds are in flight).
     private static void CombineAcross<TSimd, TVec>(ref float target, ref float coefficients, ref float terms, in CombinationShape shape, int first, int keepFrom)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
-        const int Chains = 4;
+        const int Chains = 8, MostLanes = 16;
         int lanes = TSimd.Count;
-        Span<float> lane = stackalloc float[Chains * 16];
+        Span<float> buffer = stackalloc float[Chains * MostLanes];
+        ref float lane = ref MemoryMarshal.GetReference(buffer);
         ref float y = ref Unsafe.Add(ref target, (nuint)first * shape.TargetStride);
         ref float k = ref Unsafe.Add(ref coefficients, (nuint)first);
-        nuint n = shape.Width;
-        for (nuint c = 0; c < n; c += Chains)
+        nuint n = shape.Width, last = n - 1;
+        nuint c1 = Math.Min(1, last), c2 = Math.Min(2, last), c3 = Math.Min(3, last);
+        nuint c4 = Math.Min(4, last), c5 = Math.Min(5, last), c6 = Math.Min(6, last), c7 = Math.Min(7, last);
+        bool eight = n > 4;
+        for (int i = 0; i < lanes; i++)
         {
-            nuint c1 = Math.Min(c + 1, n - 1), c2 = Math.Min(c + 2, n - 1), c3 = Math.Min(c + 3, n - 1);
-            for (int i = 0; i < lanes; i++)
+            ref float row = ref Unsafe.Add(ref y, (nuint)i * shape.TargetStride);
+            for (nuint c = 0; c < Chains; c++)
             {
-                ref float row = ref Unsafe.Add(ref y, (nuint)i * shape.TargetStride);
-                lane[i] = Unsafe.Add(ref row, c);
-                lane[16 + i] = Unsafe.Add(ref row, c1);
-                lane[32 + i] = Unsafe.Add(ref row, c2);
-                lane[48 + i] = Unsafe.Add(ref row, c3);
+                Unsafe.Add(ref lane, (c * MostLanes) + (nuint)i) = Unsafe.Add(ref row, Math.Min(c, last));
             }
+        }
 
-            ref float lanesRef = ref MemoryMarshal.GetReference(lane);
-            TVec s0 = TSimd.Load(ref lanesRef, 0), s1 = TSimd.Load(ref lanesRef, 16), s2 = TSimd.Load(ref lanesRef, 32), s3 = TSimd.Load(ref lanesRef, 48);
-            nuint termOffset = 0;
-            nuint coefficientOffset = 0;
-            for (int j = 0; j < shape.Terms; j++, termOffset += shape.TermStride, coefficientOffset += shape.CoefficientTermStride)
+        TVec s0 = TSimd.Load(ref lane, 0), s1 = TSimd.Load(ref lane, MostLanes), s2 = TSimd.Load(ref lane, 2 * MostLanes), s3 = TSimd.Load(ref lane, 3 * MostLanes);
+        TVec s4 = TSimd.Load(ref lane, 4 * MostLanes), s5 = TSimd.Load(ref lane, 5 * MostLanes), s6 = TSimd.Load(ref lane, 6 * MostLanes), s7 = TSimd.Load(ref lane, 7 * MostLanes);
+        nuint termOffset = 0;
+        nuint coefficientOffset = 0;
+        for (int j = 0; j < shape.Terms; j++, termOffset += shape.TermStride, coefficientOffset += shape.CoefficientTermStride)
+        {
+            TVec coefficient = TSimd.Load(ref k, coefficientOffset);
+            ref float term = ref Unsafe.Add(ref terms, termOffset);
+            s0 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(term), s0);
+            s1 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c1)), s1);
+            s2 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c2)), s2);
+            s3 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c3)), s3);
+            if (eight)
             {
-                TVec coefficient = TSimd.Load(ref k, coefficientOffset);
-                ref float term = ref Unsafe.Add(ref terms, termOffset);
-                s0 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c)), s0);
-                s1 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c1)), s1);
-                s2 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c2)), s2);
-                s3 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c3)), s3);
+                s4 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c4)), s4);
+                s5 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c5)), s5);
+                s6 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c6)), s6);
+                s7 = TSimd.MultiplyAdd(coefficient, TSimd.Broadcast(Unsafe.Add(ref term, c7)), s7);
             }
+        }
 
-            TSimd.Store(s0, ref lanesRef, 0);
-            TSimd.Store(s1, ref lanesRef, 16);
-            TSimd.Store(s2, ref lanesRef, 32);
-            TSimd.Store(s3, ref lanesRef, 48);
-            nuint stored = Math.Min(n - c, Chains);
-            for (int i = keepFrom; i < lanes; i++)
+        TSimd.Store(s0, ref lane, 0);
+        TSimd.Store(s1, ref lane, MostLanes);
+        TSimd.Store(s2, ref lane, 2 * MostLanes);
+        TSimd.Store(s3, ref lane, 3 * MostLanes);
+        TSimd.Store(s4, ref lane, 4 * MostLanes);
+        TSimd.Store(s5, ref lane, 5 * MostLanes);
+        TSimd.Store(s6, ref lane, 6 * MostLanes);
+        TSimd.Store(s7, ref lane, 7 * MostLanes);
+        for (int i = keepFrom; i < lanes; i++)
+        {
+            ref float row = ref Unsafe.Add(ref y, (nuint)i * shape.TargetStride);
+            for (nuint c = 0; c < n; c++)
             {
-                ref float row = ref Unsafe.Add(ref y, (nuint)i * shape.TargetStride);
-                for (nuint e = 0; e < stored; e++)
-                {
-                    Unsafe.Add(ref row, c + e) = lane[(int)(16 * e) + i];
-                }
+                Unsafe.Add(ref row, c) = Unsafe.Add(ref lane, (c * MostLanes) + (nuint)i);
             }
         }
     }
@@ -1360,7 +1373,7 @@ file static class MatrixLoops
     }
 }
 
-/// <summary>Scalar loops: the path without SIMD, and for rows narrower than the narrowest vector.</summary>
+/// <summary>Scalar loops: the path without SIMD, and for rows narrower than the narrowest vector that nothing vectorizes across.</summary>
 file static class ScalarLoops
 {
     public static void MultiplyTransposedAdd(ref float a, nuint aStride, ref float w, ref float c, nuint cStride, int rows, nuint inner, int outputs)

@@ -125,8 +125,8 @@ file static class StepLoops
         // 2.9–3.0 µs. Inputs of 8–15 beside 512 bits, on 128-bit chains: maps 8–36 % slower at hidden 32–64.
         nuint longest = Math.Max(operands.Inner, operands.OtherInner);
         nuint shortest = Math.Min(operands.Inner, operands.OtherInner);
-        bool shortFits512 = shortest >= (nuint)Vector512<float>.Count || shortest < (nuint)Vector256<float>.Count;
-        if (Vector512.IsHardwareAccelerated && longest >= 2 * (nuint)Vector512<float>.Count && shortFits512)
+        bool shortSuits512 = shortest >= (nuint)Vector512<float>.Count || shortest < (nuint)Vector256<float>.Count;
+        if (Vector512.IsHardwareAccelerated && longest >= 2 * (nuint)Vector512<float>.Count && shortSuits512)
         {
             Affine<Simd512, Vector512<float>>(operands);
         }
@@ -360,9 +360,9 @@ file static class StepLoops
         }
     }
 
-    // Always inlined: where dynamic PGO found the short-input branch cold and left this a call there, the JIT kept
-    // Block8's eight accumulators on the stack across the whole loop over inputs (the default Step of LSTM(28→32):
-    // 425–624 ns before, 322–384 after, three process pairs).
+    // Always inlined: when Block8 still went through tiered PGO, the short-input branch was found cold and this left a
+    // call there, and the JIT kept Block8's eight accumulators on the stack across the whole loop over inputs (the
+    // default Step of LSTM(28→32): 425–624 ns, 322–384 inlined, three process pairs).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float ScalarDot(ref float x, ref float w, nuint n)
     {

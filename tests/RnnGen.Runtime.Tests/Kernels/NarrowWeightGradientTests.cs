@@ -9,8 +9,8 @@ namespace RnnGen.Runtime.Tests.Kernels;
 /// The weight gradient of a layer with fewer than eight inputs (dW += gᵀ·x, too narrow for the packed kernel) runs
 /// across the output rows, a vector holding one element of consecutive rows. Each element must still be one chain of
 /// fused multiply-adds from its value, over the rows in order, bit for bit: for every narrow width, for output counts
-/// that fill whole vectors and that leave a last block overlapping the one before (computed first, from the values as
-/// they were, and stored only where no whole block is).
+/// from four (fewer stay with the scalar loops) that fill whole vectors and that leave a last block overlapping the one
+/// before (computed first, from the values as they were, and stored only where no whole block is).
 /// </summary>
 public class NarrowWeightGradientTests
 {
