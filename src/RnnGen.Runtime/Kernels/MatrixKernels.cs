@@ -934,25 +934,7 @@ file static class MatrixLoops
         ref float w2 = ref Unsafe.Add(ref w1, n);
         ref float w3 = ref Unsafe.Add(ref w2, n);
         TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
-        nuint width = (nuint)TSimd.Count;
-        nuint k = 0;
-        for (; n - k > width; k += width)
-        {
-            TVec x = TSimd.Load(ref a0, k);
-            s0 = TSimd.MultiplyAdd(x, TSimd.Load(ref w0, k), s0);
-            s1 = TSimd.MultiplyAdd(x, TSimd.Load(ref w1, k), s1);
-            s2 = TSimd.MultiplyAdd(x, TSimd.Load(ref w2, k), s2);
-            s3 = TSimd.MultiplyAdd(x, TSimd.Load(ref w3, k), s3);
-        }
-
-        nuint last = n - width;
-        TVec mask = TSimd.LanesFrom((int)(k - last));
-        TVec t = TSimd.And(TSimd.Load(ref a0, last), mask);
-        s0 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w0, last), mask), s0);
-        s1 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w1, last), mask), s1);
-        s2 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w2, last), mask), s2);
-        s3 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w3, last), mask), s3);
-
+        DotChains.Four<TSimd, TVec>(ref a0, ref w0, ref w1, ref w2, ref w3, n, ref s0, ref s1, ref s2, ref s3);
         (Vector128.LoadUnsafe(ref c0) + TSimd.SumEach(s0, s1, s2, s3)).StoreUnsafe(ref c0);
     }
 

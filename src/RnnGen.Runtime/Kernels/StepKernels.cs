@@ -268,7 +268,7 @@ file static class StepLoops
             ref float r3 = ref Unsafe.Add(ref r2, n);
             if (n >= width)
             {
-                Chains4<TSimd, TVec>(ref v, ref r0, ref r1, ref r2, ref r3, n, ref s0, ref s1, ref s2, ref s3);
+                DotChains.Four<TSimd, TVec>(ref v, ref r0, ref r1, ref r2, ref r3, n, ref s0, ref s1, ref s2, ref s3);
             }
             else if (n > 0)
             {
@@ -307,33 +307,6 @@ file static class StepLoops
         return TSimd.Sum(s);
     }
 
-    // Four rows' chains over an input of n ≥ TSimd.Count values, as Block8 runs each of its rows.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Chains4<TSimd, TVec>(
-        ref float v, ref float r0, ref float r1, ref float r2, ref float r3, nuint n, ref TVec s0, ref TVec s1, ref TVec s2, ref TVec s3)
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct
-    {
-        nuint width = (nuint)TSimd.Count;
-        nuint k = 0;
-        for (; n - k > width; k += width)
-        {
-            TVec a = TSimd.Load(ref v, k);
-            s0 = TSimd.MultiplyAdd(a, TSimd.Load(ref r0, k), s0);
-            s1 = TSimd.MultiplyAdd(a, TSimd.Load(ref r1, k), s1);
-            s2 = TSimd.MultiplyAdd(a, TSimd.Load(ref r2, k), s2);
-            s3 = TSimd.MultiplyAdd(a, TSimd.Load(ref r3, k), s3);
-        }
-
-        nuint last = n - width;
-        TVec mask = TSimd.LanesFrom((int)(k - last));
-        TVec t = TSimd.And(TSimd.Load(ref v, last), mask);
-        s0 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r0, last), mask), s0);
-        s1 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r1, last), mask), s1);
-        s2 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r2, last), mask), s2);
-        s3 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref r3, last), mask), s3);
-    }
-
     // Four rows' dot products with an input shorter than the loops' vector: on 128-bit chains from four values on, in
     // scalar below. Summed in scalar, four to seven inputs cost as much as the recurrent part of a small LSTM's map:
     // these chains made the gates' map of LSTM(4–7 → 16–64) 1.2–1.8 times faster (against the scalar sums,
@@ -347,7 +320,7 @@ file static class StepLoops
         }
 
         Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
-        Chains4<Simd128, Vector128<float>>(ref v, ref r0, ref r1, ref r2, ref r3, n, ref s0, ref s1, ref s2, ref s3);
+        DotChains.Four<Simd128, Vector128<float>>(ref v, ref r0, ref r1, ref r2, ref r3, n, ref s0, ref s1, ref s2, ref s3);
         return Simd128.SumEach(s0, s1, s2, s3);
     }
 
