@@ -129,9 +129,8 @@ file static class PackedLstmLoops
     // The cell on one panel: s0, s1 hold units [first, first + 2 lanes) of gate i, s2, s3 of f, s4, s5 of g, s6, s7 of o.
     // Each gate gets its two biases as the map adds them, then CellKernels.LstmForward's operations, so the bits are
     // those of the map and that cell. Every activation is issued before the two updates, so that the eight independent
-    // exponentials overlap (unit by unit, the step took 9 ns longer). Out of line: inlined beside the loops, its ten
-    // activations ran the JIT out of inlining budget, and it called the later exponentials (three times slower).
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // exponentials overlap (unit by unit, the step took 9 ns longer).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Cell<TSimd, TVec>(ref float bias, ref float other, ref float c, ref float next, nuint n, nuint first, TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
