@@ -3,7 +3,10 @@ namespace RnnGen.Benchmarks.Paired;
 /// <summary>
 /// A training case timed in alternating rounds (<see cref="AlternatingRounds"/>): each side's time per step on one and
 /// on two threads, and the ratios taken within each round — libtorch's time over RnnGen's (the speedup) and each
-/// side's one-thread time over its two-thread time — summarized over the rounds.
+/// side's one-thread time over its two-thread time — summarized over the rounds. <see cref="RnnGenTwoAtOnce"/> is the
+/// time of two independent one-thread RnnGen steps run at once (<see cref="ConcurrentSteps"/>), and
+/// <see cref="RnnGenCeiling"/> the work of two one-thread steps per time they took together: the scaling two threads
+/// could reach if splitting one step cost nothing.
 /// </summary>
 internal sealed record PairedResult(
     string Case,
@@ -15,10 +18,15 @@ internal sealed record PairedResult(
     Quartiles SpeedupOneThread,
     Quartiles SpeedupTwoThreads,
     Quartiles RnnGenScaling,
-    Quartiles LibTorchScaling)
+    Quartiles LibTorchScaling,
+    Quartiles RnnGenTwoAtOnce,
+    Quartiles RnnGenCeiling)
 {
-    /// <summary>From nanoseconds per step [round] of RnnGen and libtorch on one thread, then on two.</summary>
-    public static PairedResult From(string @case, double[] rnnGenOne, double[] libTorchOne, double[] rnnGenTwo, double[] libTorchTwo) =>
+    /// <summary>
+    /// From nanoseconds per step [round] of RnnGen and libtorch on one thread, then on two, then of two one-thread
+    /// RnnGen steps at once.
+    /// </summary>
+    public static PairedResult From(string @case, double[] rnnGenOne, double[] libTorchOne, double[] rnnGenTwo, double[] libTorchTwo, double[] rnnGenTwoAtOnce) =>
         new(
             @case,
             rnnGenOne.Length,
@@ -29,7 +37,9 @@ internal sealed record PairedResult(
             Ratios(libTorchOne, rnnGenOne),
             Ratios(libTorchTwo, rnnGenTwo),
             Ratios(rnnGenOne, rnnGenTwo),
-            Ratios(libTorchOne, libTorchTwo));
+            Ratios(libTorchOne, libTorchTwo),
+            Quartiles.Of(rnnGenTwoAtOnce),
+            Ratios(rnnGenOne.Select(t => 2 * t).ToArray(), rnnGenTwoAtOnce));
 
     private static Quartiles Ratios(double[] numerators, double[] denominators) =>
         Quartiles.Of(numerators.Zip(denominators, (n, d) => n / d));
