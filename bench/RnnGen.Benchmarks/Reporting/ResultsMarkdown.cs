@@ -57,8 +57,8 @@ internal static class ResultsMarkdown
         }
 
         text.AppendLine();
-        text.AppendLine("On this shared virtual machine the second core is at times busy with other work, which slows some iterations of every " +
-            "two-thread case; the median mixes those in, the fastest iteration shows the code with two free cores.");
+        text.AppendLine("What two threads could give at most on this machine, measured as two independent one-thread steps at once, is in the " +
+            "alternating rounds below (the ceiling column).");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"The matrix products of a batch-{TrainingProductsBenchmarks.Batch} training step alone, one thread: the calls that the generated Forward and Backward make " +
