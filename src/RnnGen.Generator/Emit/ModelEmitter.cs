@@ -271,10 +271,17 @@ internal static class ModelEmitter
             {
                 case LayerKind.Recurrent:
                     int h = layer.Units;
-                    int gateWidth = layer.Gates * h;
+                    int gateStride = RecurrentEmitter.GateStride(layer);
+                    // layer 0's input and its gradient in the time loops' sequence-major order
+                    yield return (Field(layer, "SequenceInput"), Rows, layer.SublayerInputWidth(0));
+                    yield return (Field(layer, "SequenceInputGradient"), Rows, layer.SublayerInputWidth(0));
                     for (int k = 0; k < layer.Stack; k++)
                     {
-                        yield return (Field(layer, "Output" + Invariant(k)), Rows, layer.OutputWidth);
+                        if (k < layer.Stack - 1 || layer.OutputIsSequence)
+                        {
+                            yield return (Field(layer, "Output" + Invariant(k)), Rows, layer.OutputWidth);
+                        }
+
                         if (k < layer.Stack - 1)
                         {
                             yield return (Field(layer, "OutputGradient" + Invariant(k)), Rows, layer.OutputWidth);
@@ -283,7 +290,7 @@ internal static class ModelEmitter
                         for (int d = 0; d < layer.Directions; d++)
                         {
                             string suffix = Invariant(k) + Direction(d);
-                            yield return (Field(layer, "Gates" + suffix), Rows, gateWidth);
+                            yield return (Field(layer, "Gates" + suffix), Rows, gateStride);
                             yield return (Field(layer, "HiddenPrevious" + suffix), Rows, h);
                             if (layer.Cell == CellKind.Lstm)
                             {
@@ -312,11 +319,10 @@ internal static class ModelEmitter
 
                     yield return (Field(layer, "StateGradient"), Batch, h);
                     yield return (Field(layer, "FinalState"), Batch, layer.StateSize);
-                    yield return (Field(layer, "GateGradients"), Rows, gateWidth);
+                    yield return (Field(layer, "GateGradients"), Rows, gateStride);
                     if (layer.Cell == CellKind.Gru)
                     {
-                        yield return (Field(layer, "Recurrent"), Batch, gateWidth);
-                        yield return (Field(layer, "RecurrentGradients"), Rows, gateWidth);
+                        yield return (Field(layer, "RecurrentGradients"), Rows, gateStride);
                     }
 
                     break;

@@ -40,19 +40,30 @@ internal static class RecurrentEmitter
 
     private static string SublayerOutput(LayerSpec layer, int k) => "View(" + Field(layer, "Output" + Invariant(k)) + ", 0, rows * " + Invariant(layer.OutputWidth) + ")";
 
+    /// <summary>
+    /// Sublayer k's output is read by the layer above it in sequence-major order, as the time loops keep their rows; only
+    /// the top layer's, which the next layer of the model reads, is time-major, and only when it is a sequence.
+    /// </summary>
+    private static bool OutputIsTimeMajor(LayerSpec layer, int k) => k == layer.Stack - 1;
+
+    private static bool WritesOutput(LayerSpec layer, int k) => k < layer.Stack - 1 || layer.OutputIsSequence;
+
+    /// <summary>Layer 0's input in the time loops' order, copied once per forward pass (both directions read it).</summary>
+    private static string SequenceInput(LayerSpec layer) =>
+        "View(" + Field(layer, "SequenceInput") + ", 0, rows * " + Invariant(layer.SublayerInputWidth(0)) + ")";
+
     private static void WriteLayerForward(SourceWriter w, LayerSpec layer)
     {
         w.Line("// " + layer.Name + ": every stacked layer and direction in turn; layer k reads layer k − 1's [forward, reverse] output.");
         using (w.Block("private void Forward" + layer.Identifier + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " initialState, int steps, int batch)"))
         {
-            if (layer.Stack > 1)
-            {
-                w.Line("int rows = steps * batch;");
-            }
-
+            w.Line("int rows = steps * batch;");
+            w.Line("// the time loops keep each sequence's steps together (row b·steps + t), so that the sequences one kernel");
+            w.Line("// thread runs lie in one region of memory, away from the other thread's");
+            w.Line(Sequences + ".ToSequenceMajor(input, " + SequenceInput(layer) + ", steps, batch, " + Invariant(layer.SublayerInputWidth(0)) + ");");
             for (int k = 0; k < layer.Stack; k++)
             {
-                string input = k == 0 ? "input" : SublayerOutput(layer, k - 1);
+                string input = k == 0 ? SequenceInput(layer) : SublayerOutput(layer, k - 1);
                 for (int d = 0; d < layer.Directions; d++)
                 {
                     w.Line("Forward" + layer.Identifier + Suffix(k, d) + "(" + input + ", initialState, steps, batch);");
@@ -89,11 +100,7 @@ internal static class RecurrentEmitter
         using (w.Block("private void Backward" + layer.Identifier + "(" + ReadOnlySpan + " outputGradient, " + ReadOnlySpan + " input, " + Span + " inputGradient, "
             + ReadOnlySpan + " finalStateGradient, " + Span + " initialStateGradient, int steps, int batch)"))
         {
-            if (layer.Stack > 1)
-            {
-                w.Line("int rows = steps * batch;");
-            }
-
+            w.Line("int rows = steps * batch;");
             w.Line(Span + " dH = " + "View(" + Field(layer, "StateGradient") + ", 0, batch * " + Invariant(h) + ");");
             if (lstm)
             {
@@ -104,10 +111,16 @@ internal static class RecurrentEmitter
             {
                 bool top = k == layer.Stack - 1;
                 string sequenceGradient = top ? (layer.OutputIsSequence ? "outputGradient" : "default") : "View(" + Field(layer, "OutputGradient" + Invariant(k)) + ", 0, rows * " + Invariant(layer.OutputWidth) + ")";
-                string below = k == 0 ? "inputGradient" : "View(" + Field(layer, "OutputGradient" + Invariant(k - 1)) + ", 0, rows * " + Invariant(layer.OutputWidth) + ")";
-                string input = k == 0 ? "input" : SublayerOutput(layer, k - 1);
+                string below = k == 0 ? "sequenceInputGradient" : "View(" + Field(layer, "OutputGradient" + Invariant(k - 1)) + ", 0, rows * " + Invariant(layer.OutputWidth) + ")";
+                string input = k == 0 ? SequenceInput(layer) : SublayerOutput(layer, k - 1);
                 w.Line();
-                w.Line(k == 0 ? "inputGradient.Clear();" : below + ".Clear();");
+                if (k == 0)
+                {
+                    w.Line("// the input gradient, sequence-major as the time loops' rows, then in the caller's time-major order");
+                    w.Line(Span + " sequenceInputGradient = inputGradient.IsEmpty ? default : View(" + Field(layer, "SequenceInputGradient") + ", 0, rows * " + Invariant(layer.SublayerInputWidth(0)) + ");");
+                }
+
+                w.Line(below + ".Clear();");
                 for (int d = 0; d < layer.Directions; d++)
                 {
                     w.Line("// layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + (lstm ? ": dH and dC start" : ": dH starts") + " from the gradient of its final state");
@@ -135,13 +148,19 @@ internal static class RecurrentEmitter
                     }
                 }
             }
+
+            w.Line();
+            using (w.Block("if (!inputGradient.IsEmpty)"))
+            {
+                w.Line(Sequences + ".ToTimeMajor(sequenceInputGradient, inputGradient, steps, batch, " + Invariant(layer.SublayerInputWidth(0)) + ");");
+            }
         }
 
         w.Line();
     }
 
     /// <summary>The sizes as constants: the input's for the input-side products, the output's for the time loop.</summary>
-    private static void WriteSizes(SourceWriter w, LayerSpec layer, int k, int d, bool input)
+    private static void WriteSizes(SourceWriter w, LayerSpec layer, int k, int d, bool input, bool output = false)
     {
         if (input)
         {
@@ -150,12 +169,22 @@ internal static class RecurrentEmitter
 
         w.Line("const int Hidden = " + Invariant(layer.Units) + ";");
         w.Line("const int GateWidth = " + Invariant(layer.Gates * layer.Units) + ";");
-        if (!input)
+        w.Line("const int GateStride = " + Invariant(GateStride(layer)) + "; // a row of the gates buffers: the gates and one spare cache line");
+
+        if (output)
         {
             w.Line("const int OutputWidth = " + Invariant(layer.OutputWidth) + ";");
             w.Line("const int Column = " + Invariant(d * layer.Units) + "; // this direction's features in the [forward, reverse] output");
         }
     }
+
+    /// <summary>
+    /// Row stride of a layer's gates and gate-gradient buffers: the gates and one spare cache line. The time loops keep
+    /// each sequence's steps together, so a step's rows lie steps · stride apart; with 2 KB rows (an LSTM of 128 units)
+    /// that would be a multiple of 4 KB at any step count, and all of a step's rows would fall in the same sets of the
+    /// L1 cache.
+    /// </summary>
+    public static int GateStride(LayerSpec layer) => (layer.Gates * layer.Units) + 16;
 
     private static void WriteGradientViews(SourceWriter w, LayerSpec layer, int k, int d)
     {
@@ -171,16 +200,16 @@ internal static class RecurrentEmitter
     /// once for the loop, on the packed kernel for any number of rows, so that each row's result depends neither on
     /// how many rows still run nor on how the batch is split between threads.
     /// </summary>
-    private static void WriteRecurrentProduct(SourceWriter w, LayerSpec layer, string target)
+    private static void WriteRecurrentProduct(SourceWriter w, string target, string targetStride)
     {
         using (w.Block("if (packed)"))
         {
-            w.Line(Kernels + ".MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, " + target + ".Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);");
+            w.Line(Kernels + ".MultiplyAddPrepacked(h, Hidden, packedWeightHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth);");
         }
 
         using (w.Block("else"))
         {
-            w.Line(Kernels + ".MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, " + target + ".Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);");
+            w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth);");
         }
     }
 
@@ -203,6 +232,45 @@ internal static class RecurrentEmitter
         w.Line(RowSplit + ".For(this, " + data + ", View(_lengths, 0, batch), steps, batch, static (model, data, steps, batch, first, end) => model." + rowsMethod + "(data, steps, batch, first, end));");
     }
 
+    /// <summary>
+    /// The part's running state (h and c forward, dH and dC backward; forward, a GRU's recurrent product too) in a
+    /// buffer of its thread's own while the loop runs, row 0 for sequence <c>first</c>: two threads that write
+    /// neighbouring rows of one array at every step slow each other down (BatchRows.StateForThisThread).
+    /// </summary>
+    private static void WritePartState(SourceWriter w, LayerSpec layer, bool backward)
+    {
+        bool lstm = layer.Cell == CellKind.Lstm;
+        bool recurrent = !backward && layer.Cell == CellKind.Gru;
+        string h = backward ? "dH" : "h";
+        string c = backward ? "dC" : "c";
+        string width = (lstm ? "2 * " : string.Empty) + "width * Hidden" + (recurrent ? " + (width * GateWidth)" : string.Empty);
+        w.Line("// this part's " + (backward ? "dH" + (lstm ? " and dC" : string.Empty) : "h" + (lstm ? " and c" : recurrent ? " and recurrent product" : string.Empty))
+            + " in a buffer of this thread's own while the loop runs (row 0 is sequence first)");
+        w.Line(Span + " partState = " + RowSplit + ".StateForThisThread(" + width + ");");
+        w.Line(Span + " " + h + " = partState.Slice(0, width * Hidden);");
+        w.Line("View(" + Field(layer, backward ? "StateGradient" : "State") + ", first * Hidden, width * Hidden).CopyTo(" + h + ");");
+        if (lstm)
+        {
+            w.Line(Span + " " + c + " = partState.Slice(width * Hidden, width * Hidden);");
+            w.Line("View(" + Field(layer, backward ? "CellStateGradient" : "CellState") + ", first * Hidden, width * Hidden).CopyTo(" + c + ");");
+        }
+
+        if (recurrent)
+        {
+            w.Line(Span + " recurrent = partState.Slice(width * Hidden, width * GateWidth);");
+        }
+    }
+
+    /// <summary>The part's state back into the layer's state arrays, where the final state and the next layer read it.</summary>
+    private static void WritePartStateBack(SourceWriter w, LayerSpec layer, bool backward)
+    {
+        w.Line((backward ? "dH" : "h") + ".CopyTo(View(" + Field(layer, backward ? "StateGradient" : "State") + ", first * Hidden, width * Hidden));");
+        if (layer.Cell == CellKind.Lstm)
+        {
+            w.Line((backward ? "dC" : "c") + ".CopyTo(View(" + Field(layer, backward ? "CellStateGradient" : "CellState") + ", first * Hidden, width * Hidden));");
+        }
+    }
+
     /// <summary>The rows of this part still running at step t (longest-first batches skip finished sequences).</summary>
     private static void WriteRunningCount(SourceWriter w) =>
         w.Line("int count = global::System.Math.Max(0, global::System.Math.Min(" + Sequences + ".RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);");
@@ -223,7 +291,7 @@ internal static class RecurrentEmitter
             w.Line("var wWeightHh = parameters.Slice(" + layer.Identifier + "WeightHh" + suffix + ", GateWidth * Hidden);");
             w.Line("var wBiasIh = parameters.Slice(" + layer.Identifier + "BiasIh" + suffix + ", GateWidth);");
             w.Line("int rows = steps * batch;");
-            w.Line(Span + " gates = " + "View(" + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ", 0, rows * GateWidth);");
+            w.Line(Span + " gates = " + "View(" + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ", 0, rows * GateStride);");
             w.Line(Span + " h = " + "View(" + Field(layer, "State") + ", 0, batch * Hidden);");
             if (lstm)
             {
@@ -231,9 +299,9 @@ internal static class RecurrentEmitter
             }
 
             w.Line();
-            w.Line("// gates = x_t·W_ihᵀ + b_ih for every step at once");
-            w.Line(Kernels + ".FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);");
-            w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);");
+            w.Line("// gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)");
+            w.Line(Kernels + ".FillRows(gates, GateStride, wBiasIh, rows, GateWidth);");
+            w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);");
             w.Line();
             w.Line("// the state starts from the initial state, or zero");
             w.Line(Sequences + ".LoadState(initialState, " + TimesBatch(HiddenOffset(layer, k, d)) + ", h);");
@@ -265,85 +333,133 @@ internal static class RecurrentEmitter
         w.Line("// " + layer.Name + " layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + ": every time step of sequences [first, end)");
         using (w.Block("private void Forward" + layer.Identifier + suffix + "Rows(" + ReadOnlySpan + " unused, int steps, int batch, int first, int end)"))
         {
-            WriteSizes(w, layer, k, d, input: false);
+            WriteSizes(w, layer, k, d, input: false, output: WritesOutput(layer, k));
             w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
             w.Line("var wWeightHh = parameters.Slice(" + layer.Identifier + "WeightHh" + suffix + ", GateWidth * Hidden);");
             w.Line("var wBiasHh = parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", GateWidth);");
             w.Line("int rows = steps * batch;");
-            w.Line(Span + " gates = " + "View(" + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ", 0, rows * GateWidth);");
-            w.Line(Span + " output = " + "View(" + Field(layer, "Output" + Invariant(k)) + ", 0, rows * OutputWidth);");
+            w.Line(Span + " gates = " + "View(" + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ", 0, rows * GateStride);");
+            if (WritesOutput(layer, k))
+            {
+                w.Line(Span + " output = " + "View(" + Field(layer, "Output" + Invariant(k)) + ", 0, rows * OutputWidth);");
+            }
+
             w.Line(Span + " hiddenPrevious = " + "View(" + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
-            w.Line(Span + " h = " + "View(" + Field(layer, "State") + ", 0, batch * Hidden);");
             if (lstm)
             {
                 w.Line(Span + " cellPrevious = " + "View(" + Field(layer, "CellPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
                 w.Line(Span + " tanhCells = " + "View(" + Field(layer, "TanhCell" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
-                w.Line(Span + " c = " + "View(" + Field(layer, "CellState") + ", 0, batch * Hidden);");
             }
             else if (gru)
             {
                 w.Line(Span + " recurrentN = " + "View(" + Field(layer, "RecurrentN" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
-                w.Line(Span + " recurrent = " + "View(" + Field(layer, "Recurrent") + ", 0, batch * GateWidth);");
             }
 
             w.Line("bool packed = " + Kernels + ".PrefersPackedWeights(batch);");
             WritePackedWeight(w, "W_hhᵀ", transposed: true);
             w.Line("int width = end - first;");
+            WritePartState(w, layer, backward: false);
             using (w.Block("for (int s = 0; s < steps; s++)"))
             {
                 w.Line("int t = " + Time(d) + ";");
                 WriteRunningCount(w);
-                w.Line(Span + " stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);");
-                w.Line("h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));");
+                w.Line("int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart");
+                w.Line(Kernels + ".CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);");
                 if (lstm)
                 {
-                    w.Line("c.Slice(first * Hidden, width * Hidden).CopyTo(cellPrevious.Slice(((t * batch) + first) * Hidden));");
+                    w.Line(Kernels + ".CopyRows(c, Hidden, cellPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);");
                 }
 
                 if (gru)
                 {
                     w.Line("// recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block");
-                    w.Line(Kernels + ".FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);");
-                    WriteRecurrentProduct(w, layer, "recurrent");
+                    w.Line(Kernels + ".FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);");
+                    WriteRecurrentProduct(w, "recurrent", "GateWidth");
                 }
                 else
                 {
                     w.Line("// gates += h_{t-1}·W_hhᵀ + b_hh");
-                    WriteRecurrentProduct(w, layer, "stepGates");
-                    w.Line(Kernels + ".AddRowVector(stepGates.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);");
+                    WriteRecurrentProduct(w, "gates.Slice(firstRow * GateStride)", "steps * GateStride");
+                    w.Line(Kernels + ".AddRowVector(gates.Slice(firstRow * GateStride), steps * GateStride, wBiasHh, count, GateWidth);");
                 }
 
                 using (w.Block("for (int b = first; b < end; b++)"))
                 {
-                    w.Line(Span + " outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);");
                     using (w.Block("if (t >= _lengths[b])"))
                     {
-                        w.Line("outputRow.Clear(); // past this sequence's end: the state carries over unchanged");
-                        w.Line("continue;");
+                        w.Line("continue; // past this sequence's end: the state carries over unchanged");
                     }
 
                     w.Line();
-                    w.Line(Span + " hRow = h.Slice(b * Hidden, Hidden);");
+                    w.Line("int row = (b * steps) + t;");
+                    w.Line(Span + " hRow = h.Slice((b - first) * Hidden, Hidden);");
                     if (lstm)
                     {
-                        w.Line(Span + " cRow = c.Slice(b * Hidden, Hidden);");
-                        w.Line(layer.Identifier + "CellForward(stepGates.Slice(b * GateWidth, GateWidth), cRow, hRow, tanhCells.Slice(((t * batch) + b) * Hidden, Hidden));");
+                        w.Line(layer.Identifier + "CellForward(gates.Slice(row * GateStride, GateWidth), c.Slice((b - first) * Hidden, Hidden), hRow, tanhCells.Slice(row * Hidden, Hidden));");
                     }
                     else if (gru)
                     {
-                        w.Line(layer.Identifier + "CellForward(stepGates.Slice(b * GateWidth, GateWidth), recurrent.Slice(b * GateWidth, GateWidth), hRow, recurrentN.Slice(((t * batch) + b) * Hidden, Hidden));");
+                        w.Line(layer.Identifier + "CellForward(gates.Slice(row * GateStride, GateWidth), recurrent.Slice((b - first) * GateWidth, GateWidth), hRow, recurrentN.Slice(row * Hidden, Hidden));");
                     }
                     else
                     {
-                        w.Line(layer.Identifier + "CellForward(stepGates.Slice(b * GateWidth, GateWidth), hRow);");
+                        w.Line(layer.Identifier + "CellForward(gates.Slice(row * GateStride, GateWidth), hRow);");
                     }
-
-                    w.Line("hRow.CopyTo(outputRow);");
                 }
+            }
+
+            w.Line();
+            WritePartStateBack(w, layer, backward: false);
+            if (WritesOutput(layer, k))
+            {
+                w.Line();
+                WriteOutputRows(w, layer, k, d);
             }
         }
 
         w.Line();
+    }
+
+    /// <summary>Where row (t, b) of sublayer k's output starts, time-major or sequence-major (<see cref="OutputIsTimeMajor"/>).</summary>
+    private static string OutputRow(LayerSpec layer, int k, string t)
+    {
+        if (OutputIsTimeMajor(layer, k))
+        {
+            string step = t.Contains(" ") ? "(" + t + ")" : t;
+            return t == "0" ? "(b * OutputWidth) + Column" : "(((" + step + " * batch) + b) * OutputWidth) + Column";
+        }
+
+        return t == "0" ? "(b * steps * OutputWidth) + Column" : "(((b * steps) + " + t + ") * OutputWidth) + Column";
+    }
+
+    private static string OutputRowStride(LayerSpec layer, int k) => OutputIsTimeMajor(layer, k) ? "batch * OutputWidth" : "OutputWidth";
+
+    /// <summary>
+    /// After the time loop, each part writes its sequences' output from the states the loop saved: h after step t is the
+    /// h_{t-1} of the step that follows it, and the state itself after the sequence's last step; zero past its end.
+    /// </summary>
+    private static void WriteOutputRows(SourceWriter w, LayerSpec layer, int k, int d)
+    {
+        string next = d == 1 ? "t − 1" : "t + 1";
+        w.Line("// the output of sequences [first, end): h after step t is the h saved by step " + next + ", the state itself after the");
+        w.Line("// sequence's last step" + (d == 1 ? " (t = 0)" : string.Empty) + ", and zero past its end");
+        using (w.Block("for (int b = first; b < end; b++)"))
+        {
+            w.Line("int length = _lengths[b];");
+            using (w.Block("if (length > 1)"))
+            {
+                string from = d == 1 ? "(b * steps) * Hidden" : "((b * steps) + 1) * Hidden";
+                w.Line(Kernels + ".CopyRows(hiddenPrevious.Slice(" + from + "), Hidden, output.Slice(" + OutputRow(layer, k, d == 1 ? "1" : "0") + "), "
+                    + OutputRowStride(layer, k) + ", length - 1, Hidden);");
+            }
+
+            w.Line();
+            w.Line("h.Slice((b - first) * Hidden, Hidden).CopyTo(output.Slice(" + OutputRow(layer, k, d == 1 ? "0" : "length - 1") + ", Hidden));");
+            using (w.Block("for (int t = length; t < steps; t++)"))
+            {
+                w.Line("output.Slice(" + OutputRow(layer, k, "t") + ", Hidden).Clear();");
+            }
+        }
     }
 
     private static void WriteSublayerBackward(SourceWriter w, LayerSpec layer, int k, int d)
@@ -361,11 +477,11 @@ internal static class RecurrentEmitter
             WriteGradientViews(w, layer, k, d);
             w.Line("int rows = steps * batch;");
             w.Line(ReadOnlySpan + " hiddenPrevious = " + "View(" + Field(layer, "HiddenPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
-            w.Line(ReadOnlySpan + " dGates = " + "View(" + Field(layer, "GateGradients") + ", 0, rows * GateWidth);");
+            w.Line(ReadOnlySpan + " dGates = " + "View(" + Field(layer, "GateGradients") + ", 0, rows * GateStride);");
             string dRecurrent = gru ? "dRecurrent" : "dGates";
             if (gru)
             {
-                w.Line(ReadOnlySpan + " dRecurrent = " + "View(" + Field(layer, "RecurrentGradients") + ", 0, rows * GateWidth);");
+                w.Line(ReadOnlySpan + " dRecurrent = " + "View(" + Field(layer, "RecurrentGradients") + ", 0, rows * GateStride);");
             }
 
             w.Line();
@@ -376,19 +492,19 @@ internal static class RecurrentEmitter
             if (gru)
             {
                 w.Line("// (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)");
-                w.Line(Kernels + ".AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);");
-                w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);");
+                w.Line(Kernels + ".AccumulateTransposedProduct(dRecurrent, GateStride, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);");
+                w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateStride, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);");
             }
             else
             {
                 w.Line("// (both weights multiply dGates, which one call reads once; b_ih and b_hh get the same sums)");
-                w.Line(Kernels + ".AccumulateTransposedProducts(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);");
+                w.Line(Kernels + ".AccumulateTransposedProducts(dGates, GateStride, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);");
             }
 
             using (w.Block("if (!inputGradient.IsEmpty)"))
             {
                 w.Line("// dx += dGates·W_ih");
-                w.Line(Kernels + ".MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);");
+                w.Line(Kernels + ".MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);");
             }
         }
 
@@ -404,10 +520,10 @@ internal static class RecurrentEmitter
         w.Line("// " + layer.Name + " layer " + Invariant(k) + (d == 1 ? ", reverse direction" : string.Empty) + " backward: every time step of sequences [first, end), last step first");
         using (w.Block("private void Backward" + layer.Identifier + suffix + "Rows(" + ReadOnlySpan + " outputGradient, int steps, int batch, int first, int end)"))
         {
-            WriteSizes(w, layer, k, d, input: false);
+            WriteSizes(w, layer, k, d, input: false, output: true);
             w.Line("var wWeightHh = Parameters.Values.Slice(" + layer.Identifier + "WeightHh" + suffix + ", GateWidth * Hidden);");
             w.Line("int rows = steps * batch;");
-            w.Line(ReadOnlySpan + " gates = " + "View(" + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ", 0, rows * GateWidth);");
+            w.Line(ReadOnlySpan + " gates = " + "View(" + Field(layer, "Gates" + Invariant(k) + Direction(d)) + ", 0, rows * GateStride);");
             if (lstm)
             {
                 w.Line(ReadOnlySpan + " cellPrevious = " + "View(" + Field(layer, "CellPrevious" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
@@ -419,32 +535,28 @@ internal static class RecurrentEmitter
                 w.Line(ReadOnlySpan + " recurrentN = " + "View(" + Field(layer, "RecurrentN" + Invariant(k) + Direction(d)) + ", 0, rows * Hidden);");
             }
 
-            w.Line(Span + " dGates = " + "View(" + Field(layer, "GateGradients") + ", 0, rows * GateWidth);");
+            w.Line(Span + " dGates = " + "View(" + Field(layer, "GateGradients") + ", 0, rows * GateStride);");
             string dRecurrent = gru ? "dRecurrent" : "dGates";
             if (gru)
             {
-                w.Line(Span + " dRecurrent = " + "View(" + Field(layer, "RecurrentGradients") + ", 0, rows * GateWidth);");
-            }
-
-            w.Line(Span + " dH = View(" + Field(layer, "StateGradient") + ", 0, batch * Hidden);");
-            if (lstm)
-            {
-                w.Line(Span + " dC = View(" + Field(layer, "CellStateGradient") + ", 0, batch * Hidden);");
+                w.Line(Span + " dRecurrent = " + "View(" + Field(layer, "RecurrentGradients") + ", 0, rows * GateStride);");
             }
 
             w.Line("bool packed = " + Kernels + ".PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split");
             WritePackedWeight(w, "W_hh", transposed: false);
+            w.Line("int width = end - first;");
+            WritePartState(w, layer, backward: true);
             using (w.Block("for (int s = steps - 1; s >= 0; s--)"))
             {
                 w.Line("int t = " + Time(d) + ";");
                 WriteRunningCount(w);
                 using (w.Block("for (int b = first; b < end; b++)"))
                 {
-                    w.Line("int row = (t * batch) + b;");
-                    w.Line(Span + " dGatesRow = dGates.Slice(row * GateWidth, GateWidth);");
+                    w.Line("int row = (b * steps) + t;");
+                    w.Line(Span + " dGatesRow = dGates.Slice(row * GateStride, GateWidth);");
                     if (gru)
                     {
-                        w.Line(Span + " dRecurrentRow = dRecurrent.Slice(row * GateWidth, GateWidth);");
+                        w.Line(Span + " dRecurrentRow = dRecurrent.Slice(row * GateStride, GateWidth);");
                     }
 
                     using (w.Block("if (t >= _lengths[b])"))
@@ -459,35 +571,38 @@ internal static class RecurrentEmitter
                     }
 
                     w.Line();
-                    w.Line(ReadOnlySpan + " dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);");
-                    string state = "dH.Slice(b * Hidden, Hidden)";
+                    w.Line(ReadOnlySpan + " dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice(" + OutputRow(layer, k, "t") + ", Hidden);");
+                    string state = "dH.Slice((b - first) * Hidden, Hidden)";
                     if (lstm)
                     {
-                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateWidth, GateWidth), tanhCells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, " + state + ", dC.Slice(b * Hidden, Hidden), dGatesRow);");
+                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateStride, GateWidth), tanhCells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, " + state + ", dC.Slice((b - first) * Hidden, Hidden), dGatesRow);");
                     }
                     else if (gru)
                     {
-                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, " + state + ", dGatesRow, dRecurrentRow);");
+                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateStride, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, " + state + ", dGatesRow, dRecurrentRow);");
                     }
                     else
                     {
-                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateWidth, GateWidth), dOutput, " + state + ", dGatesRow);");
+                        w.Line(layer.Identifier + "CellBackward(gates.Slice(row * GateStride, GateWidth), dOutput, " + state + ", dGatesRow);");
                     }
                 }
 
                 w.Line();
-                w.Line("// dH_{t-1} += " + dRecurrent + "_t·W_hh for this part's running rows");
-                w.Line(ReadOnlySpan + " stepGradients = " + dRecurrent + ".Slice(((t * batch) + first) * GateWidth, count * GateWidth);");
+                w.Line("// dH_{t-1} += " + dRecurrent + "_t·W_hh for this part's running rows, one sequence (steps rows) apart");
+                w.Line(ReadOnlySpan + " stepGradients = " + dRecurrent + ".Slice(((first * steps) + t) * GateStride);");
                 using (w.Block("if (packed)"))
                 {
-                    w.Line(Kernels + ".MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);");
+                    w.Line(Kernels + ".MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);");
                 }
 
                 using (w.Block("else"))
                 {
-                    w.Line(Kernels + ".MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);");
+                    w.Line(Kernels + ".MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);");
                 }
             }
+
+            w.Line();
+            WritePartStateBack(w, layer, backward: true);
         }
 
         w.Line();

@@ -5,7 +5,8 @@ using System.Runtime.CompilerServices;
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// Validation and padding helpers for time-major batches [steps, batch, width], used by generated models.
+/// Validation and padding helpers for time-major batches [steps, batch, width], used by generated models, and the
+/// change to and from sequence-major order [batch, steps, width] that a recurrent layer's time loop works in.
 /// A sequence b covers steps t &lt; lengths[b]; later steps are padding.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -130,6 +131,61 @@ public static class SequenceKernels
             {
                 values.Slice(((t * batch) + b) * width, width).Clear();
             }
+        }
+    }
+
+    /// <summary>
+    /// Copies a time-major batch [steps, batch, width] into sequence-major order [batch, steps, width]: row
+    /// (t, b) goes to row b·steps + t. A recurrent layer's time loop keeps its rows in that order, so that the
+    /// sequences one kernel thread runs lie in one region of memory, apart from the other threads' rows.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is negative or a span is too short.</exception>
+    public static void ToSequenceMajor(ReadOnlySpan<float> timeMajor, Span<float> sequenceMajor, int steps, int batch, int width)
+    {
+        CheckOrderChange(timeMajor.Length, sequenceMajor.Length, steps, batch, width, nameof(timeMajor), nameof(sequenceMajor));
+        int stepStride = batch * width;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> source = timeMajor.Slice(b * width);
+            Span<float> destination = sequenceMajor.Slice(b * steps * width);
+            for (int t = 0; t < steps; t++)
+            {
+                source.Slice(t * stepStride, width).CopyTo(destination.Slice(t * width, width));
+            }
+        }
+    }
+
+    /// <summary>The reverse of <see cref="ToSequenceMajor"/>: row b·steps + t of <paramref name="sequenceMajor"/> goes to row (t, b).</summary>
+    /// <exception cref="ArgumentException">A size is negative or a span is too short.</exception>
+    public static void ToTimeMajor(ReadOnlySpan<float> sequenceMajor, Span<float> timeMajor, int steps, int batch, int width)
+    {
+        CheckOrderChange(sequenceMajor.Length, timeMajor.Length, steps, batch, width, nameof(sequenceMajor), nameof(timeMajor));
+        int stepStride = batch * width;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> source = sequenceMajor.Slice(b * steps * width);
+            Span<float> destination = timeMajor.Slice(b * width);
+            for (int t = 0; t < steps; t++)
+            {
+                source.Slice(t * width, width).CopyTo(destination.Slice(t * stepStride, width));
+            }
+        }
+    }
+
+    private static void CheckOrderChange(int sourceLength, int destinationLength, int steps, int batch, int width, string sourceName, string destinationName)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ArgumentOutOfRangeException.ThrowIfNegative(width);
+        long length = (long)steps * batch * width;
+        if (sourceLength < length)
+        {
+            throw new ArgumentException($"Expected at least {length} values ({steps} steps × {batch} sequences × {width}), got {sourceLength}.", sourceName);
+        }
+
+        if (destinationLength < length)
+        {
+            throw new ArgumentException($"Expected room for {length} values ({steps} steps × {batch} sequences × {width}), got {destinationLength}.", destinationName);
         }
     }
 

@@ -85,6 +85,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     private readonly int[] _tokens;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _embeddingOutput;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _embeddingOutputGradient;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruSequenceInput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruSequenceInputGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruOutput0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruOutputGradient0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGates0;
@@ -93,7 +95,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGates0Reverse;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruHiddenPrevious0Reverse;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentN0Reverse;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruOutput1;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGates1;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruHiddenPrevious1;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentN1;
@@ -106,7 +107,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruFinalState;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGateGradients;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrent;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentGradients;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutput;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _denseOutputGradient;
@@ -145,19 +145,20 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         _tokens = new int[maxRows];
         _embeddingOutput = global::RnnGen.Kernels.Workspace.Floats(maxRows, 32);
         _embeddingOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxRows, 32);
+        _gruSequenceInput = global::RnnGen.Kernels.Workspace.Floats(maxRows, 32);
+        _gruSequenceInputGradient = global::RnnGen.Kernels.Workspace.Floats(maxRows, 32);
         _gruOutput0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 128);
         _gruOutputGradient0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 128);
-        _gruGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
+        _gruGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 208);
         _gruHiddenPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
         _gruRecurrentN0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
-        _gruGates0Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
+        _gruGates0Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 208);
         _gruHiddenPrevious0Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
         _gruRecurrentN0Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
-        _gruOutput1 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 128);
-        _gruGates1 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
+        _gruGates1 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 208);
         _gruHiddenPrevious1 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
         _gruRecurrentN1 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
-        _gruGates1Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
+        _gruGates1Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 208);
         _gruHiddenPrevious1Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
         _gruRecurrentN1Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
         _gruVector = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
@@ -165,9 +166,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         _gruState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 64);
         _gruStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 64);
         _gruFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 256);
-        _gruGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
-        _gruRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 192);
-        _gruRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 192);
+        _gruGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 208);
+        _gruRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 208);
         _denseOutput = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 5);
         _denseOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 5);
         ResetParameters(seed);
@@ -349,8 +349,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     private void ForwardGru(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)
     {
         int rows = steps * batch;
-        ForwardGruL0(input, initialState, steps, batch);
-        ForwardGruL0Reverse(input, initialState, steps, batch);
+        // the time loops keep each sequence's steps together (row b·steps + t), so that the sequences one kernel
+        // thread runs lie in one region of memory, away from the other thread's
+        global::RnnGen.Kernels.SequenceKernels.ToSequenceMajor(input, View(_gruSequenceInput, 0, rows * 32), steps, batch, 32);
+        ForwardGruL0(View(_gruSequenceInput, 0, rows * 32), initialState, steps, batch);
+        ForwardGruL0Reverse(View(_gruSequenceInput, 0, rows * 32), initialState, steps, batch);
         ForwardGruL1(View(_gruOutput0, 0, rows * 128), initialState, steps, batch);
         ForwardGruL1Reverse(View(_gruOutput0, 0, rows * 128), initialState, steps, batch);
 
@@ -391,17 +394,24 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         BackwardGruL1Reverse(default, View(_gruOutput0, 0, rows * 128), View(_gruOutputGradient0, 0, rows * 128), steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 192 * batch);
 
-        inputGradient.Clear();
+        // the input gradient, sequence-major as the time loops' rows, then in the caller's time-major order
+        global::System.Span<float> sequenceInputGradient = inputGradient.IsEmpty ? default : View(_gruSequenceInputGradient, 0, rows * 32);
+        sequenceInputGradient.Clear();
         // layer 0: dH starts from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 0, dH);
 
-        BackwardGruL0(View(_gruOutputGradient0, 0, rows * 128), input, inputGradient, steps, batch);
+        BackwardGruL0(View(_gruOutputGradient0, 0, rows * 128), View(_gruSequenceInput, 0, rows * 32), sequenceInputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 0);
         // layer 0, reverse direction: dH starts from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 64 * batch, dH);
 
-        BackwardGruL0Reverse(View(_gruOutputGradient0, 0, rows * 128), input, inputGradient, steps, batch);
+        BackwardGruL0Reverse(View(_gruOutputGradient0, 0, rows * 128), View(_gruSequenceInput, 0, rows * 32), sequenceInputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 64 * batch);
+
+        if (!inputGradient.IsEmpty)
+        {
+            global::RnnGen.Kernels.SequenceKernels.ToTimeMajor(sequenceInputGradient, inputGradient, steps, batch, 32);
+        }
     }
 
     // r = σ(a_r + u_r), z = σ(a_z + u_z), n = tanh(a_n + r⊙u_n), h' = (1 − z)⊙n + z⊙h, with u = W_hh·h + b_hh. The gates keep r, z, n for backward.
@@ -418,17 +428,18 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 32;
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(GruWeightIhL0, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(GruWeightHhL0, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(GruBiasIhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates0, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_gruGates0, 0, rows * GateStride);
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
@@ -446,50 +457,71 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 128;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(GruWeightHhL0, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(GruBiasHhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates0, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_gruGates0, 0, rows * GateStride);
         global::System.Span<float> output = View(_gruOutput0, 0, rows * OutputWidth);
         global::System.Span<float> hiddenPrevious = View(_gruHiddenPrevious0, 0, rows * Hidden);
-        global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN0, 0, rows * Hidden);
-        global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                GruCellForward(stepGates.Slice(b * GateWidth, GateWidth), recurrent.Slice(b * GateWidth, GateWidth), hRow, recurrentN.Slice(((t * batch) + b) * Hidden, Hidden));
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                GruCellForward(gates.Slice(row * GateStride, GateWidth), recurrent.Slice((b - first) * GateWidth, GateWidth), hRow, recurrentN.Slice(row * Hidden, Hidden));
+            }
+        }
+
+        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
+
+        // the output of sequences [first, end): h after step t is the h saved by step t + 1, the state itself after the
+        // sequence's last step, and zero past its end
+        for (int b = first; b < end; b++)
+        {
+            int length = _lengths[b];
+            if (length > 1)
+            {
+                global::RnnGen.Kernels.MatrixKernels.CopyRows(hiddenPrevious.Slice(((b * steps) + 1) * Hidden), Hidden, output.Slice((b * steps * OutputWidth) + Column), OutputWidth, length - 1, Hidden);
+            }
+
+            h.Slice((b - first) * Hidden, Hidden).CopyTo(output.Slice((((b * steps) + length - 1) * OutputWidth) + Column, Hidden));
+            for (int t = length; t < steps; t++)
+            {
+                output.Slice((((b * steps) + t) * OutputWidth) + Column, Hidden).Clear();
             }
         }
     }
@@ -500,6 +532,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 32;
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL0, GateWidth * InputWidth);
@@ -510,8 +543,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         var dBiasHh = gradients.Slice(GruBiasHhL0, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -520,12 +553,12 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateStride, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateStride, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -534,28 +567,33 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 128;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(GruWeightHhL0, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_gruGates0, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> gates = View(_gruGates0, 0, rows * GateStride);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_gruRecurrentN0, 0, rows * Hidden);
-        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
+        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
-                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
+                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH passes through to the previous step unchanged
@@ -563,21 +601,23 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                GruCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((b * steps) + t) * OutputWidth) + Column, Hidden);
+                GruCellBackward(gates.Slice(row * GateStride, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice((b - first) * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
     }
 
     // gru layer 0, reverse direction (t = T − 1 … 0): weight_ih_l0_reverse, weight_hh_l0_reverse, bias_ih_l0_reverse, bias_hh_l0_reverse
@@ -586,17 +626,18 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 32;
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(GruWeightIhL0Reverse, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(GruBiasIhL0Reverse, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates0Reverse, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_gruGates0Reverse, 0, rows * GateStride);
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 64 * batch, h);
@@ -614,50 +655,71 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 128;
         const int Column = 64; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(GruBiasHhL0Reverse, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates0Reverse, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_gruGates0Reverse, 0, rows * GateStride);
         global::System.Span<float> output = View(_gruOutput0, 0, rows * OutputWidth);
         global::System.Span<float> hiddenPrevious = View(_gruHiddenPrevious0Reverse, 0, rows * Hidden);
-        global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN0Reverse, 0, rows * Hidden);
-        global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = steps - 1 - s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                GruCellForward(stepGates.Slice(b * GateWidth, GateWidth), recurrent.Slice(b * GateWidth, GateWidth), hRow, recurrentN.Slice(((t * batch) + b) * Hidden, Hidden));
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                GruCellForward(gates.Slice(row * GateStride, GateWidth), recurrent.Slice((b - first) * GateWidth, GateWidth), hRow, recurrentN.Slice(row * Hidden, Hidden));
+            }
+        }
+
+        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
+
+        // the output of sequences [first, end): h after step t is the h saved by step t − 1, the state itself after the
+        // sequence's last step (t = 0), and zero past its end
+        for (int b = first; b < end; b++)
+        {
+            int length = _lengths[b];
+            if (length > 1)
+            {
+                global::RnnGen.Kernels.MatrixKernels.CopyRows(hiddenPrevious.Slice((b * steps) * Hidden), Hidden, output.Slice((((b * steps) + 1) * OutputWidth) + Column), OutputWidth, length - 1, Hidden);
+            }
+
+            h.Slice((b - first) * Hidden, Hidden).CopyTo(output.Slice((b * steps * OutputWidth) + Column, Hidden));
+            for (int t = length; t < steps; t++)
+            {
+                output.Slice((((b * steps) + t) * OutputWidth) + Column, Hidden).Clear();
             }
         }
     }
@@ -668,6 +730,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 32;
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL0Reverse, GateWidth * InputWidth);
@@ -678,8 +741,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         var dBiasHh = gradients.Slice(GruBiasHhL0Reverse, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0Reverse, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -688,12 +751,12 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateStride, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateStride, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -702,28 +765,33 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 128;
         const int Column = 64; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_gruGates0Reverse, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> gates = View(_gruGates0Reverse, 0, rows * GateStride);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0Reverse, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_gruRecurrentN0Reverse, 0, rows * Hidden);
-        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
+        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
-                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
+                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH passes through to the previous step unchanged
@@ -731,21 +799,23 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                GruCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((b * steps) + t) * OutputWidth) + Column, Hidden);
+                GruCellBackward(gates.Slice(row * GateStride, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice((b - first) * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
     }
 
     // gru layer 1, forward direction: weight_ih_l1, weight_hh_l1, bias_ih_l1, bias_hh_l1
@@ -754,17 +824,18 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 128;
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(GruWeightIhL1, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(GruWeightHhL1, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(GruBiasIhL1, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates1, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_gruGates1, 0, rows * GateStride);
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 128 * batch, h);
@@ -782,52 +853,53 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 64;
         const int GateWidth = 192;
-        const int OutputWidth = 128;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(GruWeightHhL1, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(GruBiasHhL1, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates1, 0, rows * GateWidth);
-        global::System.Span<float> output = View(_gruOutput1, 0, rows * OutputWidth);
+        global::System.Span<float> gates = View(_gruGates1, 0, rows * GateStride);
         global::System.Span<float> hiddenPrevious = View(_gruHiddenPrevious1, 0, rows * Hidden);
-        global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN1, 0, rows * Hidden);
-        global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                GruCellForward(stepGates.Slice(b * GateWidth, GateWidth), recurrent.Slice(b * GateWidth, GateWidth), hRow, recurrentN.Slice(((t * batch) + b) * Hidden, Hidden));
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                GruCellForward(gates.Slice(row * GateStride, GateWidth), recurrent.Slice((b - first) * GateWidth, GateWidth), hRow, recurrentN.Slice(row * Hidden, Hidden));
             }
         }
+
+        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
     }
 
     // gru layer 1 backward: steps in the opposite order of forward.
@@ -836,6 +908,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 128;
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL1, GateWidth * InputWidth);
@@ -846,8 +919,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         var dBiasHh = gradients.Slice(GruBiasHhL1, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious1, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -856,12 +929,12 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateStride, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateStride, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -870,28 +943,33 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 128;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(GruWeightHhL1, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_gruGates1, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> gates = View(_gruGates1, 0, rows * GateStride);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious1, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_gruRecurrentN1, 0, rows * Hidden);
-        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
+        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
-                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
+                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH passes through to the previous step unchanged
@@ -899,21 +977,23 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                GruCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((t * batch) + b) * OutputWidth) + Column, Hidden);
+                GruCellBackward(gates.Slice(row * GateStride, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice((b - first) * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
     }
 
     // gru layer 1, reverse direction (t = T − 1 … 0): weight_ih_l1_reverse, weight_hh_l1_reverse, bias_ih_l1_reverse, bias_hh_l1_reverse
@@ -922,17 +1002,18 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 128;
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(GruWeightIhL1Reverse, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(GruWeightHhL1Reverse, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(GruBiasIhL1Reverse, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates1Reverse, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_gruGates1Reverse, 0, rows * GateStride);
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 192 * batch, h);
@@ -950,52 +1031,53 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 64;
         const int GateWidth = 192;
-        const int OutputWidth = 128;
-        const int Column = 64; // this direction's features in the [forward, reverse] output
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(GruWeightHhL1Reverse, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(GruBiasHhL1Reverse, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates1Reverse, 0, rows * GateWidth);
-        global::System.Span<float> output = View(_gruOutput1, 0, rows * OutputWidth);
+        global::System.Span<float> gates = View(_gruGates1Reverse, 0, rows * GateStride);
         global::System.Span<float> hiddenPrevious = View(_gruHiddenPrevious1Reverse, 0, rows * Hidden);
-        global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN1Reverse, 0, rows * Hidden);
-        global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = steps - 1 - s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                GruCellForward(stepGates.Slice(b * GateWidth, GateWidth), recurrent.Slice(b * GateWidth, GateWidth), hRow, recurrentN.Slice(((t * batch) + b) * Hidden, Hidden));
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                GruCellForward(gates.Slice(row * GateStride, GateWidth), recurrent.Slice((b - first) * GateWidth, GateWidth), hRow, recurrentN.Slice(row * Hidden, Hidden));
             }
         }
+
+        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
     }
 
     // gru layer 1, reverse direction backward: steps in the opposite order of forward.
@@ -1004,6 +1086,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         const int InputWidth = 128;
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL1Reverse, GateWidth * InputWidth);
@@ -1014,8 +1097,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         var dBiasHh = gradients.Slice(GruBiasHhL1Reverse, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious1Reverse, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -1024,12 +1107,12 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateStride, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateStride, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -1038,28 +1121,33 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 64;
         const int GateWidth = 192;
+        const int GateStride = 208; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 128;
         const int Column = 64; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(GruWeightHhL1Reverse, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_gruGates1Reverse, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> gates = View(_gruGates1Reverse, 0, rows * GateStride);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious1Reverse, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_gruRecurrentN1Reverse, 0, rows * Hidden);
-        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
+        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
-                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
+                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH passes through to the previous step unchanged
@@ -1067,21 +1155,23 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                GruCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((t * batch) + b) * OutputWidth) + Column, Hidden);
+                GruCellBackward(gates.Slice(row * GateStride, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice((b - first) * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
     }
 
     // dense: y = softmax(x·Wᵀ + b), on one vector per sequence.

@@ -62,7 +62,8 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     private readonly int[] _tokens;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _embeddingOutput;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _embeddingOutputGradient;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruOutput0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruSequenceInput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruSequenceInputGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGates0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruHiddenPrevious0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentN0;
@@ -75,7 +76,6 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruFinalState;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruGateGradients;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrent;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _gruRecurrentGradients;
     private bool _longestFirst;
     private int _steps;
@@ -112,11 +112,12 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         _tokens = new int[maxRows];
         _embeddingOutput = global::RnnGen.Kernels.Workspace.Floats(maxRows, 8);
         _embeddingOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxRows, 8);
-        _gruOutput0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 32);
-        _gruGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
+        _gruSequenceInput = global::RnnGen.Kernels.Workspace.Floats(maxRows, 8);
+        _gruSequenceInputGradient = global::RnnGen.Kernels.Workspace.Floats(maxRows, 8);
+        _gruGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
         _gruHiddenPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _gruRecurrentN0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
-        _gruGates0Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
+        _gruGates0Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
         _gruHiddenPrevious0Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _gruRecurrentN0Reverse = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _gruVector = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 32);
@@ -124,9 +125,8 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         _gruState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _gruStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _gruFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 32);
-        _gruGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
-        _gruRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 48);
-        _gruRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
+        _gruGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
+        _gruRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
         ResetParameters(seed);
     }
 
@@ -289,8 +289,12 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     // gru: every stacked layer and direction in turn; layer k reads layer k − 1's [forward, reverse] output.
     private void ForwardGru(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)
     {
-        ForwardGruL0(input, initialState, steps, batch);
-        ForwardGruL0Reverse(input, initialState, steps, batch);
+        int rows = steps * batch;
+        // the time loops keep each sequence's steps together (row b·steps + t), so that the sequences one kernel
+        // thread runs lie in one region of memory, away from the other thread's
+        global::RnnGen.Kernels.SequenceKernels.ToSequenceMajor(input, View(_gruSequenceInput, 0, rows * 8), steps, batch, 8);
+        ForwardGruL0(View(_gruSequenceInput, 0, rows * 8), initialState, steps, batch);
+        ForwardGruL0Reverse(View(_gruSequenceInput, 0, rows * 8), initialState, steps, batch);
 
         // one vector per sequence: the top layer's final h, [forward, reverse]
         global::System.ReadOnlySpan<float> finalState = _gruFinalState;
@@ -304,9 +308,12 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     // gru backward: top layer first; each direction adds its part of the gradient of the layer below.
     private void BackwardGru(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
     {
+        int rows = steps * batch;
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * 16);
 
-        inputGradient.Clear();
+        // the input gradient, sequence-major as the time loops' rows, then in the caller's time-major order
+        global::System.Span<float> sequenceInputGradient = inputGradient.IsEmpty ? default : View(_gruSequenceInputGradient, 0, rows * 8);
+        sequenceInputGradient.Clear();
         // layer 0: dH starts from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 0, dH);
         // the layer's vector output is this direction's final h
@@ -315,7 +322,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
             global::RnnGen.Kernels.MatrixKernels.Axpy(1f, outputGradient.Slice(b * 32, 16), dH.Slice(b * 16, 16));
         }
 
-        BackwardGruL0(default, input, inputGradient, steps, batch);
+        BackwardGruL0(default, View(_gruSequenceInput, 0, rows * 8), sequenceInputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 0);
         // layer 0, reverse direction: dH starts from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 16 * batch, dH);
@@ -325,8 +332,13 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
             global::RnnGen.Kernels.MatrixKernels.Axpy(1f, outputGradient.Slice((b * 32) + 16, 16), dH.Slice(b * 16, 16));
         }
 
-        BackwardGruL0Reverse(default, input, inputGradient, steps, batch);
+        BackwardGruL0Reverse(default, View(_gruSequenceInput, 0, rows * 8), sequenceInputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 16 * batch);
+
+        if (!inputGradient.IsEmpty)
+        {
+            global::RnnGen.Kernels.SequenceKernels.ToTimeMajor(sequenceInputGradient, inputGradient, steps, batch, 8);
+        }
     }
 
     // r = σ(a_r + u_r), z = σ(a_z + u_z), n = tanh(a_n + r⊙u_n), h' = (1 − z)⊙n + z⊙h, with u = W_hh·h + b_hh. The gates keep r, z, n for backward.
@@ -343,17 +355,18 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         const int InputWidth = 8;
         const int Hidden = 16;
         const int GateWidth = 48;
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(GruWeightIhL0, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(GruWeightHhL0, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(GruBiasIhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates0, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_gruGates0, 0, rows * GateStride);
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
@@ -371,52 +384,53 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 16;
         const int GateWidth = 48;
-        const int OutputWidth = 32;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(GruWeightHhL0, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(GruBiasHhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates0, 0, rows * GateWidth);
-        global::System.Span<float> output = View(_gruOutput0, 0, rows * OutputWidth);
+        global::System.Span<float> gates = View(_gruGates0, 0, rows * GateStride);
         global::System.Span<float> hiddenPrevious = View(_gruHiddenPrevious0, 0, rows * Hidden);
-        global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN0, 0, rows * Hidden);
-        global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                GruCellForward(stepGates.Slice(b * GateWidth, GateWidth), recurrent.Slice(b * GateWidth, GateWidth), hRow, recurrentN.Slice(((t * batch) + b) * Hidden, Hidden));
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                GruCellForward(gates.Slice(row * GateStride, GateWidth), recurrent.Slice((b - first) * GateWidth, GateWidth), hRow, recurrentN.Slice(row * Hidden, Hidden));
             }
         }
+
+        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
     }
 
     // gru layer 0 backward: steps in the opposite order of forward.
@@ -425,6 +439,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         const int InputWidth = 8;
         const int Hidden = 16;
         const int GateWidth = 48;
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL0, GateWidth * InputWidth);
@@ -435,8 +450,8 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         var dBiasHh = gradients.Slice(GruBiasHhL0, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -445,12 +460,12 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateStride, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateStride, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -459,28 +474,33 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 16;
         const int GateWidth = 48;
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 32;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(GruWeightHhL0, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_gruGates0, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> gates = View(_gruGates0, 0, rows * GateStride);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_gruRecurrentN0, 0, rows * Hidden);
-        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
+        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
-                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
+                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH passes through to the previous step unchanged
@@ -488,21 +508,23 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                GruCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((t * batch) + b) * OutputWidth) + Column, Hidden);
+                GruCellBackward(gates.Slice(row * GateStride, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice((b - first) * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
     }
 
     // gru layer 0, reverse direction (t = T − 1 … 0): weight_ih_l0_reverse, weight_hh_l0_reverse, bias_ih_l0_reverse, bias_hh_l0_reverse
@@ -511,17 +533,18 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         const int InputWidth = 8;
         const int Hidden = 16;
         const int GateWidth = 48;
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(GruWeightIhL0Reverse, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(GruBiasIhL0Reverse, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates0Reverse, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_gruGates0Reverse, 0, rows * GateStride);
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 16 * batch, h);
@@ -539,52 +562,53 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 16;
         const int GateWidth = 48;
-        const int OutputWidth = 32;
-        const int Column = 16; // this direction's features in the [forward, reverse] output
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(GruBiasHhL0Reverse, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_gruGates0Reverse, 0, rows * GateWidth);
-        global::System.Span<float> output = View(_gruOutput0, 0, rows * OutputWidth);
+        global::System.Span<float> gates = View(_gruGates0Reverse, 0, rows * GateStride);
         global::System.Span<float> hiddenPrevious = View(_gruHiddenPrevious0Reverse, 0, rows * Hidden);
-        global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_gruRecurrentN0Reverse, 0, rows * Hidden);
-        global::System.Span<float> recurrent = View(_gruRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = steps - 1 - s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                GruCellForward(stepGates.Slice(b * GateWidth, GateWidth), recurrent.Slice(b * GateWidth, GateWidth), hRow, recurrentN.Slice(((t * batch) + b) * Hidden, Hidden));
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                GruCellForward(gates.Slice(row * GateStride, GateWidth), recurrent.Slice((b - first) * GateWidth, GateWidth), hRow, recurrentN.Slice(row * Hidden, Hidden));
             }
         }
+
+        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
     }
 
     // gru layer 0, reverse direction backward: steps in the opposite order of forward.
@@ -593,6 +617,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         const int InputWidth = 8;
         const int Hidden = 16;
         const int GateWidth = 48;
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(GruWeightIhL0Reverse, GateWidth * InputWidth);
@@ -603,8 +628,8 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         var dBiasHh = gradients.Slice(GruBiasHhL0Reverse, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0Reverse, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -613,12 +638,12 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateStride, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateStride, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -627,28 +652,33 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     {
         const int Hidden = 16;
         const int GateWidth = 48;
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 32;
         const int Column = 16; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(GruWeightHhL0Reverse, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_gruGates0Reverse, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> gates = View(_gruGates0Reverse, 0, rows * GateStride);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_gruHiddenPrevious0Reverse, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_gruRecurrentN0Reverse, 0, rows * Hidden);
-        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_gruStateGradient, 0, batch * Hidden);
+        global::System.Span<float> dGates = View(_gruGateGradients, 0, rows * GateStride);
+        global::System.Span<float> dRecurrent = View(_gruRecurrentGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
-                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
+                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH passes through to the previous step unchanged
@@ -656,21 +686,23 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                GruCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((t * batch) + b) * OutputWidth) + Column, Hidden);
+                GruCellBackward(gates.Slice(row * GateStride, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice((b - first) * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
     }
 
     private static readonly global::RnnGen.ModelShape s_shape = new(true, VocabularySize, OutputSize, StateSize, ReturnsSequences, ParameterCount, global::RnnGen.Activation.None);

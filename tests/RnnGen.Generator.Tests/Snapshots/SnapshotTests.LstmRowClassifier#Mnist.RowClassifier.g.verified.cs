@@ -53,7 +53,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     // Workspace, sized once for MaxBatch × MaxSteps: forward caches what backward needs; nothing is allocated later.
     private readonly int[] _lengths;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _input;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmOutput0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmSequenceInput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmSequenceInputGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmGates0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmHiddenPrevious0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _lstmCellPrevious0;
@@ -103,8 +104,9 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         Parameters = new global::RnnGen.ParameterSet(s_tensors);
         _lengths = new int[maxBatch];
         _input = global::RnnGen.Kernels.Workspace.Floats(maxRows, InputSize);
-        _lstmOutput0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 128);
-        _lstmGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 512);
+        _lstmSequenceInput = global::RnnGen.Kernels.Workspace.Floats(maxRows, 28);
+        _lstmSequenceInputGradient = global::RnnGen.Kernels.Workspace.Floats(maxRows, 28);
+        _lstmGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 528);
         _lstmHiddenPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 128);
         _lstmCellPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 128);
         _lstmTanhCell0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 128);
@@ -115,7 +117,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         _lstmCellStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
         _lstmStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 128);
         _lstmFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 256);
-        _lstmGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 512);
+        _lstmGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 528);
         _denseOutput = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 10);
         _denseOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 10);
         _stepGates = global::RnnGen.Kernels.Workspace.Floats(1, 512);
@@ -240,7 +242,11 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     // lstm: every stacked layer and direction in turn; layer k reads layer k − 1's [forward, reverse] output.
     private void ForwardLstm(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)
     {
-        ForwardLstmL0(input, initialState, steps, batch);
+        int rows = steps * batch;
+        // the time loops keep each sequence's steps together (row b·steps + t), so that the sequences one kernel
+        // thread runs lie in one region of memory, away from the other thread's
+        global::RnnGen.Kernels.SequenceKernels.ToSequenceMajor(input, View(_lstmSequenceInput, 0, rows * 28), steps, batch, 28);
+        ForwardLstmL0(View(_lstmSequenceInput, 0, rows * 28), initialState, steps, batch);
 
         // one vector per sequence: the top layer's final h, [forward, reverse]
         global::System.ReadOnlySpan<float> finalState = _lstmFinalState;
@@ -253,10 +259,13 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     // lstm backward: top layer first; each direction adds its part of the gradient of the layer below.
     private void BackwardLstm(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
     {
+        int rows = steps * batch;
         global::System.Span<float> dH = View(_lstmStateGradient, 0, batch * 128);
         global::System.Span<float> dC = View(_lstmCellStateGradient, 0, batch * 128);
 
-        inputGradient.Clear();
+        // the input gradient, sequence-major as the time loops' rows, then in the caller's time-major order
+        global::System.Span<float> sequenceInputGradient = inputGradient.IsEmpty ? default : View(_lstmSequenceInputGradient, 0, rows * 28);
+        sequenceInputGradient.Clear();
         // layer 0: dH and dC start from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 0, dH);
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 128 * batch, dC);
@@ -266,9 +275,14 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             global::RnnGen.Kernels.MatrixKernels.Axpy(1f, outputGradient.Slice(b * 128, 128), dH.Slice(b * 128, 128));
         }
 
-        BackwardLstmL0(default, input, inputGradient, steps, batch);
+        BackwardLstmL0(default, View(_lstmSequenceInput, 0, rows * 28), sequenceInputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 0);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dC, initialStateGradient, 128 * batch);
+
+        if (!inputGradient.IsEmpty)
+        {
+            global::RnnGen.Kernels.SequenceKernels.ToTimeMajor(sequenceInputGradient, inputGradient, steps, batch, 28);
+        }
     }
 
     // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The gates keep their activations
@@ -286,18 +300,19 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         const int InputWidth = 28;
         const int Hidden = 128;
         const int GateWidth = 512;
+        const int GateStride = 528; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(LstmWeightIhL0, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(LstmWeightHhL0, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(LstmBiasIhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_lstmGates0, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_lstmGates0, 0, rows * GateStride);
         global::System.Span<float> h = View(_lstmState, 0, batch * Hidden);
         global::System.Span<float> c = View(_lstmCellState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
@@ -317,55 +332,57 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 128;
         const int GateWidth = 512;
-        const int OutputWidth = 128;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
+        const int GateStride = 528; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(LstmWeightHhL0, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(LstmBiasHhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_lstmGates0, 0, rows * GateWidth);
-        global::System.Span<float> output = View(_lstmOutput0, 0, rows * OutputWidth);
+        global::System.Span<float> gates = View(_lstmGates0, 0, rows * GateStride);
         global::System.Span<float> hiddenPrevious = View(_lstmHiddenPrevious0, 0, rows * Hidden);
-        global::System.Span<float> h = View(_lstmState, 0, batch * Hidden);
         global::System.Span<float> cellPrevious = View(_lstmCellPrevious0, 0, rows * Hidden);
         global::System.Span<float> tanhCells = View(_lstmTanhCell0, 0, rows * Hidden);
-        global::System.Span<float> c = View(_lstmCellState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h and c in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(2 * width * Hidden);
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_lstmState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> c = partState.Slice(width * Hidden, width * Hidden);
+        View(_lstmCellState, first * Hidden, width * Hidden).CopyTo(c);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
-            c.Slice(first * Hidden, width * Hidden).CopyTo(cellPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(c, Hidden, cellPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates.Slice(firstRow * GateStride), steps * GateStride, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                global::System.Span<float> cRow = c.Slice(b * Hidden, Hidden);
-                LstmCellForward(stepGates.Slice(b * GateWidth, GateWidth), cRow, hRow, tanhCells.Slice(((t * batch) + b) * Hidden, Hidden));
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                LstmCellForward(gates.Slice(row * GateStride, GateWidth), c.Slice((b - first) * Hidden, Hidden), hRow, tanhCells.Slice(row * Hidden, Hidden));
             }
         }
+
+        h.CopyTo(View(_lstmState, first * Hidden, width * Hidden));
+        c.CopyTo(View(_lstmCellState, first * Hidden, width * Hidden));
     }
 
     // lstm layer 0 backward: steps in the opposite order of forward.
@@ -374,6 +391,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         const int InputWidth = 28;
         const int Hidden = 128;
         const int GateWidth = 512;
+        const int GateStride = 528; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(LstmWeightIhL0, GateWidth * InputWidth);
@@ -384,7 +402,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         var dBiasHh = gradients.Slice(LstmBiasHhL0, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_lstmHiddenPrevious0, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_lstmGateGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_lstmGateGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -393,11 +411,11 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (both weights multiply dGates, which one call reads once; b_ih and b_hh get the same sums)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateStride, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -406,48 +424,57 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 128;
         const int GateWidth = 512;
+        const int GateStride = 528; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 128;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(LstmWeightHhL0, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_lstmGates0, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> gates = View(_lstmGates0, 0, rows * GateStride);
         global::System.ReadOnlySpan<float> cellPrevious = View(_lstmCellPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> tanhCells = View(_lstmTanhCell0, 0, rows * Hidden);
-        global::System.Span<float> dGates = View(_lstmGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_lstmStateGradient, 0, batch * Hidden);
-        global::System.Span<float> dC = View(_lstmCellStateGradient, 0, batch * Hidden);
+        global::System.Span<float> dGates = View(_lstmGateGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH and dC in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(2 * width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_lstmStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> dC = partState.Slice(width * Hidden, width * Hidden);
+        View(_lstmCellStateGradient, first * Hidden, width * Hidden).CopyTo(dC);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH and dC pass through to the previous step unchanged
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                LstmCellBackward(gates.Slice(row * GateWidth, GateWidth), tanhCells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dC.Slice(b * Hidden, Hidden), dGatesRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((t * batch) + b) * OutputWidth) + Column, Hidden);
+                LstmCellBackward(gates.Slice(row * GateStride, GateWidth), tanhCells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice((b - first) * Hidden, Hidden), dC.Slice((b - first) * Hidden, Hidden), dGatesRow);
             }
 
-            // dH_{t-1} += dGates_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dGates_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_lstmStateGradient, first * Hidden, width * Hidden));
+        dC.CopyTo(View(_lstmCellStateGradient, first * Hidden, width * Hidden));
     }
 
     // dense: y = x·Wᵀ + b, on one vector per sequence.

@@ -57,6 +57,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     // Workspace, sized once for MaxBatch × MaxSteps: forward caches what backward needs; nothing is allocated later.
     private readonly int[] _lengths;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _input;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderSequenceInput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderSequenceInputGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderOutput0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderGates0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderHiddenPrevious0;
@@ -69,7 +71,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderFinalState;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _encoderGateGradients;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderOutput0;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderSequenceInput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderSequenceInputGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderGates0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderHiddenPrevious0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderRecurrentN0;
@@ -79,7 +82,6 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderStateGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderFinalState;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderGateGradients;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderRecurrent;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _decoderRecurrentGradients;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _stepGates;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _stepRecurrentScratch;
@@ -117,8 +119,10 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         Parameters = new global::RnnGen.ParameterSet(s_tensors);
         _lengths = new int[maxBatch];
         _input = global::RnnGen.Kernels.Workspace.Floats(maxRows, InputSize);
+        _encoderSequenceInput = global::RnnGen.Kernels.Workspace.Floats(maxRows, 12);
+        _encoderSequenceInputGradient = global::RnnGen.Kernels.Workspace.Floats(maxRows, 12);
         _encoderOutput0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 24);
-        _encoderGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
+        _encoderGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 112);
         _encoderHiddenPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 24);
         _encoderCellPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 24);
         _encoderTanhCell0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 24);
@@ -128,9 +132,10 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         _encoderCellStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 24);
         _encoderStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 24);
         _encoderFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 48);
-        _encoderGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 96);
-        _decoderOutput0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
-        _decoderGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
+        _encoderGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 112);
+        _decoderSequenceInput = global::RnnGen.Kernels.Workspace.Floats(maxRows, 24);
+        _decoderSequenceInputGradient = global::RnnGen.Kernels.Workspace.Floats(maxRows, 24);
+        _decoderGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
         _decoderHiddenPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _decoderRecurrentN0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 16);
         _decoderVector = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
@@ -138,9 +143,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         _decoderState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _decoderStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
         _decoderFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 16);
-        _decoderGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
-        _decoderRecurrent = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 48);
-        _decoderRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 48);
+        _decoderGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
+        _decoderRecurrentGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 64);
         _stepGates = global::RnnGen.Kernels.Workspace.Floats(1, 96);
         _stepRecurrentScratch = global::RnnGen.Kernels.Workspace.Floats(1, 48);
         _stepRecurrentN = global::RnnGen.Kernels.Workspace.Floats(1, 16);
@@ -270,23 +274,35 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     // encoder: every stacked layer and direction in turn; layer k reads layer k − 1's [forward, reverse] output.
     private void ForwardEncoder(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)
     {
-        ForwardEncoderL0(input, initialState, steps, batch);
+        int rows = steps * batch;
+        // the time loops keep each sequence's steps together (row b·steps + t), so that the sequences one kernel
+        // thread runs lie in one region of memory, away from the other thread's
+        global::RnnGen.Kernels.SequenceKernels.ToSequenceMajor(input, View(_encoderSequenceInput, 0, rows * 12), steps, batch, 12);
+        ForwardEncoderL0(View(_encoderSequenceInput, 0, rows * 12), initialState, steps, batch);
     }
 
     // encoder backward: top layer first; each direction adds its part of the gradient of the layer below.
     private void BackwardEncoder(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
     {
+        int rows = steps * batch;
         global::System.Span<float> dH = View(_encoderStateGradient, 0, batch * 24);
         global::System.Span<float> dC = View(_encoderCellStateGradient, 0, batch * 24);
 
-        inputGradient.Clear();
+        // the input gradient, sequence-major as the time loops' rows, then in the caller's time-major order
+        global::System.Span<float> sequenceInputGradient = inputGradient.IsEmpty ? default : View(_encoderSequenceInputGradient, 0, rows * 12);
+        sequenceInputGradient.Clear();
         // layer 0: dH and dC start from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 0, dH);
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 24 * batch, dC);
 
-        BackwardEncoderL0(outputGradient, input, inputGradient, steps, batch);
+        BackwardEncoderL0(outputGradient, View(_encoderSequenceInput, 0, rows * 12), sequenceInputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 0);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dC, initialStateGradient, 24 * batch);
+
+        if (!inputGradient.IsEmpty)
+        {
+            global::RnnGen.Kernels.SequenceKernels.ToTimeMajor(sequenceInputGradient, inputGradient, steps, batch, 12);
+        }
     }
 
     // i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The gates keep their activations
@@ -304,18 +320,19 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         const int InputWidth = 12;
         const int Hidden = 24;
         const int GateWidth = 96;
+        const int GateStride = 112; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(EncoderWeightIhL0, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(EncoderWeightHhL0, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(EncoderBiasIhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_encoderGates0, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_encoderGates0, 0, rows * GateStride);
         global::System.Span<float> h = View(_encoderState, 0, batch * Hidden);
         global::System.Span<float> c = View(_encoderCellState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
@@ -335,53 +352,75 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 24;
         const int GateWidth = 96;
+        const int GateStride = 112; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 24;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(EncoderWeightHhL0, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(EncoderBiasHhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_encoderGates0, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_encoderGates0, 0, rows * GateStride);
         global::System.Span<float> output = View(_encoderOutput0, 0, rows * OutputWidth);
         global::System.Span<float> hiddenPrevious = View(_encoderHiddenPrevious0, 0, rows * Hidden);
-        global::System.Span<float> h = View(_encoderState, 0, batch * Hidden);
         global::System.Span<float> cellPrevious = View(_encoderCellPrevious0, 0, rows * Hidden);
         global::System.Span<float> tanhCells = View(_encoderTanhCell0, 0, rows * Hidden);
-        global::System.Span<float> c = View(_encoderCellState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h and c in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(2 * width * Hidden);
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_encoderState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> c = partState.Slice(width * Hidden, width * Hidden);
+        View(_encoderCellState, first * Hidden, width * Hidden).CopyTo(c);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
-            c.Slice(first * Hidden, width * Hidden).CopyTo(cellPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(c, Hidden, cellPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates.Slice(firstRow * GateStride), steps * GateStride, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                global::System.Span<float> cRow = c.Slice(b * Hidden, Hidden);
-                EncoderCellForward(stepGates.Slice(b * GateWidth, GateWidth), cRow, hRow, tanhCells.Slice(((t * batch) + b) * Hidden, Hidden));
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                EncoderCellForward(gates.Slice(row * GateStride, GateWidth), c.Slice((b - first) * Hidden, Hidden), hRow, tanhCells.Slice(row * Hidden, Hidden));
+            }
+        }
+
+        h.CopyTo(View(_encoderState, first * Hidden, width * Hidden));
+        c.CopyTo(View(_encoderCellState, first * Hidden, width * Hidden));
+
+        // the output of sequences [first, end): h after step t is the h saved by step t + 1, the state itself after the
+        // sequence's last step, and zero past its end
+        for (int b = first; b < end; b++)
+        {
+            int length = _lengths[b];
+            if (length > 1)
+            {
+                global::RnnGen.Kernels.MatrixKernels.CopyRows(hiddenPrevious.Slice(((b * steps) + 1) * Hidden), Hidden, output.Slice((b * OutputWidth) + Column), batch * OutputWidth, length - 1, Hidden);
+            }
+
+            h.Slice((b - first) * Hidden, Hidden).CopyTo(output.Slice(((((length - 1) * batch) + b) * OutputWidth) + Column, Hidden));
+            for (int t = length; t < steps; t++)
+            {
+                output.Slice((((t * batch) + b) * OutputWidth) + Column, Hidden).Clear();
             }
         }
     }
@@ -392,6 +431,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         const int InputWidth = 12;
         const int Hidden = 24;
         const int GateWidth = 96;
+        const int GateStride = 112; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(EncoderWeightIhL0, GateWidth * InputWidth);
@@ -402,7 +442,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         var dBiasHh = gradients.Slice(EncoderBiasHhL0, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_encoderHiddenPrevious0, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_encoderGateGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_encoderGateGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -411,11 +451,11 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (both weights multiply dGates, which one call reads once; b_ih and b_hh get the same sums)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateStride, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -424,54 +464,67 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 24;
         const int GateWidth = 96;
+        const int GateStride = 112; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 24;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(EncoderWeightHhL0, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_encoderGates0, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> gates = View(_encoderGates0, 0, rows * GateStride);
         global::System.ReadOnlySpan<float> cellPrevious = View(_encoderCellPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> tanhCells = View(_encoderTanhCell0, 0, rows * Hidden);
-        global::System.Span<float> dGates = View(_encoderGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_encoderStateGradient, 0, batch * Hidden);
-        global::System.Span<float> dC = View(_encoderCellStateGradient, 0, batch * Hidden);
+        global::System.Span<float> dGates = View(_encoderGateGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH and dC in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(2 * width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_encoderStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> dC = partState.Slice(width * Hidden, width * Hidden);
+        View(_encoderCellStateGradient, first * Hidden, width * Hidden).CopyTo(dC);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH and dC pass through to the previous step unchanged
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                EncoderCellBackward(gates.Slice(row * GateWidth, GateWidth), tanhCells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dC.Slice(b * Hidden, Hidden), dGatesRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((t * batch) + b) * OutputWidth) + Column, Hidden);
+                EncoderCellBackward(gates.Slice(row * GateStride, GateWidth), tanhCells.Slice(row * Hidden, Hidden), cellPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice((b - first) * Hidden, Hidden), dC.Slice((b - first) * Hidden, Hidden), dGatesRow);
             }
 
-            // dH_{t-1} += dGates_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dGates_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_encoderStateGradient, first * Hidden, width * Hidden));
+        dC.CopyTo(View(_encoderCellStateGradient, first * Hidden, width * Hidden));
     }
 
     // decoder: every stacked layer and direction in turn; layer k reads layer k − 1's [forward, reverse] output.
     private void ForwardDecoder(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)
     {
-        ForwardDecoderL0(input, initialState, steps, batch);
+        int rows = steps * batch;
+        // the time loops keep each sequence's steps together (row b·steps + t), so that the sequences one kernel
+        // thread runs lie in one region of memory, away from the other thread's
+        global::RnnGen.Kernels.SequenceKernels.ToSequenceMajor(input, View(_decoderSequenceInput, 0, rows * 24), steps, batch, 24);
+        ForwardDecoderL0(View(_decoderSequenceInput, 0, rows * 24), initialState, steps, batch);
 
         // one vector per sequence: the top layer's final h, [forward, reverse]
         global::System.ReadOnlySpan<float> finalState = _decoderFinalState;
@@ -484,9 +537,12 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     // decoder backward: top layer first; each direction adds its part of the gradient of the layer below.
     private void BackwardDecoder(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
     {
+        int rows = steps * batch;
         global::System.Span<float> dH = View(_decoderStateGradient, 0, batch * 16);
 
-        inputGradient.Clear();
+        // the input gradient, sequence-major as the time loops' rows, then in the caller's time-major order
+        global::System.Span<float> sequenceInputGradient = inputGradient.IsEmpty ? default : View(_decoderSequenceInputGradient, 0, rows * 24);
+        sequenceInputGradient.Clear();
         // layer 0: dH starts from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 0, dH);
         // the layer's vector output is this direction's final h
@@ -495,8 +551,13 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             global::RnnGen.Kernels.MatrixKernels.Axpy(1f, outputGradient.Slice(b * 16, 16), dH.Slice(b * 16, 16));
         }
 
-        BackwardDecoderL0(default, input, inputGradient, steps, batch);
+        BackwardDecoderL0(default, View(_decoderSequenceInput, 0, rows * 24), sequenceInputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 0);
+
+        if (!inputGradient.IsEmpty)
+        {
+            global::RnnGen.Kernels.SequenceKernels.ToTimeMajor(sequenceInputGradient, inputGradient, steps, batch, 24);
+        }
     }
 
     // r = σ(a_r + u_r), z = σ(a_z + u_z), n = tanh(a_n + r⊙u_n), h' = (1 − z)⊙n + z⊙h, with u = W_hh·h + b_hh. The gates keep r, z, n for backward.
@@ -513,17 +574,18 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         const int InputWidth = 24;
         const int Hidden = 16;
         const int GateWidth = 48;
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(DecoderWeightIhL0, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(DecoderWeightHhL0, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(DecoderBiasIhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_decoderGates0, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_decoderGates0, 0, rows * GateStride);
         global::System.Span<float> h = View(_decoderState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
@@ -541,52 +603,53 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 16;
         const int GateWidth = 48;
-        const int OutputWidth = 16;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(DecoderWeightHhL0, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(DecoderBiasHhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_decoderGates0, 0, rows * GateWidth);
-        global::System.Span<float> output = View(_decoderOutput0, 0, rows * OutputWidth);
+        global::System.Span<float> gates = View(_decoderGates0, 0, rows * GateStride);
         global::System.Span<float> hiddenPrevious = View(_decoderHiddenPrevious0, 0, rows * Hidden);
-        global::System.Span<float> h = View(_decoderState, 0, batch * Hidden);
         global::System.Span<float> recurrentN = View(_decoderRecurrentN0, 0, rows * Hidden);
-        global::System.Span<float> recurrent = View(_decoderRecurrent, 0, batch * GateWidth);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_decoderState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent.Slice(first * GateWidth), GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, recurrent.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
             }
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                DecoderCellForward(stepGates.Slice(b * GateWidth, GateWidth), recurrent.Slice(b * GateWidth, GateWidth), hRow, recurrentN.Slice(((t * batch) + b) * Hidden, Hidden));
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                DecoderCellForward(gates.Slice(row * GateStride, GateWidth), recurrent.Slice((b - first) * GateWidth, GateWidth), hRow, recurrentN.Slice(row * Hidden, Hidden));
             }
         }
+
+        h.CopyTo(View(_decoderState, first * Hidden, width * Hidden));
     }
 
     // decoder layer 0 backward: steps in the opposite order of forward.
@@ -595,6 +658,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         const int InputWidth = 24;
         const int Hidden = 16;
         const int GateWidth = 48;
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(DecoderWeightIhL0, GateWidth * InputWidth);
@@ -605,8 +669,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         var dBiasHh = gradients.Slice(DecoderBiasHhL0, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_decoderHiddenPrevious0, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_decoderGateGradients, 0, rows * GateWidth);
-        global::System.ReadOnlySpan<float> dRecurrent = View(_decoderRecurrentGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_decoderGateGradients, 0, rows * GateStride);
+        global::System.ReadOnlySpan<float> dRecurrent = View(_decoderRecurrentGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -615,12 +679,12 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateWidth, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateWidth, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateStride, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateStride, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -629,28 +693,33 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 16;
         const int GateWidth = 48;
+        const int GateStride = 64; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 16;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(DecoderWeightHhL0, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_decoderGates0, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> gates = View(_decoderGates0, 0, rows * GateStride);
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_decoderHiddenPrevious0, 0, rows * Hidden);
         global::System.ReadOnlySpan<float> recurrentN = View(_decoderRecurrentN0, 0, rows * Hidden);
-        global::System.Span<float> dGates = View(_decoderGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dRecurrent = View(_decoderRecurrentGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_decoderStateGradient, 0, batch * Hidden);
+        global::System.Span<float> dGates = View(_decoderGateGradients, 0, rows * GateStride);
+        global::System.Span<float> dRecurrent = View(_decoderRecurrentGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_decoderStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
-                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
+                global::System.Span<float> dRecurrentRow = dRecurrent.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH passes through to the previous step unchanged
@@ -658,21 +727,23 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                DecoderCellBackward(gates.Slice(row * GateWidth, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow, dRecurrentRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((t * batch) + b) * OutputWidth) + Column, Hidden);
+                DecoderCellBackward(gates.Slice(row * GateStride, GateWidth), recurrentN.Slice(row * Hidden, Hidden), hiddenPrevious.Slice(row * Hidden, Hidden), dOutput, dH.Slice((b - first) * Hidden, Hidden), dGatesRow, dRecurrentRow);
             }
 
-            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dRecurrent_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dRecurrent.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_decoderStateGradient, first * Hidden, width * Hidden));
     }
 
     /// <summary>

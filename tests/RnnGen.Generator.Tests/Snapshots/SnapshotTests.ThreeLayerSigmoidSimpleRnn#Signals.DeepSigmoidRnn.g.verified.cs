@@ -69,6 +69,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     // Workspace, sized once for MaxBatch × MaxSteps: forward caches what backward needs; nothing is allocated later.
     private readonly int[] _lengths;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _input;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnSequenceInput;
+    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnSequenceInputGradient;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnOutput0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnOutputGradient0;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnGates0;
@@ -77,7 +79,6 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnOutputGradient1;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnGates1;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnHiddenPrevious1;
-    private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnOutput2;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnGates2;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnHiddenPrevious2;
     private readonly global::RnnGen.Kernels.WorkspaceBuffer _rnnVector;
@@ -123,23 +124,24 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         Parameters = new global::RnnGen.ParameterSet(s_tensors);
         _lengths = new int[maxBatch];
         _input = global::RnnGen.Kernels.Workspace.Floats(maxRows, InputSize);
+        _rnnSequenceInput = global::RnnGen.Kernels.Workspace.Floats(maxRows, 5);
+        _rnnSequenceInputGradient = global::RnnGen.Kernels.Workspace.Floats(maxRows, 5);
         _rnnOutput0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
         _rnnOutputGradient0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
-        _rnnGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
+        _rnnGates0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 23);
         _rnnHiddenPrevious0 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
         _rnnOutput1 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
         _rnnOutputGradient1 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
-        _rnnGates1 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
+        _rnnGates1 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 23);
         _rnnHiddenPrevious1 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
-        _rnnOutput2 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
-        _rnnGates2 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
+        _rnnGates2 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 23);
         _rnnHiddenPrevious2 = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
         _rnnVector = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 7);
         _rnnOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 7);
         _rnnState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 7);
         _rnnStateGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 7);
         _rnnFinalState = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 21);
-        _rnnGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 7);
+        _rnnGateGradients = global::RnnGen.Kernels.Workspace.Floats(maxRows, 23);
         _denseOutput = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 2);
         _denseOutputGradient = global::RnnGen.Kernels.Workspace.Floats(maxBatch, 2);
         _stepGates = global::RnnGen.Kernels.Workspace.Floats(1, 7);
@@ -273,7 +275,10 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     private void ForwardRnn(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)
     {
         int rows = steps * batch;
-        ForwardRnnL0(input, initialState, steps, batch);
+        // the time loops keep each sequence's steps together (row b·steps + t), so that the sequences one kernel
+        // thread runs lie in one region of memory, away from the other thread's
+        global::RnnGen.Kernels.SequenceKernels.ToSequenceMajor(input, View(_rnnSequenceInput, 0, rows * 5), steps, batch, 5);
+        ForwardRnnL0(View(_rnnSequenceInput, 0, rows * 5), initialState, steps, batch);
         ForwardRnnL1(View(_rnnOutput0, 0, rows * 7), initialState, steps, batch);
         ForwardRnnL2(View(_rnnOutput1, 0, rows * 7), initialState, steps, batch);
 
@@ -310,12 +315,19 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         BackwardRnnL1(View(_rnnOutputGradient1, 0, rows * 7), View(_rnnOutput0, 0, rows * 7), View(_rnnOutputGradient0, 0, rows * 7), steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 7 * batch);
 
-        inputGradient.Clear();
+        // the input gradient, sequence-major as the time loops' rows, then in the caller's time-major order
+        global::System.Span<float> sequenceInputGradient = inputGradient.IsEmpty ? default : View(_rnnSequenceInputGradient, 0, rows * 5);
+        sequenceInputGradient.Clear();
         // layer 0: dH starts from the gradient of its final state
         global::RnnGen.Kernels.SequenceKernels.LoadState(finalStateGradient, 0, dH);
 
-        BackwardRnnL0(View(_rnnOutputGradient0, 0, rows * 7), input, inputGradient, steps, batch);
+        BackwardRnnL0(View(_rnnOutputGradient0, 0, rows * 7), View(_rnnSequenceInput, 0, rows * 5), sequenceInputGradient, steps, batch);
         global::RnnGen.Kernels.SequenceKernels.StoreState(dH, initialStateGradient, 0);
+
+        if (!inputGradient.IsEmpty)
+        {
+            global::RnnGen.Kernels.SequenceKernels.ToTimeMajor(sequenceInputGradient, inputGradient, steps, batch, 5);
+        }
     }
 
     // h' = sigmoid(a), where the gates already hold a = W_ih·x + b_ih + W_hh·h + b_hh; they keep h' for backward.
@@ -344,17 +356,18 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         const int InputWidth = 5;
         const int Hidden = 7;
         const int GateWidth = 7;
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(RnnWeightIhL0, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(RnnWeightHhL0, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(RnnBiasIhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_rnnGates0, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_rnnGates0, 0, rows * GateStride);
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
@@ -372,48 +385,69 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 7;
         const int GateWidth = 7;
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 7;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(RnnWeightHhL0, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(RnnBiasHhL0, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_rnnGates0, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_rnnGates0, 0, rows * GateStride);
         global::System.Span<float> output = View(_rnnOutput0, 0, rows * OutputWidth);
         global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious0, 0, rows * Hidden);
-        global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_rnnState, first * Hidden, width * Hidden).CopyTo(h);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates.Slice(firstRow * GateStride), steps * GateStride, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                RnnCellForward(stepGates.Slice(b * GateWidth, GateWidth), hRow);
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                RnnCellForward(gates.Slice(row * GateStride, GateWidth), hRow);
+            }
+        }
+
+        h.CopyTo(View(_rnnState, first * Hidden, width * Hidden));
+
+        // the output of sequences [first, end): h after step t is the h saved by step t + 1, the state itself after the
+        // sequence's last step, and zero past its end
+        for (int b = first; b < end; b++)
+        {
+            int length = _lengths[b];
+            if (length > 1)
+            {
+                global::RnnGen.Kernels.MatrixKernels.CopyRows(hiddenPrevious.Slice(((b * steps) + 1) * Hidden), Hidden, output.Slice((b * steps * OutputWidth) + Column), OutputWidth, length - 1, Hidden);
+            }
+
+            h.Slice((b - first) * Hidden, Hidden).CopyTo(output.Slice((((b * steps) + length - 1) * OutputWidth) + Column, Hidden));
+            for (int t = length; t < steps; t++)
+            {
+                output.Slice((((b * steps) + t) * OutputWidth) + Column, Hidden).Clear();
             }
         }
     }
@@ -424,6 +458,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         const int InputWidth = 5;
         const int Hidden = 7;
         const int GateWidth = 7;
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(RnnWeightIhL0, GateWidth * InputWidth);
@@ -434,7 +469,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         var dBiasHh = gradients.Slice(RnnBiasHhL0, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_rnnHiddenPrevious0, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -443,11 +478,11 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (both weights multiply dGates, which one call reads once; b_ih and b_hh get the same sums)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateStride, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -456,45 +491,52 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 7;
         const int GateWidth = 7;
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 7;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(RnnWeightHhL0, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_rnnGates0, 0, rows * GateWidth);
-        global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * Hidden);
+        global::System.ReadOnlySpan<float> gates = View(_rnnGates0, 0, rows * GateStride);
+        global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_rnnStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH passes through to the previous step unchanged
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                RnnCellBackward(gates.Slice(row * GateWidth, GateWidth), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((b * steps) + t) * OutputWidth) + Column, Hidden);
+                RnnCellBackward(gates.Slice(row * GateStride, GateWidth), dOutput, dH.Slice((b - first) * Hidden, Hidden), dGatesRow);
             }
 
-            // dH_{t-1} += dGates_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dGates_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_rnnStateGradient, first * Hidden, width * Hidden));
     }
 
     // rnn layer 1, forward direction: weight_ih_l1, weight_hh_l1, bias_ih_l1, bias_hh_l1
@@ -503,17 +545,18 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         const int InputWidth = 7;
         const int Hidden = 7;
         const int GateWidth = 7;
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(RnnWeightIhL1, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(RnnWeightHhL1, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(RnnBiasIhL1, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_rnnGates1, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_rnnGates1, 0, rows * GateStride);
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 7 * batch, h);
@@ -531,48 +574,69 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 7;
         const int GateWidth = 7;
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 7;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(RnnWeightHhL1, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(RnnBiasHhL1, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_rnnGates1, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_rnnGates1, 0, rows * GateStride);
         global::System.Span<float> output = View(_rnnOutput1, 0, rows * OutputWidth);
         global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious1, 0, rows * Hidden);
-        global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_rnnState, first * Hidden, width * Hidden).CopyTo(h);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates.Slice(firstRow * GateStride), steps * GateStride, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                RnnCellForward(stepGates.Slice(b * GateWidth, GateWidth), hRow);
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                RnnCellForward(gates.Slice(row * GateStride, GateWidth), hRow);
+            }
+        }
+
+        h.CopyTo(View(_rnnState, first * Hidden, width * Hidden));
+
+        // the output of sequences [first, end): h after step t is the h saved by step t + 1, the state itself after the
+        // sequence's last step, and zero past its end
+        for (int b = first; b < end; b++)
+        {
+            int length = _lengths[b];
+            if (length > 1)
+            {
+                global::RnnGen.Kernels.MatrixKernels.CopyRows(hiddenPrevious.Slice(((b * steps) + 1) * Hidden), Hidden, output.Slice((b * steps * OutputWidth) + Column), OutputWidth, length - 1, Hidden);
+            }
+
+            h.Slice((b - first) * Hidden, Hidden).CopyTo(output.Slice((((b * steps) + length - 1) * OutputWidth) + Column, Hidden));
+            for (int t = length; t < steps; t++)
+            {
+                output.Slice((((b * steps) + t) * OutputWidth) + Column, Hidden).Clear();
             }
         }
     }
@@ -583,6 +647,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         const int InputWidth = 7;
         const int Hidden = 7;
         const int GateWidth = 7;
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(RnnWeightIhL1, GateWidth * InputWidth);
@@ -593,7 +658,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         var dBiasHh = gradients.Slice(RnnBiasHhL1, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_rnnHiddenPrevious1, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -602,11 +667,11 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (both weights multiply dGates, which one call reads once; b_ih and b_hh get the same sums)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateStride, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -615,45 +680,52 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 7;
         const int GateWidth = 7;
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 7;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(RnnWeightHhL1, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_rnnGates1, 0, rows * GateWidth);
-        global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * Hidden);
+        global::System.ReadOnlySpan<float> gates = View(_rnnGates1, 0, rows * GateStride);
+        global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_rnnStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH passes through to the previous step unchanged
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                RnnCellBackward(gates.Slice(row * GateWidth, GateWidth), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((b * steps) + t) * OutputWidth) + Column, Hidden);
+                RnnCellBackward(gates.Slice(row * GateStride, GateWidth), dOutput, dH.Slice((b - first) * Hidden, Hidden), dGatesRow);
             }
 
-            // dH_{t-1} += dGates_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dGates_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_rnnStateGradient, first * Hidden, width * Hidden));
     }
 
     // rnn layer 2, forward direction: weight_ih_l2, weight_hh_l2, bias_ih_l2, bias_hh_l2
@@ -662,17 +734,18 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         const int InputWidth = 7;
         const int Hidden = 7;
         const int GateWidth = 7;
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightIh = parameters.Slice(RnnWeightIhL2, GateWidth * InputWidth);
         var wWeightHh = parameters.Slice(RnnWeightHhL2, GateWidth * Hidden);
         var wBiasIh = parameters.Slice(RnnBiasIhL2, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_rnnGates2, 0, rows * GateWidth);
+        global::System.Span<float> gates = View(_rnnGates2, 0, rows * GateStride);
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
 
-        // gates = x_t·W_ihᵀ + b_ih for every step at once
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateWidth, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateWidth, rows, InputWidth, GateWidth);
+        // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
+        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 14 * batch, h);
@@ -690,50 +763,51 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 7;
         const int GateWidth = 7;
-        const int OutputWidth = 7;
-        const int Column = 0; // this direction's features in the [forward, reverse] output
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         var wWeightHh = parameters.Slice(RnnWeightHhL2, GateWidth * Hidden);
         var wBiasHh = parameters.Slice(RnnBiasHhL2, GateWidth);
         int rows = steps * batch;
-        global::System.Span<float> gates = View(_rnnGates2, 0, rows * GateWidth);
-        global::System.Span<float> output = View(_rnnOutput2, 0, rows * OutputWidth);
+        global::System.Span<float> gates = View(_rnnGates2, 0, rows * GateStride);
         global::System.Span<float> hiddenPrevious = View(_rnnHiddenPrevious2, 0, rows * Hidden);
-        global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
         int width = end - first;
+        // this part's h in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> h = partState.Slice(0, width * Hidden);
+        View(_rnnState, first * Hidden, width * Hidden).CopyTo(h);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
-            global::System.Span<float> stepGates = gates.Slice(t * batch * GateWidth, batch * GateWidth);
-            h.Slice(first * Hidden, width * Hidden).CopyTo(hiddenPrevious.Slice(((t * batch) + first) * Hidden));
+            int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h.Slice(first * Hidden), Hidden, packedWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h.Slice(first * Hidden), Hidden, wWeightHh, stepGates.Slice(first * GateWidth), GateWidth, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(stepGates.Slice(first * GateWidth), GateWidth, wBiasHh, count, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates.Slice(firstRow * GateStride), steps * GateStride, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
-                global::System.Span<float> outputRow = output.Slice(((t * batch) + b) * OutputWidth + Column, Hidden);
                 if (t >= _lengths[b])
                 {
-                    outputRow.Clear(); // past this sequence's end: the state carries over unchanged
-                    continue;
+                    continue; // past this sequence's end: the state carries over unchanged
                 }
 
-                global::System.Span<float> hRow = h.Slice(b * Hidden, Hidden);
-                RnnCellForward(stepGates.Slice(b * GateWidth, GateWidth), hRow);
-                hRow.CopyTo(outputRow);
+                int row = (b * steps) + t;
+                global::System.Span<float> hRow = h.Slice((b - first) * Hidden, Hidden);
+                RnnCellForward(gates.Slice(row * GateStride, GateWidth), hRow);
             }
         }
+
+        h.CopyTo(View(_rnnState, first * Hidden, width * Hidden));
     }
 
     // rnn layer 2 backward: steps in the opposite order of forward.
@@ -742,6 +816,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         const int InputWidth = 7;
         const int Hidden = 7;
         const int GateWidth = 7;
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> gradients = Parameters.Gradients;
         var wWeightIh = parameters.Slice(RnnWeightIhL2, GateWidth * InputWidth);
@@ -752,7 +827,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         var dBiasHh = gradients.Slice(RnnBiasHhL2, GateWidth);
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> hiddenPrevious = View(_rnnHiddenPrevious2, 0, rows * Hidden);
-        global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
+        global::System.ReadOnlySpan<float> dGates = View(_rnnGateGradients, 0, rows * GateStride);
 
         // the time loop, the batch's sequences split between the kernel threads (Parallelism.Threads): sequences do not
         // interact, and every row is computed the same way whatever the split, so results do not depend on it
@@ -761,11 +836,11 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         // parameter gradients, all steps at once: dW_hh += dGatesᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
         // (both weights multiply dGates, which one call reads once; b_ih and b_hh get the same sums)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateWidth, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateStride, hiddenPrevious, Hidden, dWeightHh, Hidden, input, InputWidth, dWeightIh, InputWidth, rows, GateWidth, dBiasIh, dBiasHh);
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
-            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateWidth, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
+            global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(dGates, GateStride, wWeightIh, inputGradient, InputWidth, rows, GateWidth, InputWidth);
         }
     }
 
@@ -774,45 +849,52 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     {
         const int Hidden = 7;
         const int GateWidth = 7;
+        const int GateStride = 23; // a row of the gates buffers: the gates and one spare cache line
         const int OutputWidth = 7;
         const int Column = 0; // this direction's features in the [forward, reverse] output
         var wWeightHh = Parameters.Values.Slice(RnnWeightHhL2, GateWidth * Hidden);
         int rows = steps * batch;
-        global::System.ReadOnlySpan<float> gates = View(_rnnGates2, 0, rows * GateWidth);
-        global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateWidth);
-        global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * Hidden);
+        global::System.ReadOnlySpan<float> gates = View(_rnnGates2, 0, rows * GateStride);
+        global::System.Span<float> dGates = View(_rnnGateGradients, 0, rows * GateStride);
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
+        int width = end - first;
+        // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
+        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
+        View(_rnnStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             for (int b = first; b < end; b++)
             {
-                int row = (t * batch) + b;
-                global::System.Span<float> dGatesRow = dGates.Slice(row * GateWidth, GateWidth);
+                int row = (b * steps) + t;
+                global::System.Span<float> dGatesRow = dGates.Slice(row * GateStride, GateWidth);
                 if (t >= _lengths[b])
                 {
                     dGatesRow.Clear(); // padding: dH passes through to the previous step unchanged
                     continue;
                 }
 
-                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((row * OutputWidth) + Column, Hidden);
-                RnnCellBackward(gates.Slice(row * GateWidth, GateWidth), dOutput, dH.Slice(b * Hidden, Hidden), dGatesRow);
+                global::System.ReadOnlySpan<float> dOutput = outputGradient.IsEmpty ? default : outputGradient.Slice((((t * batch) + b) * OutputWidth) + Column, Hidden);
+                RnnCellBackward(gates.Slice(row * GateStride, GateWidth), dOutput, dH.Slice((b - first) * Hidden, Hidden), dGatesRow);
             }
 
-            // dH_{t-1} += dGates_t·W_hh for this part's running rows
-            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((t * batch) + first) * GateWidth, count * GateWidth);
+            // dH_{t-1} += dGates_t·W_hh for this part's running rows, one sequence (steps rows) apart
+            global::System.ReadOnlySpan<float> stepGradients = dGates.Slice(((first * steps) + t) * GateStride);
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, GateWidth, packedWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(stepGradients, steps * GateStride, packedWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, GateWidth, wWeightHh, dH.Slice(first * Hidden), Hidden, count, GateWidth, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAdd(stepGradients, steps * GateStride, wWeightHh, dH, Hidden, count, GateWidth, Hidden);
             }
         }
+
+        dH.CopyTo(View(_rnnStateGradient, first * Hidden, width * Hidden));
     }
 
     // dense: y = x·Wᵀ + b, on one vector per sequence.
