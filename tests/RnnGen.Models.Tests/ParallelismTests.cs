@@ -75,6 +75,48 @@ public sealed class ParallelismTests
     }
 
     [Fact]
+    public void Parts_that_change_size_from_batch_to_batch_allocate_nothing_after_the_first()
+    {
+        if (Environment.ProcessorCount < 2 || !RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(16))
+        {
+            return; // one thread, or no packed products to split the loop for
+        }
+
+        // A batch larger than any other test's, so that no earlier test has grown this thread's buffers for it; the
+        // split follows the lengths: 100 + 100 sequences, then 4 + 196, then 196 + 4. Each thread's part grows past
+        // its first size on one of them, which must find the room the first step made.
+        const int Steps = 12, Batch = 200;
+        try
+        {
+            Parallelism.Threads = 2;
+            IDenseInputModel model = new StackedBidirectionalLstm(Batch, Steps, seed: 3);
+            var random = new SeededRandom(5);
+            float[] inputs = GradientCheck.Gaussian(Steps * Batch * model.Shape.InputSize, 1f, random);
+            float[] outputs = new float[model.Shape.OutputLength(Steps, Batch)];
+            float[] outputGradient = GradientCheck.Gaussian(outputs.Length, 1f, random);
+            int[] even = Enumerable.Repeat(Steps, Batch).ToArray();
+            int[] longFirst = [.. Enumerable.Repeat(Steps, 4), .. Enumerable.Repeat(1, Batch - 4)];
+            int[] longLast = [.. Enumerable.Repeat(1, Batch - 4), .. Enumerable.Repeat(Steps, 4)];
+            void Step(int[] lengths)
+            {
+                model.Parameters.ZeroGradients();
+                model.Forward(inputs, lengths, outputs, initialState: default, finalState: default, training: true);
+                model.Backward(outputGradient, inputGradient: default, initialStateGradient: default, finalStateGradient: default);
+            }
+
+            Step(even);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Step(longFirst);
+            Step(longLast);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally
+        {
+            Parallelism.Threads = 1;
+        }
+    }
+
+    [Fact]
     public void Two_threads_share_a_batch_by_time_steps_in_contiguous_rows()
     {
         if (Environment.ProcessorCount < 2 || !RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(16))

@@ -175,7 +175,7 @@ internal static class ApiEmitter
                     case LayerKind.Recurrent:
                         string final = "finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(" + TimesBatch(layer.StateOffset) + ", " + TimesBatch(layer.StateSize) + ")";
                         string initial = "initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(" + TimesBatch(layer.StateOffset) + ", " + TimesBatch(layer.StateSize) + ")";
-                        w.Line("Backward" + layer.Identifier + "(" + gradient + ", " + input + ", " + inputGradient + ", " + final + ", " + initial + ", steps, batch);");
+                        w.Line("Backward" + layer.Identifier + "(" + gradient + ", " + inputGradient + ", " + final + ", " + initial + ", steps, batch);");
                         break;
                     case LayerKind.Embedding:
                         w.Line("Backward" + layer.Identifier + "(" + gradient + ", " + input + ", steps, batch);");

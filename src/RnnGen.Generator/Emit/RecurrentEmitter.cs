@@ -41,8 +41,8 @@ internal static class RecurrentEmitter
     private static string SublayerOutput(LayerSpec layer, int k) => "View(" + Field(layer, "Output" + Invariant(k)) + ", 0, rows * " + Invariant(layer.OutputWidth) + ")";
 
     /// <summary>
-    /// Sublayer k's output is read by the layer above it in sequence-major order, as the time loops keep their rows; only
-    /// the top layer's, which the next layer of the model reads, is time-major, and only when it is a sequence.
+    /// Sublayer k's output is read by the layer above it in sequence-major order, as the time loops keep their rows; the
+    /// top layer's, which the next layer of the model reads, is time-major (it exists only when it is a sequence).
     /// </summary>
     private static bool OutputIsTimeMajor(LayerSpec layer, int k) => k == layer.Stack - 1;
 
@@ -97,7 +97,8 @@ internal static class RecurrentEmitter
         bool lstm = layer.Cell == CellKind.Lstm;
         int h = layer.Units;
         w.Line("// " + layer.Name + " backward: top layer first; each direction adds its part of the gradient of the layer below.");
-        using (w.Block("private void Backward" + layer.Identifier + "(" + ReadOnlySpan + " outputGradient, " + ReadOnlySpan + " input, " + Span + " inputGradient, "
+        w.Line("// Layer 0's weight gradients read the input as Forward copied it, in the time loops' order.");
+        using (w.Block("private void Backward" + layer.Identifier + "(" + ReadOnlySpan + " outputGradient, " + Span + " inputGradient, "
             + ReadOnlySpan + " finalStateGradient, " + Span + " initialStateGradient, int steps, int batch)"))
         {
             w.Line("int rows = steps * batch;");
@@ -159,7 +160,7 @@ internal static class RecurrentEmitter
         w.Line();
     }
 
-    /// <summary>The sizes as constants: the input's for the input-side products, the output's for the time loop.</summary>
+    /// <summary>The sizes as constants: the input's for the input-side products, the output's where a time loop reads or writes the output.</summary>
     private static void WriteSizes(SourceWriter w, LayerSpec layer, int k, int d, bool input, bool output = false)
     {
         if (input)
@@ -181,8 +182,8 @@ internal static class RecurrentEmitter
     /// <summary>
     /// Row stride of a layer's gates and gate-gradient buffers: the gates and one spare cache line. The time loops keep
     /// each sequence's steps together, so a step's rows lie steps · stride apart; with 2 KB rows (an LSTM of 128 units)
-    /// that would be a multiple of 4 KB at any step count, and all of a step's rows would fall in the same sets of the
-    /// L1 cache.
+    /// that would be a multiple of 2 KB at any step count (of 4 KB at an even one), and a step's rows would fall in one or
+    /// two groups of sets of the L1 cache.
     /// </summary>
     public static int GateStride(LayerSpec layer) => (layer.Gates * layer.Units) + 16;
 
@@ -243,31 +244,31 @@ internal static class RecurrentEmitter
         bool recurrent = !backward && layer.Cell == CellKind.Gru;
         string h = backward ? "dH" : "h";
         string c = backward ? "dC" : "c";
-        string width = (lstm ? "2 * " : string.Empty) + "width * Hidden" + (recurrent ? " + (width * GateWidth)" : string.Empty);
+        string capacity = "MaxBatch * " + (lstm ? "2 * Hidden" : recurrent ? "(Hidden + GateWidth)" : "Hidden");
         w.Line("// this part's " + (backward ? "dH" + (lstm ? " and dC" : string.Empty) : "h" + (lstm ? " and c" : recurrent ? " and recurrent product" : string.Empty))
             + " in a buffer of this thread's own while the loop runs (row 0 is sequence first)");
-        w.Line(Span + " partState = " + RowSplit + ".StateForThisThread(" + width + ");");
-        w.Line(Span + " " + h + " = partState.Slice(0, width * Hidden);");
-        w.Line("View(" + Field(layer, backward ? "StateGradient" : "State") + ", first * Hidden, width * Hidden).CopyTo(" + h + ");");
+        w.Line(Span + " partState = " + RowSplit + ".StateForThisThread(" + capacity + "); // room for any part, so it never grows again");
+        w.Line(Span + " " + h + " = partState.Slice(0, sequences * Hidden);");
+        w.Line("View(" + Field(layer, backward ? "StateGradient" : "State") + ", first * Hidden, sequences * Hidden).CopyTo(" + h + ");");
         if (lstm)
         {
-            w.Line(Span + " " + c + " = partState.Slice(width * Hidden, width * Hidden);");
-            w.Line("View(" + Field(layer, backward ? "CellStateGradient" : "CellState") + ", first * Hidden, width * Hidden).CopyTo(" + c + ");");
+            w.Line(Span + " " + c + " = partState.Slice(sequences * Hidden, sequences * Hidden);");
+            w.Line("View(" + Field(layer, backward ? "CellStateGradient" : "CellState") + ", first * Hidden, sequences * Hidden).CopyTo(" + c + ");");
         }
 
         if (recurrent)
         {
-            w.Line(Span + " recurrent = partState.Slice(width * Hidden, width * GateWidth);");
+            w.Line(Span + " recurrent = partState.Slice(sequences * Hidden, sequences * GateWidth);");
         }
     }
 
     /// <summary>The part's state back into the layer's state arrays, where the final state and the next layer read it.</summary>
     private static void WritePartStateBack(SourceWriter w, LayerSpec layer, bool backward)
     {
-        w.Line((backward ? "dH" : "h") + ".CopyTo(View(" + Field(layer, backward ? "StateGradient" : "State") + ", first * Hidden, width * Hidden));");
+        w.Line((backward ? "dH" : "h") + ".CopyTo(View(" + Field(layer, backward ? "StateGradient" : "State") + ", first * Hidden, sequences * Hidden));");
         if (layer.Cell == CellKind.Lstm)
         {
-            w.Line((backward ? "dC" : "c") + ".CopyTo(View(" + Field(layer, backward ? "CellStateGradient" : "CellState") + ", first * Hidden, width * Hidden));");
+            w.Line((backward ? "dC" : "c") + ".CopyTo(View(" + Field(layer, backward ? "CellStateGradient" : "CellState") + ", first * Hidden, sequences * Hidden));");
         }
     }
 
@@ -357,23 +358,23 @@ internal static class RecurrentEmitter
 
             w.Line("bool packed = " + Kernels + ".PrefersPackedWeights(batch);");
             WritePackedWeight(w, "W_hhᵀ", transposed: true);
-            w.Line("int width = end - first;");
+            w.Line("int sequences = end - first;");
             WritePartState(w, layer, backward: false);
             using (w.Block("for (int s = 0; s < steps; s++)"))
             {
                 w.Line("int t = " + Time(d) + ";");
                 WriteRunningCount(w);
                 w.Line("int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart");
-                w.Line(Kernels + ".CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);");
+                w.Line(Kernels + ".CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);");
                 if (lstm)
                 {
-                    w.Line(Kernels + ".CopyRows(c, Hidden, cellPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);");
+                    w.Line(Kernels + ".CopyRows(c, Hidden, cellPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);");
                 }
 
                 if (gru)
                 {
                     w.Line("// recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block");
-                    w.Line(Kernels + ".FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);");
+                    w.Line(Kernels + ".FillRows(recurrent, GateWidth, wBiasHh, sequences, GateWidth);");
                     WriteRecurrentProduct(w, "recurrent", "GateWidth");
                 }
                 else
@@ -448,7 +449,7 @@ internal static class RecurrentEmitter
             w.Line("int length = _lengths[b];");
             using (w.Block("if (length > 1)"))
             {
-                string from = d == 1 ? "(b * steps) * Hidden" : "((b * steps) + 1) * Hidden";
+                string from = d == 1 ? "b * steps * Hidden" : "((b * steps) + 1) * Hidden";
                 w.Line(Kernels + ".CopyRows(hiddenPrevious.Slice(" + from + "), Hidden, output.Slice(" + OutputRow(layer, k, d == 1 ? "1" : "0") + "), "
                     + OutputRowStride(layer, k) + ", length - 1, Hidden);");
             }
@@ -544,7 +545,7 @@ internal static class RecurrentEmitter
 
             w.Line("bool packed = " + Kernels + ".PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split");
             WritePackedWeight(w, "W_hh", transposed: false);
-            w.Line("int width = end - first;");
+            w.Line("int sequences = end - first;");
             WritePartState(w, layer, backward: true);
             using (w.Block("for (int s = steps - 1; s >= 0; s--)"))
             {

@@ -66,8 +66,9 @@ public static class BatchRows
 
     /// <summary>
     /// A buffer of <paramref name="length"/> floats of the calling thread's own, reused by its next call (made or grown
-    /// on the way; no allocation once the thread has seen its largest part), for the running state of its part of a
-    /// time loop: h and c forward, their gradients backward. Each part copies its rows of the state in, runs every
+    /// on the way; generated models ask for room for their whole batch, so that a part whose size changes with the
+    /// lengths of the next batch allocates nothing), for the running state of its part of a time loop: h and c
+    /// forward, their gradients backward. Each part copies its rows of the state in, runs every
     /// step on them, and copies them back: two threads that write neighbouring rows of one state array at every step
     /// slow each other down (a batch-8 LSTM(28→128) backward loop on two threads took 145-149 µs that way, 110-115 µs
     /// with the state of each part in its thread's own buffer, as long as one part alone).

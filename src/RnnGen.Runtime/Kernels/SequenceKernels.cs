@@ -143,6 +143,13 @@ public static class SequenceKernels
     public static void ToSequenceMajor(ReadOnlySpan<float> timeMajor, Span<float> sequenceMajor, int steps, int batch, int width)
     {
         CheckOrderChange(timeMajor.Length, sequenceMajor.Length, steps, batch, width, nameof(timeMajor), nameof(sequenceMajor));
+        if (batch == 1 || steps == 1)
+        {
+            // one sequence, or one step: both orders are the same
+            timeMajor.Slice(0, steps * batch * width).CopyTo(sequenceMajor);
+            return;
+        }
+
         int stepStride = batch * width;
         for (int b = 0; b < batch; b++)
         {
@@ -160,6 +167,13 @@ public static class SequenceKernels
     public static void ToTimeMajor(ReadOnlySpan<float> sequenceMajor, Span<float> timeMajor, int steps, int batch, int width)
     {
         CheckOrderChange(sequenceMajor.Length, timeMajor.Length, steps, batch, width, nameof(sequenceMajor), nameof(timeMajor));
+        if (batch == 1 || steps == 1)
+        {
+            // one sequence, or one step: both orders are the same
+            sequenceMajor.Slice(0, steps * batch * width).CopyTo(timeMajor);
+            return;
+        }
+
         int stepStride = batch * width;
         for (int b = 0; b < batch; b++)
         {

@@ -275,7 +275,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         BackwardDense(View(_denseOutputGradient, 0, batch * 5), View(_gruVector, 0, batch * 128), View(_gruOutputGradient, 0, batch * 128), batch);
 
         // gru
-        BackwardGru(View(_gruOutputGradient, 0, batch * 128), View(_embeddingOutput, 0, rows * 32), View(_embeddingOutputGradient, 0, rows * 32), finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 256 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 256 * batch), steps, batch);
+        BackwardGru(View(_gruOutputGradient, 0, batch * 128), View(_embeddingOutputGradient, 0, rows * 32), finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 256 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 256 * batch), steps, batch);
 
         // embedding
         BackwardEmbedding(View(_embeddingOutputGradient, 0, rows * 32), View(_tokens, 0, rows), steps, batch);
@@ -367,7 +367,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     }
 
     // gru backward: top layer first; each direction adds its part of the gradient of the layer below.
-    private void BackwardGru(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
+    // Layer 0's weight gradients read the input as Forward copied it, in the time loops' order.
+    private void BackwardGru(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
     {
         int rows = steps * batch;
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * 64);
@@ -471,20 +472,20 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
-        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * (Hidden + GateWidth)); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_gruState, first * Hidden, sequences * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(sequences * Hidden, sequences * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, sequences, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
@@ -506,7 +507,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
         }
 
-        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_gruState, first * Hidden, sequences * Hidden));
 
         // the output of sequences [first, end): h after step t is the h saved by step t + 1, the state itself after the
         // sequence's last step, and zero past its end
@@ -580,11 +581,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_gruStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -617,7 +618,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
         }
 
-        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, sequences * Hidden));
     }
 
     // gru layer 0, reverse direction (t = T − 1 … 0): weight_ih_l0_reverse, weight_hh_l0_reverse, bias_ih_l0_reverse, bias_hh_l0_reverse
@@ -669,20 +670,20 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
-        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * (Hidden + GateWidth)); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_gruState, first * Hidden, sequences * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(sequences * Hidden, sequences * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = steps - 1 - s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, sequences, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
@@ -704,7 +705,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
         }
 
-        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_gruState, first * Hidden, sequences * Hidden));
 
         // the output of sequences [first, end): h after step t is the h saved by step t − 1, the state itself after the
         // sequence's last step (t = 0), and zero past its end
@@ -713,7 +714,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             int length = _lengths[b];
             if (length > 1)
             {
-                global::RnnGen.Kernels.MatrixKernels.CopyRows(hiddenPrevious.Slice((b * steps) * Hidden), Hidden, output.Slice((((b * steps) + 1) * OutputWidth) + Column), OutputWidth, length - 1, Hidden);
+                global::RnnGen.Kernels.MatrixKernels.CopyRows(hiddenPrevious.Slice(b * steps * Hidden), Hidden, output.Slice((((b * steps) + 1) * OutputWidth) + Column), OutputWidth, length - 1, Hidden);
             }
 
             h.Slice((b - first) * Hidden, Hidden).CopyTo(output.Slice((b * steps * OutputWidth) + Column, Hidden));
@@ -778,11 +779,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_gruStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
@@ -815,7 +816,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
         }
 
-        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, sequences * Hidden));
     }
 
     // gru layer 1, forward direction: weight_ih_l1, weight_hh_l1, bias_ih_l1, bias_hh_l1
@@ -864,20 +865,20 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
-        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * (Hidden + GateWidth)); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_gruState, first * Hidden, sequences * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(sequences * Hidden, sequences * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, sequences, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
@@ -899,7 +900,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
         }
 
-        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_gruState, first * Hidden, sequences * Hidden));
     }
 
     // gru layer 1 backward: steps in the opposite order of forward.
@@ -956,11 +957,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_gruStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -993,7 +994,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
         }
 
-        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, sequences * Hidden));
     }
 
     // gru layer 1, reverse direction (t = T − 1 … 0): weight_ih_l1_reverse, weight_hh_l1_reverse, bias_ih_l1_reverse, bias_hh_l1_reverse
@@ -1042,20 +1043,20 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
-        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * (Hidden + GateWidth)); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_gruState, first * Hidden, sequences * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(sequences * Hidden, sequences * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = steps - 1 - s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, sequences, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
@@ -1077,7 +1078,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
         }
 
-        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_gruState, first * Hidden, sequences * Hidden));
     }
 
     // gru layer 1, reverse direction backward: steps in the opposite order of forward.
@@ -1134,11 +1135,11 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_gruStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
@@ -1171,7 +1172,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
             }
         }
 
-        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, sequences * Hidden));
     }
 
     // dense: y = softmax(x·Wᵀ + b), on one vector per sequence.

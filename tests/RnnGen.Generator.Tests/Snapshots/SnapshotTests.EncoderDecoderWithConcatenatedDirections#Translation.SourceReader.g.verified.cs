@@ -216,7 +216,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         outputGradient.CopyTo(View(_gruOutputGradient, 0, batch * OutputSize));
 
         // gru
-        BackwardGru(View(_gruOutputGradient, 0, batch * 32), View(_embeddingOutput, 0, rows * 8), View(_embeddingOutputGradient, 0, rows * 8), finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 32 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 32 * batch), steps, batch);
+        BackwardGru(View(_gruOutputGradient, 0, batch * 32), View(_embeddingOutputGradient, 0, rows * 8), finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 32 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 32 * batch), steps, batch);
 
         // embedding
         BackwardEmbedding(View(_embeddingOutputGradient, 0, rows * 8), View(_tokens, 0, rows), steps, batch);
@@ -306,7 +306,8 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     }
 
     // gru backward: top layer first; each direction adds its part of the gradient of the layer below.
-    private void BackwardGru(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
+    // Layer 0's weight gradients read the input as Forward copied it, in the time loops' order.
+    private void BackwardGru(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
     {
         int rows = steps * batch;
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * 16);
@@ -395,20 +396,20 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
-        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * (Hidden + GateWidth)); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_gruState, first * Hidden, sequences * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(sequences * Hidden, sequences * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, sequences, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
@@ -430,7 +431,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
             }
         }
 
-        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_gruState, first * Hidden, sequences * Hidden));
     }
 
     // gru layer 0 backward: steps in the opposite order of forward.
@@ -487,11 +488,11 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_gruStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -524,7 +525,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
             }
         }
 
-        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, sequences * Hidden));
     }
 
     // gru layer 0, reverse direction (t = T − 1 … 0): weight_ih_l0_reverse, weight_hh_l0_reverse, bias_ih_l0_reverse, bias_hh_l0_reverse
@@ -573,20 +574,20 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
-        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * (Hidden + GateWidth)); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_gruState, first * Hidden, sequences * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(sequences * Hidden, sequences * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = steps - 1 - s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, sequences, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
@@ -608,7 +609,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
             }
         }
 
-        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_gruState, first * Hidden, sequences * Hidden));
     }
 
     // gru layer 0, reverse direction backward: steps in the opposite order of forward.
@@ -665,11 +666,11 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_gruStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = steps - 1 - s;
@@ -702,7 +703,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
             }
         }
 
-        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, sequences * Hidden));
     }
 
     private static readonly global::RnnGen.ModelShape s_shape = new(true, VocabularySize, OutputSize, StateSize, ReturnsSequences, ParameterCount, global::RnnGen.Activation.None);

@@ -225,7 +225,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         BackwardDense(View(_denseOutputGradient, 0, rows * 12), View(_gruOutput0, 0, rows * 32), View(_gruOutputGradient, 0, rows * 32), rows);
 
         // gru
-        BackwardGru(View(_gruOutputGradient, 0, rows * 32), View(_embeddingOutput, 0, rows * 8), View(_embeddingOutputGradient, 0, rows * 8), finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 32 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 32 * batch), steps, batch);
+        BackwardGru(View(_gruOutputGradient, 0, rows * 32), View(_embeddingOutputGradient, 0, rows * 8), finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 32 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 32 * batch), steps, batch);
 
         // embedding
         BackwardEmbedding(View(_embeddingOutputGradient, 0, rows * 8), View(_tokens, 0, rows), steps, batch);
@@ -306,7 +306,8 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
     }
 
     // gru backward: top layer first; each direction adds its part of the gradient of the layer below.
-    private void BackwardGru(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
+    // Layer 0's weight gradients read the input as Forward copied it, in the time loops' order.
+    private void BackwardGru(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
     {
         int rows = steps * batch;
         global::System.Span<float> dH = View(_gruStateGradient, 0, batch * 32);
@@ -383,20 +384,20 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_gruState, first * Hidden, width * Hidden).CopyTo(h);
-        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * (Hidden + GateWidth)); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_gruState, first * Hidden, sequences * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(sequences * Hidden, sequences * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, sequences, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
@@ -418,7 +419,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             }
         }
 
-        h.CopyTo(View(_gruState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_gruState, first * Hidden, sequences * Hidden));
 
         // the output of sequences [first, end): h after step t is the h saved by step t + 1, the state itself after the
         // sequence's last step, and zero past its end
@@ -492,11 +493,11 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_gruStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_gruStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -529,7 +530,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             }
         }
 
-        dH.CopyTo(View(_gruStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_gruStateGradient, first * Hidden, sequences * Hidden));
     }
 
     // dense: y = x·Wᵀ + b, on every time step.

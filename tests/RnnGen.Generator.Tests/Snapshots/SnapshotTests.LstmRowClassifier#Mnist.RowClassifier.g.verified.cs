@@ -213,7 +213,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         BackwardDense(View(_denseOutputGradient, 0, batch * 10), View(_lstmVector, 0, batch * 128), View(_lstmOutputGradient, 0, batch * 128), batch);
 
         // lstm
-        BackwardLstm(View(_lstmOutputGradient, 0, batch * 128), View(_input, 0, rows * InputSize), inputGradient, finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 256 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 256 * batch), steps, batch);
+        BackwardLstm(View(_lstmOutputGradient, 0, batch * 128), inputGradient, finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 256 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 256 * batch), steps, batch);
     }
 
     /// <summary>
@@ -257,7 +257,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     }
 
     // lstm backward: top layer first; each direction adds its part of the gradient of the layer below.
-    private void BackwardLstm(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
+    // Layer 0's weight gradients read the input as Forward copied it, in the time loops' order.
+    private void BackwardLstm(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
     {
         int rows = steps * batch;
         global::System.Span<float> dH = View(_lstmStateGradient, 0, batch * 128);
@@ -344,20 +345,20 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h and c in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(2 * width * Hidden);
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_lstmState, first * Hidden, width * Hidden).CopyTo(h);
-        global::System.Span<float> c = partState.Slice(width * Hidden, width * Hidden);
-        View(_lstmCellState, first * Hidden, width * Hidden).CopyTo(c);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * 2 * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_lstmState, first * Hidden, sequences * Hidden).CopyTo(h);
+        global::System.Span<float> c = partState.Slice(sequences * Hidden, sequences * Hidden);
+        View(_lstmCellState, first * Hidden, sequences * Hidden).CopyTo(c);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(c, Hidden, cellPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(c, Hidden, cellPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
@@ -381,8 +382,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             }
         }
 
-        h.CopyTo(View(_lstmState, first * Hidden, width * Hidden));
-        c.CopyTo(View(_lstmCellState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_lstmState, first * Hidden, sequences * Hidden));
+        c.CopyTo(View(_lstmCellState, first * Hidden, sequences * Hidden));
     }
 
     // lstm layer 0 backward: steps in the opposite order of forward.
@@ -436,13 +437,13 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH and dC in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(2 * width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_lstmStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
-        global::System.Span<float> dC = partState.Slice(width * Hidden, width * Hidden);
-        View(_lstmCellStateGradient, first * Hidden, width * Hidden).CopyTo(dC);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * 2 * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_lstmStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
+        global::System.Span<float> dC = partState.Slice(sequences * Hidden, sequences * Hidden);
+        View(_lstmCellStateGradient, first * Hidden, sequences * Hidden).CopyTo(dC);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -473,8 +474,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             }
         }
 
-        dH.CopyTo(View(_lstmStateGradient, first * Hidden, width * Hidden));
-        dC.CopyTo(View(_lstmCellStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_lstmStateGradient, first * Hidden, sequences * Hidden));
+        dC.CopyTo(View(_lstmCellStateGradient, first * Hidden, sequences * Hidden));
     }
 
     // dense: y = x·Wᵀ + b, on one vector per sequence.

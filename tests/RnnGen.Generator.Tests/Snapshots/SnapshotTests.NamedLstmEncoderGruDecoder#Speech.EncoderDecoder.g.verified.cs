@@ -242,10 +242,10 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         outputGradient.CopyTo(View(_decoderOutputGradient, 0, batch * OutputSize));
 
         // decoder
-        BackwardDecoder(View(_decoderOutputGradient, 0, batch * 16), View(_encoderOutput0, 0, rows * 24), View(_encoderOutputGradient, 0, rows * 24), finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(48 * batch, 16 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(48 * batch, 16 * batch), steps, batch);
+        BackwardDecoder(View(_decoderOutputGradient, 0, batch * 16), View(_encoderOutputGradient, 0, rows * 24), finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(48 * batch, 16 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(48 * batch, 16 * batch), steps, batch);
 
         // encoder
-        BackwardEncoder(View(_encoderOutputGradient, 0, rows * 24), View(_input, 0, rows * InputSize), inputGradient, finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 48 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 48 * batch), steps, batch);
+        BackwardEncoder(View(_encoderOutputGradient, 0, rows * 24), inputGradient, finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 48 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 48 * batch), steps, batch);
     }
 
     /// <summary>
@@ -282,7 +282,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     }
 
     // encoder backward: top layer first; each direction adds its part of the gradient of the layer below.
-    private void BackwardEncoder(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
+    // Layer 0's weight gradients read the input as Forward copied it, in the time loops' order.
+    private void BackwardEncoder(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
     {
         int rows = steps * batch;
         global::System.Span<float> dH = View(_encoderStateGradient, 0, batch * 24);
@@ -367,20 +368,20 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h and c in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(2 * width * Hidden);
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_encoderState, first * Hidden, width * Hidden).CopyTo(h);
-        global::System.Span<float> c = partState.Slice(width * Hidden, width * Hidden);
-        View(_encoderCellState, first * Hidden, width * Hidden).CopyTo(c);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * 2 * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_encoderState, first * Hidden, sequences * Hidden).CopyTo(h);
+        global::System.Span<float> c = partState.Slice(sequences * Hidden, sequences * Hidden);
+        View(_encoderCellState, first * Hidden, sequences * Hidden).CopyTo(c);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(c, Hidden, cellPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(c, Hidden, cellPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
@@ -404,8 +405,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
         }
 
-        h.CopyTo(View(_encoderState, first * Hidden, width * Hidden));
-        c.CopyTo(View(_encoderCellState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_encoderState, first * Hidden, sequences * Hidden));
+        c.CopyTo(View(_encoderCellState, first * Hidden, sequences * Hidden));
 
         // the output of sequences [first, end): h after step t is the h saved by step t + 1, the state itself after the
         // sequence's last step, and zero past its end
@@ -476,13 +477,13 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH and dC in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(2 * width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_encoderStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
-        global::System.Span<float> dC = partState.Slice(width * Hidden, width * Hidden);
-        View(_encoderCellStateGradient, first * Hidden, width * Hidden).CopyTo(dC);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * 2 * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_encoderStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
+        global::System.Span<float> dC = partState.Slice(sequences * Hidden, sequences * Hidden);
+        View(_encoderCellStateGradient, first * Hidden, sequences * Hidden).CopyTo(dC);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -513,8 +514,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
         }
 
-        dH.CopyTo(View(_encoderStateGradient, first * Hidden, width * Hidden));
-        dC.CopyTo(View(_encoderCellStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_encoderStateGradient, first * Hidden, sequences * Hidden));
+        dC.CopyTo(View(_encoderCellStateGradient, first * Hidden, sequences * Hidden));
     }
 
     // decoder: every stacked layer and direction in turn; layer k reads layer k − 1's [forward, reverse] output.
@@ -535,7 +536,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     }
 
     // decoder backward: top layer first; each direction adds its part of the gradient of the layer below.
-    private void BackwardDecoder(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
+    // Layer 0's weight gradients read the input as Forward copied it, in the time loops' order.
+    private void BackwardDecoder(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
     {
         int rows = steps * batch;
         global::System.Span<float> dH = View(_decoderStateGradient, 0, batch * 16);
@@ -614,20 +616,20 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h and recurrent product in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden + (width * GateWidth));
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_decoderState, first * Hidden, width * Hidden).CopyTo(h);
-        global::System.Span<float> recurrent = partState.Slice(width * Hidden, width * GateWidth);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * (Hidden + GateWidth)); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_decoderState, first * Hidden, sequences * Hidden).CopyTo(h);
+        global::System.Span<float> recurrent = partState.Slice(sequences * Hidden, sequences * GateWidth);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, width, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, sequences, GateWidth);
             if (packed)
             {
                 global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
@@ -649,7 +651,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
         }
 
-        h.CopyTo(View(_decoderState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_decoderState, first * Hidden, sequences * Hidden));
     }
 
     // decoder layer 0 backward: steps in the opposite order of forward.
@@ -706,11 +708,11 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_decoderStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_decoderStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -743,7 +745,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
         }
 
-        dH.CopyTo(View(_decoderStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_decoderStateGradient, first * Hidden, sequences * Hidden));
     }
 
     /// <summary>

@@ -245,7 +245,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         BackwardDense(View(_denseOutputGradient, 0, batch * 2), View(_rnnVector, 0, batch * 7), View(_rnnOutputGradient, 0, batch * 7), batch);
 
         // rnn
-        BackwardRnn(View(_rnnOutputGradient, 0, batch * 7), View(_input, 0, rows * InputSize), inputGradient, finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 21 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 21 * batch), steps, batch);
+        BackwardRnn(View(_rnnOutputGradient, 0, batch * 7), inputGradient, finalStateGradient.IsEmpty ? default : finalStateGradient.Slice(0, 21 * batch), initialStateGradient.IsEmpty ? default : initialStateGradient.Slice(0, 21 * batch), steps, batch);
     }
 
     /// <summary>
@@ -291,7 +291,8 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     }
 
     // rnn backward: top layer first; each direction adds its part of the gradient of the layer below.
-    private void BackwardRnn(global::System.ReadOnlySpan<float> outputGradient, global::System.ReadOnlySpan<float> input, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
+    // Layer 0's weight gradients read the input as Forward copied it, in the time loops' order.
+    private void BackwardRnn(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> finalStateGradient, global::System.Span<float> initialStateGradient, int steps, int batch)
     {
         int rows = steps * batch;
         global::System.Span<float> dH = View(_rnnStateGradient, 0, batch * 7);
@@ -398,17 +399,17 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_rnnState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_rnnState, first * Hidden, sequences * Hidden).CopyTo(h);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
@@ -432,7 +433,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
         }
 
-        h.CopyTo(View(_rnnState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_rnnState, first * Hidden, sequences * Hidden));
 
         // the output of sequences [first, end): h after step t is the h saved by step t + 1, the state itself after the
         // sequence's last step, and zero past its end
@@ -501,11 +502,11 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_rnnStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_rnnStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -536,7 +537,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
         }
 
-        dH.CopyTo(View(_rnnStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_rnnStateGradient, first * Hidden, sequences * Hidden));
     }
 
     // rnn layer 1, forward direction: weight_ih_l1, weight_hh_l1, bias_ih_l1, bias_hh_l1
@@ -587,17 +588,17 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_rnnState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_rnnState, first * Hidden, sequences * Hidden).CopyTo(h);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
@@ -621,7 +622,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
         }
 
-        h.CopyTo(View(_rnnState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_rnnState, first * Hidden, sequences * Hidden));
 
         // the output of sequences [first, end): h after step t is the h saved by step t + 1, the state itself after the
         // sequence's last step, and zero past its end
@@ -690,11 +691,11 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_rnnStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_rnnStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -725,7 +726,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
         }
 
-        dH.CopyTo(View(_rnnStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_rnnStateGradient, first * Hidden, sequences * Hidden));
     }
 
     // rnn layer 2, forward direction: weight_ih_l2, weight_hh_l2, bias_ih_l2, bias_hh_l2
@@ -773,17 +774,17 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch);
         // with a batch of rows, W_hhᵀ packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: true) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's h in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> h = partState.Slice(0, width * Hidden);
-        View(_rnnState, first * Hidden, width * Hidden).CopyTo(h);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> h = partState.Slice(0, sequences * Hidden);
+        View(_rnnState, first * Hidden, sequences * Hidden).CopyTo(h);
         for (int s = 0; s < steps; s++)
         {
             int t = s;
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
-            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, width, Hidden);
+            global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             // gates += h_{t-1}·W_hhᵀ + b_hh
             if (packed)
             {
@@ -807,7 +808,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
         }
 
-        h.CopyTo(View(_rnnState, first * Hidden, width * Hidden));
+        h.CopyTo(View(_rnnState, first * Hidden, sequences * Hidden));
     }
 
     // rnn layer 2 backward: steps in the opposite order of forward.
@@ -859,11 +860,11 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         bool packed = global::RnnGen.Kernels.MatrixKernels.PrefersPackedWeights(batch); // as forward: each row's product the same whatever the split
         // with a batch of rows, W_hh packed once, by this thread for its sequences, into the tiles every step's product streams
         global::System.ReadOnlySpan<float> packedWeightHh = packed ? global::RnnGen.Kernels.MatrixKernels.PackWeightsForThisThread(wWeightHh, GateWidth, Hidden, transposed: false) : default;
-        int width = end - first;
+        int sequences = end - first;
         // this part's dH in a buffer of this thread's own while the loop runs (row 0 is sequence first)
-        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(width * Hidden);
-        global::System.Span<float> dH = partState.Slice(0, width * Hidden);
-        View(_rnnStateGradient, first * Hidden, width * Hidden).CopyTo(dH);
+        global::System.Span<float> partState = global::RnnGen.Kernels.BatchRows.StateForThisThread(MaxBatch * Hidden); // room for any part, so it never grows again
+        global::System.Span<float> dH = partState.Slice(0, sequences * Hidden);
+        View(_rnnStateGradient, first * Hidden, sequences * Hidden).CopyTo(dH);
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = s;
@@ -894,7 +895,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
             }
         }
 
-        dH.CopyTo(View(_rnnStateGradient, first * Hidden, width * Hidden));
+        dH.CopyTo(View(_rnnStateGradient, first * Hidden, sequences * Hidden));
     }
 
     // dense: y = x·Wᵀ + b, on one vector per sequence.
