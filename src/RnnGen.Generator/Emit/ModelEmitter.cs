@@ -277,7 +277,7 @@ internal static class ModelEmitter
                     yield return (Field(layer, "SequenceInputGradient"), Rows, layer.SublayerInputWidth(0));
                     for (int k = 0; k < layer.Stack; k++)
                     {
-                        if (k < layer.Stack - 1 || layer.OutputIsSequence)
+                        if (RecurrentEmitter.WritesOutput(layer, k))
                         {
                             yield return (Field(layer, "Output" + Invariant(k)), Rows, layer.OutputWidth);
                         }

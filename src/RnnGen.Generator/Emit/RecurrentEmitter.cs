@@ -46,7 +46,8 @@ internal static class RecurrentEmitter
     /// </summary>
     private static bool OutputIsTimeMajor(LayerSpec layer, int k) => k == layer.Stack - 1;
 
-    private static bool WritesOutput(LayerSpec layer, int k) => k < layer.Stack - 1 || layer.OutputIsSequence;
+    /// <summary>Whether sublayer k's output is read at all: by the layer above it, or as the layer's sequence output.</summary>
+    public static bool WritesOutput(LayerSpec layer, int k) => k < layer.Stack - 1 || layer.OutputIsSequence;
 
     /// <summary>Layer 0's input in the time loops' order, copied once per forward pass (both directions read it).</summary>
     private static string SequenceInput(LayerSpec layer) =>
