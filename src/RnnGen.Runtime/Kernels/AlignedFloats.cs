@@ -27,4 +27,19 @@ internal static class AlignedFloats
         start = array.Length - count < Spare || misalignment == 0 ? 0 : (Alignment - misalignment) / sizeof(float);
         return array;
     }
+
+    /// <summary>
+    /// <paramref name="length"/> floats of a buffer kept between calls (a thread's own, in a [ThreadStatic] pair of
+    /// fields): <paramref name="array"/> from <paramref name="start"/>, made or grown on the way, so that a caller
+    /// allocates nothing once it has asked for its largest length.
+    /// </summary>
+    public static Span<float> Reuse(ref float[]? array, ref int start, int length)
+    {
+        if (array is null || array.Length - start < length)
+        {
+            array = Allocate(length, out start);
+        }
+
+        return array.AsSpan(start, length);
+    }
 }

@@ -77,12 +77,7 @@ public static class BatchRows
     public static Span<float> StateForThisThread(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (t_state is null || t_state.Length - t_stateStart < length)
-        {
-            t_state = AlignedFloats.Allocate(length, out t_stateStart);
-        }
-
-        return t_state.AsSpan(t_stateStart, length);
+        return AlignedFloats.Reuse(ref t_state, ref t_stateStart, length);
     }
 
     private sealed unsafe class Job<TModel> : KernelWorkers.IPartitionedJob

@@ -193,13 +193,7 @@ public static class MatrixKernels
     /// <exception cref="ArgumentException">A size is negative or <paramref name="w"/> is too short.</exception>
     public static ReadOnlySpan<float> PackWeightsForThisThread(ReadOnlySpan<float> w, int outputs, int inner, bool transposed)
     {
-        int length = PackedWeightsLength(outputs, inner);
-        if (t_packedWeights is null || t_packedWeights.Length - t_packedWeightsStart < length)
-        {
-            t_packedWeights = AlignedFloats.Allocate(length, out t_packedWeightsStart);
-        }
-
-        Span<float> packed = t_packedWeights.AsSpan(t_packedWeightsStart, length);
+        Span<float> packed = AlignedFloats.Reuse(ref t_packedWeights, ref t_packedWeightsStart, PackedWeightsLength(outputs, inner));
         PackWeights(w, outputs, inner, transposed, packed);
         return packed;
     }

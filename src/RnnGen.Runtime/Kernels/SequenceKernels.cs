@@ -143,23 +143,7 @@ public static class SequenceKernels
     public static void ToSequenceMajor(ReadOnlySpan<float> timeMajor, Span<float> sequenceMajor, int steps, int batch, int width)
     {
         CheckOrderChange(timeMajor.Length, sequenceMajor.Length, steps, batch, width, nameof(timeMajor), nameof(sequenceMajor));
-        if (batch == 1 || steps == 1)
-        {
-            // one sequence, or one step: both orders are the same
-            timeMajor.Slice(0, steps * batch * width).CopyTo(sequenceMajor);
-            return;
-        }
-
-        int stepStride = batch * width;
-        for (int b = 0; b < batch; b++)
-        {
-            ReadOnlySpan<float> source = timeMajor.Slice(b * width);
-            Span<float> destination = sequenceMajor.Slice(b * steps * width);
-            for (int t = 0; t < steps; t++)
-            {
-                source.Slice(t * stepStride, width).CopyTo(destination.Slice(t * width, width));
-            }
-        }
+        TransposeRows(timeMajor, sequenceMajor, steps, batch, width);
     }
 
     /// <summary>The reverse of <see cref="ToSequenceMajor"/>: row b·steps + t of <paramref name="sequenceMajor"/> goes to row (t, b).</summary>
@@ -167,22 +151,22 @@ public static class SequenceKernels
     public static void ToTimeMajor(ReadOnlySpan<float> sequenceMajor, Span<float> timeMajor, int steps, int batch, int width)
     {
         CheckOrderChange(sequenceMajor.Length, timeMajor.Length, steps, batch, width, nameof(sequenceMajor), nameof(timeMajor));
-        if (batch == 1 || steps == 1)
+        TransposeRows(sequenceMajor, timeMajor, batch, steps, width);
+    }
+
+    /// <summary>Rows laid out as a grid [outer, inner] copied to the grid [inner, outer]: row o·inner + i goes to row i·outer + o.</summary>
+    private static void TransposeRows(ReadOnlySpan<float> source, Span<float> destination, int outer, int inner, int width)
+    {
+        if (outer == 1 || inner == 1)
         {
-            // one sequence, or one step: both orders are the same
-            sequenceMajor.Slice(0, steps * batch * width).CopyTo(timeMajor);
+            // one row or one column of the grid: both orders are the same
+            source.Slice(0, outer * inner * width).CopyTo(destination);
             return;
         }
 
-        int stepStride = batch * width;
-        for (int b = 0; b < batch; b++)
+        for (int i = 0; i < inner; i++)
         {
-            ReadOnlySpan<float> source = sequenceMajor.Slice(b * steps * width);
-            Span<float> destination = timeMajor.Slice(b * width);
-            for (int t = 0; t < steps; t++)
-            {
-                source.Slice(t * width, width).CopyTo(destination.Slice(t * stepStride, width));
-            }
+            MatrixKernels.CopyRows(source.Slice(i * width), inner * width, destination.Slice(i * outer * width), width, outer, width);
         }
     }
 
