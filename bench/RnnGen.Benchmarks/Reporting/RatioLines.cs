@@ -36,9 +36,9 @@ internal static class RatioLines
     /// The training cases timed in alternating rounds: per case and thread count
     /// <c>PAIRED case=… threads=… rounds=… rnngen_ns=… libtorch_ns=… speedup=… speedup_q1=… speedup_q3=…</c>
     /// (medians of the rounds' times and of the rounds' libtorch/RnnGen ratios, with the ratios' quartiles), then per case
-    /// <c>PAIRED_SCALING case=… rounds=… rnngen=… rnngen_q1=… rnngen_q3=… libtorch=… libtorch_q1=… libtorch_q3=… ceiling=… ceiling_q1=… ceiling_q3=…</c>
+    /// <c>PAIRED_SCALING case=… rounds=… rnngen=… rnngen_q1=… rnngen_q3=… libtorch=… libtorch_q1=… libtorch_q3=… ceiling=… ceiling_q1=… ceiling_q3=… of_ceiling=… of_ceiling_q1=… of_ceiling_q3=…</c>
     /// (one-thread time over two-thread time, round by round; the ceiling is two one-thread RnnGen steps' time over the
-    /// time two independent ones took at once).
+    /// time two independent ones took at once; of_ceiling is RnnGen's scaling over the ceiling, round by round).
     /// </summary>
     public static IEnumerable<string> Paired(IReadOnlyList<(string Case, PairedResult? Result)> paired) =>
         paired.SelectMany(p => (int[])[1, 2], (p, threads) =>
@@ -48,7 +48,8 @@ internal static class RatioLines
             Spread("speedup", threads == 1 ? p.Result?.SpeedupOneThread : p.Result?.SpeedupTwoThreads))
         .Concat(paired.Select(p =>
             $"PAIRED_SCALING case={p.Case} rounds={Number(p.Result?.Rounds, "F0")} " +
-            $"{Spread("rnngen", p.Result?.RnnGenScaling)} {Spread("libtorch", p.Result?.LibTorchScaling)} {Spread("ceiling", p.Result?.RnnGenCeiling)}"));
+            $"{Spread("rnngen", p.Result?.RnnGenScaling)} {Spread("libtorch", p.Result?.LibTorchScaling)} {Spread("ceiling", p.Result?.RnnGenCeiling)} " +
+            Spread("of_ceiling", p.Result?.RnnGenShareOfCeiling, "F3")));
 
     /// <summary>
     /// The batch-64 products timed in alternating rounds with the FMA peak and the whole one-thread step, one line per case:

@@ -135,15 +135,17 @@ internal static class ResultsMarkdown
         text.AppendLine(
             "Two threads over one in the same rounds (one-thread time ÷ two-thread time, round by round), and what two threads could give at most: " +
             "a fifth contender in the rounds runs two independent one-thread RnnGen steps at once, one per thread, two models sharing nothing, " +
-            "and the ceiling is two one-thread steps' time ÷ the time those two took together:");
+            "and the ceiling is two one-thread steps' time ÷ the time those two took together. RnnGen's share of the ceiling is its scaling ÷ the ceiling, " +
+            "round by round; the VM's speed, which moves both from minute to minute, cancels out of it:");
         text.AppendLine();
-        text.AppendLine("| case | RnnGen, median of rounds | RnnGen, quartiles | libtorch, median of rounds | libtorch, quartiles | two one-thread RnnGen steps at once | ceiling, median of rounds | ceiling, quartiles |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| case | RnnGen, median of rounds | RnnGen, quartiles | libtorch, median of rounds | libtorch, quartiles | two one-thread RnnGen steps at once | ceiling, median of rounds | ceiling, quartiles | RnnGen's share of the ceiling, median of rounds | share, quartiles |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach ((string name, PairedResult? r) in paired)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {name} | {Speedup(r?.RnnGenScaling.Median)} | {Range(r?.RnnGenScaling)} | {Speedup(r?.LibTorchScaling.Median)} | {Range(r?.LibTorchScaling)} | " +
-                $"{PairedTime(r?.RnnGenTwoAtOnce)} | {Speedup(r?.RnnGenCeiling.Median)} | {Range(r?.RnnGenCeiling)} |");
+                $"{PairedTime(r?.RnnGenTwoAtOnce)} | {Speedup(r?.RnnGenCeiling.Median)} | {Range(r?.RnnGenCeiling)} | " +
+                $"{Percent(r?.RnnGenShareOfCeiling.Median)} | {(r is null ? "—" : PercentRange(r.RnnGenShareOfCeiling))} |");
         }
     }
 
