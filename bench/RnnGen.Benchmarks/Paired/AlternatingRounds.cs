@@ -20,7 +20,15 @@ internal static class AlternatingRounds
     /// untimed operation absorbs the switch.
     /// </summary>
     /// <exception cref="ArgumentException">Fewer than two contenders, or rounds not a positive multiple of <see cref="RoundsPerCycle"/>.</exception>
-    public static double[][] Run(IReadOnlyList<Contender> contenders, int rounds, TimeSpan turn, Action<int> useThreads)
+    public static double[][] Run(IReadOnlyList<Contender> contenders, int rounds, TimeSpan turn, Action<int> useThreads) =>
+        Run(contenders, rounds, turn, useThreads, probe: null, out _);
+
+    /// <summary>
+    /// As <see cref="Run(IReadOnlyList{Contender}, int, TimeSpan, Action{int})"/>, and at the start of every round, on
+    /// one thread once the workers of the previous turn have gone to sleep, <paramref name="probe"/> measures the
+    /// machine's state (<paramref name="probed"/>[round]).
+    /// </summary>
+    public static double[][] Run(IReadOnlyList<Contender> contenders, int rounds, TimeSpan turn, Action<int> useThreads, Func<double>? probe, out double[] probed)
     {
         int count = contenders.Count;
         if (count < 2)
@@ -35,8 +43,16 @@ internal static class AlternatingRounds
 
         int[] operations = contenders.Select(c => Calibrate(c, turn, useThreads)).ToArray();
         double[][] nanoseconds = contenders.Select(_ => new double[rounds]).ToArray();
+        probed = new double[probe is null ? 0 : rounds];
         for (int round = 0; round < rounds; round++)
         {
+            if (probe is not null)
+            {
+                useThreads(1);
+                Thread.Sleep(WorkersAsleep);
+                probed[round] = probe();
+            }
+
             for (int position = 0; position < count; position++)
             {
                 int c = WilliamsOrder(count, round, position);
@@ -46,6 +62,9 @@ internal static class AlternatingRounds
 
         return nanoseconds;
     }
+
+    // Longer than the kernel workers (and ConcurrentSteps' thread) spin for more work before they sleep.
+    private static readonly TimeSpan WorkersAsleep = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
     /// Rounds after which the order has given every contender every turn: one Latin square of them when their number

@@ -8,7 +8,10 @@ namespace RnnGen.Benchmarks.Paired;
 /// <see cref="RnnGenCeiling"/> the work of two one-thread steps per time they took together: the scaling two threads
 /// could reach if splitting one step cost nothing. <see cref="RnnGenShareOfCeiling"/> is RnnGen's scaling over the
 /// ceiling of the same round, which comes to the time of the two steps at once over two two-thread steps' time: the
-/// VM's speed, which moves both figures from minute to minute, cancels out of it.
+/// VM's speed, which moves both figures from minute to minute, cancels out of it. <see cref="CoreRoundTrip"/> is the
+/// time a cache line took to go from one core to the other and back, measured at the start of every round
+/// (<see cref="Support.CoreRoundTrip"/>): what every line the two threads of a step hand each other costs at that
+/// moment, which the ceiling (two steps that share nothing) does not see.
 /// </summary>
 internal sealed record PairedResult(
     string Case,
@@ -23,13 +26,15 @@ internal sealed record PairedResult(
     Quartiles LibTorchScaling,
     Quartiles RnnGenTwoAtOnce,
     Quartiles RnnGenCeiling,
-    Quartiles RnnGenShareOfCeiling)
+    Quartiles RnnGenShareOfCeiling,
+    Quartiles CoreRoundTrip,
+    ScalingByRoundTrip? ByRoundTrip)
 {
     /// <summary>
     /// From nanoseconds per step [round] of RnnGen and libtorch on one thread, then on two, then of two one-thread
-    /// RnnGen steps at once.
+    /// RnnGen steps at once, and the core-to-core round trip in nanoseconds [round].
     /// </summary>
-    public static PairedResult From(string @case, double[] rnnGenOne, double[] libTorchOne, double[] rnnGenTwo, double[] libTorchTwo, double[] rnnGenTwoAtOnce) =>
+    public static PairedResult From(string @case, double[] rnnGenOne, double[] libTorchOne, double[] rnnGenTwo, double[] libTorchTwo, double[] rnnGenTwoAtOnce, double[] roundTrips) =>
         new(
             @case,
             rnnGenOne.Length,
@@ -43,8 +48,48 @@ internal sealed record PairedResult(
             Ratios(libTorchOne, libTorchTwo),
             Quartiles.Of(rnnGenTwoAtOnce),
             Ratios(rnnGenOne.Select(t => 2 * t).ToArray(), rnnGenTwoAtOnce),
-            Ratios(rnnGenTwoAtOnce, rnnGenTwo.Select(t => 2 * t).ToArray()));
+            Ratios(rnnGenTwoAtOnce, rnnGenTwo.Select(t => 2 * t).ToArray()),
+            Quartiles.Of(roundTrips),
+            ScalingByRoundTrip.From(roundTrips, rnnGenOne.Zip(rnnGenTwo, (one, two) => one / two).ToArray()));
 
     private static Quartiles Ratios(double[] numerators, double[] denominators) =>
         Quartiles.Of(numerators.Zip(denominators, (n, d) => n / d));
+}
+
+/// <summary>
+/// RnnGen's two-thread scaling (median) in the rounds that started with a short core-to-core round trip and in those that
+/// started with a long one, when the rounds' round trips fall in two groups: sorted, the widest ratio between neighbours
+/// that leaves at least <see cref="MinimumRounds"/> rounds on each side is at least <see cref="StatesApart"/> (the VM
+/// changed state during the rounds). <see cref="Threshold"/> is the geometric mean of the two neighbours. A lone
+/// outlier or the spread within one state makes no split.
+/// </summary>
+internal sealed record ScalingByRoundTrip(double Threshold, int NearRounds, double NearScaling, int FarRounds, double FarScaling)
+{
+    private const double StatesApart = 2.5;
+
+    private const int MinimumRounds = 3;
+
+    /// <summary>From the round trips and RnnGen's one-thread over two-thread time of the same rounds; null with one state.</summary>
+    public static ScalingByRoundTrip? From(double[] roundTrips, double[] scaling)
+    {
+        double[] sorted = [.. roundTrips.Order()];
+        int widest = -1;
+        for (int i = MinimumRounds - 1; i < sorted.Length - MinimumRounds; i++)
+        {
+            if (widest < 0 || sorted[i + 1] / sorted[i] > sorted[widest + 1] / sorted[widest])
+            {
+                widest = i;
+            }
+        }
+
+        if (widest < 0 || sorted[widest + 1] / sorted[widest] < StatesApart)
+        {
+            return null;
+        }
+
+        double threshold = Math.Sqrt(sorted[widest] * sorted[widest + 1]);
+        double[] near = scaling.Where((_, round) => roundTrips[round] < threshold).ToArray();
+        double[] far = scaling.Where((_, round) => roundTrips[round] >= threshold).ToArray();
+        return new ScalingByRoundTrip(threshold, near.Length, Quartiles.Of(near).Median, far.Length, Quartiles.Of(far).Median);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using RnnGen.Benchmarks.LibTorch;
 using RnnGen.Benchmarks.Models;
 using RnnGen.Benchmarks.Support;
@@ -10,7 +11,9 @@ namespace RnnGen.Benchmarks.Paired;
 /// under nearly the same machine speed. Issue 4's training targets are ratios (≥ 1.3×, ≥ 2×, ≥ 4× libtorch; two
 /// threads ≥ 1.7× one), which the medians of BenchmarkDotNet's separate benchmarks measure minutes apart. A fifth
 /// contender runs two independent one-thread RnnGen steps at once (<see cref="ConcurrentSteps"/>): the most two
-/// threads can give on this machine at that moment, against which the two-thread step's scaling can be read.
+/// threads can give on this machine at that moment, against which the two-thread step's scaling can be read. Each
+/// round starts with a measurement of the core-to-core round trip (<see cref="CoreRoundTrip"/>), the VM's other
+/// moving part.
 /// </summary>
 internal static class PairedTraining
 {
@@ -58,8 +61,10 @@ internal static class PairedTraining
                 new(2, pair.LibTorch.Step),
                 new(1, () => concurrent.Run(pair.RnnGen.Step)),
             ];
-            double[][] times = AlternatingRounds.Run(contenders, quick ? QuickRounds : FullRounds, quick ? QuickTurn : FullTurn, UseThreads);
-            return (name, PairedResult.From(name, times[0], times[1], times[2], times[3], times[4]));
+            double[][] times = AlternatingRounds.Run(
+                contenders, quick ? QuickRounds : FullRounds, quick ? QuickTurn : FullTurn, UseThreads, () => CoreRoundTrip.Measure(), out double[] roundTrips);
+            Console.WriteLine($"// {name}: core round trip by round (ns): {string.Join(" ", roundTrips.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))}");
+            return (name, PairedResult.From(name, times[0], times[1], times[2], times[3], times[4], roundTrips));
         }
         catch (Exception e)
         {

@@ -136,16 +136,35 @@ internal static class ResultsMarkdown
             "Two threads over one in the same rounds (one-thread time ÷ two-thread time, round by round), and what two threads could give at most: " +
             "a fifth contender in the rounds runs two independent one-thread RnnGen steps at once, one per thread, two models sharing nothing, " +
             "and the ceiling is two one-thread steps' time ÷ the time those two took together. RnnGen's share of the ceiling is its scaling ÷ the ceiling, " +
-            "round by round; the VM's speed, which moves both from minute to minute, cancels out of it:");
+            "round by round; the VM's speed, which moves both from minute to minute, cancels out of it. " +
+            "The ceiling does not see what the threads of one step hand each other: every cache line one core wrote and the other then reads or writes " +
+            "pays part of a core-to-core round trip, measured at the start of every round (one thread writes a line, the other answers, 20,000 times), " +
+            "which a VM's placement of its vCPUs can change from one minute to the next:");
         text.AppendLine();
-        text.AppendLine("| case | RnnGen, median of rounds | RnnGen, quartiles | libtorch, median of rounds | libtorch, quartiles | two one-thread RnnGen steps at once | ceiling, median of rounds | ceiling, quartiles | RnnGen's share of the ceiling, median of rounds | share, quartiles |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| case | RnnGen, median of rounds | RnnGen, quartiles | libtorch, median of rounds | libtorch, quartiles | two one-thread RnnGen steps at once | ceiling, median of rounds | ceiling, quartiles | RnnGen's share of the ceiling, median of rounds | share, quartiles | core round trip, median of rounds | round trip, quartiles |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach ((string name, PairedResult? r) in paired)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {name} | {Speedup(r?.RnnGenScaling.Median)} | {Range(r?.RnnGenScaling)} | {Speedup(r?.LibTorchScaling.Median)} | {Range(r?.LibTorchScaling)} | " +
                 $"{PairedTime(r?.RnnGenTwoAtOnce)} | {Speedup(r?.RnnGenCeiling.Median)} | {Range(r?.RnnGenCeiling)} | " +
-                $"{Percent(r?.RnnGenShareOfCeiling.Median)} | {(r is null ? "—" : PercentRange(r.RnnGenShareOfCeiling))} |");
+                $"{Percent(r?.RnnGenShareOfCeiling.Median)} | {(r is null ? "—" : PercentRange(r.RnnGenShareOfCeiling))} | " +
+                $"{(r is null ? "—" : Duration(r.CoreRoundTrip.Median))} | {(r is null ? "—" : $"{Number(r.CoreRoundTrip.First, "F0")}–{Number(r.CoreRoundTrip.Third, "F0")} ns")} |");
+        }
+
+        var splits = paired.Where(p => p.Result?.ByRoundTrip is not null).ToArray();
+        if (splits.Length > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("The round trip changed state during these cases' rounds; RnnGen's scaling (median) in the rounds on either side of it:");
+            text.AppendLine();
+            foreach ((string name, PairedResult? r) in splits)
+            {
+                ScalingByRoundTrip split = r!.ByRoundTrip!;
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"- {name}: {Speedup(split.NearScaling)} in the {split.NearRounds} rounds below {Number(split.Threshold, "F0")} ns, " +
+                    $"{Speedup(split.FarScaling)} in the {split.FarRounds} above.");
+            }
         }
     }
 
