@@ -27,8 +27,7 @@ internal sealed record PairedResult(
     Quartiles RnnGenTwoAtOnce,
     Quartiles RnnGenCeiling,
     Quartiles RnnGenShareOfCeiling,
-    Quartiles CoreRoundTrip,
-    ScalingByRoundTrip? ByRoundTrip)
+    Quartiles CoreRoundTrip)
 {
     /// <summary>
     /// From nanoseconds per step [round] of RnnGen and libtorch on one thread, then on two, then of two one-thread
@@ -49,47 +48,8 @@ internal sealed record PairedResult(
             Quartiles.Of(rnnGenTwoAtOnce),
             Ratios(rnnGenOne.Select(t => 2 * t).ToArray(), rnnGenTwoAtOnce),
             Ratios(rnnGenTwoAtOnce, rnnGenTwo.Select(t => 2 * t).ToArray()),
-            Quartiles.Of(roundTrips),
-            ScalingByRoundTrip.From(roundTrips, rnnGenOne.Zip(rnnGenTwo, (one, two) => one / two).ToArray()));
+            Quartiles.Of(roundTrips));
 
     private static Quartiles Ratios(double[] numerators, double[] denominators) =>
         Quartiles.Of(numerators.Zip(denominators, (n, d) => n / d));
-}
-
-/// <summary>
-/// RnnGen's two-thread scaling (median) in the rounds that started with a short core-to-core round trip and in those that
-/// started with a long one, when the rounds' round trips fall in two groups: sorted, the widest ratio between neighbours
-/// that leaves at least <see cref="MinimumRounds"/> rounds on each side is at least <see cref="StatesApart"/> (the VM
-/// changed state during the rounds). <see cref="Threshold"/> is the geometric mean of the two neighbours. A lone
-/// outlier or the spread within one state makes no split.
-/// </summary>
-internal sealed record ScalingByRoundTrip(double Threshold, int NearRounds, double NearScaling, int FarRounds, double FarScaling)
-{
-    private const double StatesApart = 2.5;
-
-    private const int MinimumRounds = 3;
-
-    /// <summary>From the round trips and RnnGen's one-thread over two-thread time of the same rounds; null with one state.</summary>
-    public static ScalingByRoundTrip? From(double[] roundTrips, double[] scaling)
-    {
-        double[] sorted = [.. roundTrips.Order()];
-        int widest = -1;
-        for (int i = MinimumRounds - 1; i < sorted.Length - MinimumRounds; i++)
-        {
-            if (widest < 0 || sorted[i + 1] / sorted[i] > sorted[widest + 1] / sorted[widest])
-            {
-                widest = i;
-            }
-        }
-
-        if (widest < 0 || sorted[widest + 1] / sorted[widest] < StatesApart)
-        {
-            return null;
-        }
-
-        double threshold = Math.Sqrt(sorted[widest] * sorted[widest + 1]);
-        double[] near = scaling.Where((_, round) => roundTrips[round] < threshold).ToArray();
-        double[] far = scaling.Where((_, round) => roundTrips[round] >= threshold).ToArray();
-        return new ScalingByRoundTrip(threshold, near.Length, Quartiles.Of(near).Median, far.Length, Quartiles.Of(far).Median);
-    }
 }

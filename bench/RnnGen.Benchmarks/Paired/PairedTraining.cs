@@ -64,6 +64,7 @@ internal static class PairedTraining
             double[][] times = AlternatingRounds.Run(
                 contenders, quick ? QuickRounds : FullRounds, quick ? QuickTurn : FullTurn, UseThreads, () => CoreRoundTrip.Measure(), out double[] roundTrips);
             Console.WriteLine($"// {name}: core round trip by round (ns): {string.Join(" ", roundTrips.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))}");
+            Console.WriteLine($"// {name}: RnnGen's two-thread scaling by round: {string.Join(" ", times[0].Zip(times[2], (one, two) => (one / two).ToString("F2", CultureInfo.InvariantCulture)))}");
             return (name, PairedResult.From(name, times[0], times[1], times[2], times[3], times[4], roundTrips));
         }
         catch (Exception e)

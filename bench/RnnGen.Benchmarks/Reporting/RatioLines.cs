@@ -39,9 +39,7 @@ internal static class RatioLines
     /// <c>PAIRED_SCALING case=… rounds=… rnngen=… rnngen_q1=… rnngen_q3=… libtorch=… libtorch_q1=… libtorch_q3=… ceiling=… ceiling_q1=… ceiling_q3=… of_ceiling=… of_ceiling_q1=… of_ceiling_q3=… round_trip_ns=… round_trip_ns_q1=… round_trip_ns_q3=…</c>
     /// (one-thread time over two-thread time, round by round; the ceiling is two one-thread RnnGen steps' time over the
     /// time two independent ones took at once; of_ceiling is RnnGen's scaling over the ceiling, round by round;
-    /// round_trip_ns the core-to-core round trip of a cache line at the start of the rounds), and when the round trip
-    /// changed state during the rounds, <c>near_rounds=… near_rnngen=… far_rounds=… far_rnngen=…</c>: RnnGen's scaling in
-    /// the rounds on either side of the split (<see cref="ScalingByRoundTrip"/>).
+    /// round_trip_ns the core-to-core round trip of a cache line at the start of the rounds).
     /// </summary>
     public static IEnumerable<string> Paired(IReadOnlyList<(string Case, PairedResult? Result)> paired) =>
         paired.SelectMany(p => (int[])[1, 2], (p, threads) =>
@@ -52,10 +50,7 @@ internal static class RatioLines
         .Concat(paired.Select(p =>
             $"PAIRED_SCALING case={p.Case} rounds={Number(p.Result?.Rounds, "F0")} " +
             $"{Spread("rnngen", p.Result?.RnnGenScaling)} {Spread("libtorch", p.Result?.LibTorchScaling)} {Spread("ceiling", p.Result?.RnnGenCeiling)} " +
-            $"{Spread("of_ceiling", p.Result?.RnnGenShareOfCeiling, "F3")} {Spread("round_trip_ns", p.Result?.CoreRoundTrip, "F0")}" +
-            (p.Result?.ByRoundTrip is { } split
-                ? $" near_rounds={split.NearRounds} near_rnngen={Number(split.NearScaling, "F2")} far_rounds={split.FarRounds} far_rnngen={Number(split.FarScaling, "F2")}"
-                : "")));
+            $"{Spread("of_ceiling", p.Result?.RnnGenShareOfCeiling, "F3")} {Spread("round_trip_ns", p.Result?.CoreRoundTrip, "F0")}"));
 
     /// <summary>
     /// The batch-64 products timed in alternating rounds with the FMA peak and the whole one-thread step, one line per case:

@@ -151,21 +151,6 @@ internal static class ResultsMarkdown
                 $"{Percent(r?.RnnGenShareOfCeiling.Median)} | {(r is null ? "—" : PercentRange(r.RnnGenShareOfCeiling))} | " +
                 $"{(r is null ? "—" : Duration(r.CoreRoundTrip.Median))} | {(r is null ? "—" : $"{Number(r.CoreRoundTrip.First, "F0")}–{Number(r.CoreRoundTrip.Third, "F0")} ns")} |");
         }
-
-        var splits = paired.Where(p => p.Result?.ByRoundTrip is not null).ToArray();
-        if (splits.Length > 0)
-        {
-            text.AppendLine();
-            text.AppendLine("The round trip changed state during these cases' rounds; RnnGen's scaling (median) in the rounds on either side of it:");
-            text.AppendLine();
-            foreach ((string name, PairedResult? r) in splits)
-            {
-                ScalingByRoundTrip split = r!.ByRoundTrip!;
-                text.AppendLine(CultureInfo.InvariantCulture,
-                    $"- {name}: {Speedup(split.NearScaling)} in the {split.NearRounds} rounds below {Number(split.Threshold, "F0")} ns, " +
-                    $"{Speedup(split.FarScaling)} in the {split.FarRounds} above.");
-            }
-        }
     }
 
     private static string PairedTime(Quartiles? quartiles) => quartiles is { } q ? Duration(q.Median) : "failed";
