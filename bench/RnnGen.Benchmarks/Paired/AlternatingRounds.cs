@@ -10,6 +10,9 @@ namespace RnnGen.Benchmarks.Paired;
 /// </summary>
 internal static class AlternatingRounds
 {
+    // Longer than the kernel workers (and ConcurrentSteps' thread) spin for more work before they sleep.
+    private static readonly TimeSpan WorkersAsleep = TimeSpan.FromMilliseconds(5);
+
     /// <summary>
     /// Nanoseconds per operation of each contender in each round, [contender][round]. Each contender is first warmed
     /// up (the JIT's tiers, libtorch's caches) and calibrated to the number of operations that fills
@@ -62,9 +65,6 @@ internal static class AlternatingRounds
 
         return nanoseconds;
     }
-
-    // Longer than the kernel workers (and ConcurrentSteps' thread) spin for more work before they sleep.
-    private static readonly TimeSpan WorkersAsleep = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
     /// Rounds after which the order has given every contender every turn: one Latin square of them when their number

@@ -7,7 +7,8 @@ namespace RnnGen.Benchmarks.Support;
 /// caller's with a write of its own, and the time per exchange is the round trip. Every line the two threads of a
 /// training step hand each other (updated weights, a time loop's shared state) pays part of it. On this 2-vCPU VM it is
 /// not a constant: within one evening it moved between about 100 ns and about 500 ns from one minute to the next (where
-/// the host happens to place the two vCPUs), while the FMA peak and the one-thread steps stayed where they were.
+/// the host happens to place the two vCPUs), while the FMA peak stayed where it was. With one processor there is no
+/// other core to measure against, and the result is NaN.
 /// </summary>
 internal static class CoreRoundTrip
 {
@@ -21,6 +22,11 @@ internal static class CoreRoundTrip
     public static double Measure(int exchanges = DefaultExchanges)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(exchanges, 2);
+        if (Environment.ProcessorCount < 2)
+        {
+            return double.NaN; // the two threads would take turns on one core, a scheduler's time slice per exchange
+        }
+
         ref long line = ref s_line[8];
         Volatile.Write(ref line, 0);
         var answerer = new Thread(() => Answer(exchanges)) { IsBackground = true, Name = "Core round trip" };
