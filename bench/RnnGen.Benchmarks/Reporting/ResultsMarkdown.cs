@@ -74,6 +74,9 @@ internal static class ResultsMarkdown
                 $"{Percent(p.PeakFraction)} | {Time(p.Products, p.Case.Method, fastest: true)} | {Percent(p.FastestPeakFraction)} | {Percent(p.ShareOfStep)} |");
         }
         text.AppendLine();
+        text.AppendLine("The share of the step divides the products' median by the whole step's, measured minutes apart: when the VM's speed changed " +
+            "in between, it is off, and it can pass 100 %. The rounds below take both within the same round.");
+        text.AppendLine();
         AppendPairedProducts(text, pairedProducts);
         text.AppendLine();
         AppendPaired(text, paired);
