@@ -126,8 +126,11 @@ internal static class MatrixLoops
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
+        ref float w1 = ref Unsafe.Add(ref w0, n);
+        ref float w2 = ref Unsafe.Add(ref w1, n);
+        ref float w3 = ref Unsafe.Add(ref w2, n);
         TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
-        DotChains.Four<TSimd, TVec>(ref a0, ref w0, n, ref s0, ref s1, ref s2, ref s3);
+        DotChains.Four<TSimd, TVec>(ref a0, ref w0, ref w1, ref w2, ref w3, n, ref s0, ref s1, ref s2, ref s3);
         (Vector128.LoadUnsafe(ref c0) + TSimd.SumEach(s0, s1, s2, s3)).StoreUnsafe(ref c0);
     }
 
@@ -136,9 +139,42 @@ internal static class MatrixLoops
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
+        ref float w1 = ref Unsafe.Add(ref w0, n);
+        ref float w2 = ref Unsafe.Add(ref w1, n);
+        ref float w3 = ref Unsafe.Add(ref w2, n);
+        ref float w4 = ref Unsafe.Add(ref w3, n);
+        ref float w5 = ref Unsafe.Add(ref w4, n);
+        ref float w6 = ref Unsafe.Add(ref w5, n);
+        ref float w7 = ref Unsafe.Add(ref w6, n);
         TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
         TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
-        DotChains.Eight<TSimd, TVec>(ref a0, ref w0, n, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
+        nuint width = (nuint)TSimd.Count;
+        nuint k = 0;
+        for (; n - k > width; k += width)
+        {
+            TVec x = TSimd.Load(ref a0, k);
+            s0 = TSimd.MultiplyAdd(x, TSimd.Load(ref w0, k), s0);
+            s1 = TSimd.MultiplyAdd(x, TSimd.Load(ref w1, k), s1);
+            s2 = TSimd.MultiplyAdd(x, TSimd.Load(ref w2, k), s2);
+            s3 = TSimd.MultiplyAdd(x, TSimd.Load(ref w3, k), s3);
+            s4 = TSimd.MultiplyAdd(x, TSimd.Load(ref w4, k), s4);
+            s5 = TSimd.MultiplyAdd(x, TSimd.Load(ref w5, k), s5);
+            s6 = TSimd.MultiplyAdd(x, TSimd.Load(ref w6, k), s6);
+            s7 = TSimd.MultiplyAdd(x, TSimd.Load(ref w7, k), s7);
+        }
+
+        nuint last = n - width;
+        TVec mask = TSimd.LanesFrom((int)(k - last));
+        TVec t = TSimd.And(TSimd.Load(ref a0, last), mask);
+        s0 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w0, last), mask), s0);
+        s1 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w1, last), mask), s1);
+        s2 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w2, last), mask), s2);
+        s3 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w3, last), mask), s3);
+        s4 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w4, last), mask), s4);
+        s5 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w5, last), mask), s5);
+        s6 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w6, last), mask), s6);
+        s7 = TSimd.MultiplyAdd(t, TSimd.And(TSimd.Load(ref w7, last), mask), s7);
+
         (Vector128.LoadUnsafe(ref c0) + TSimd.SumEach(s0, s1, s2, s3)).StoreUnsafe(ref c0);
         (Vector128.LoadUnsafe(ref c0, 4) + TSimd.SumEach(s4, s5, s6, s7)).StoreUnsafe(ref c0, 4);
     }
