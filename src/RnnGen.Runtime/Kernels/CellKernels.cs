@@ -9,10 +9,11 @@ namespace RnnGen.Kernels;
 /// <summary>
 /// The point-wise part of the recurrent cells for one sequence row, fused in one pass over the hidden units: as many
 /// units as fit in whole vectors of the widest accelerated width (Vector512, then Vector256, then Vector128), the
-/// rest (and everything without SIMD) one at a time with the scalar <see cref="Activations"/>. Every width computes a
-/// unit with the same lane-wise operations, so a unit's result does not depend on the width that took it. Forward and
-/// Step call the same kernel with the same sizes, so they agree bit for bit. Gate blocks are laid out as PyTorch's:
-/// LSTM (i, f, g, o), GRU (r, z, n).
+/// rest (and everything without SIMD) one at a time with the scalar <see cref="Activations"/>. Every vector width
+/// computes a unit with the same lane-wise operations (VectorMath), so a unit's result does not depend on which of them
+/// took it; the scalar path goes through MathF's exponential and tanh, whose last bits can differ. Forward and Step call
+/// the same kernel with the same sizes, so they agree bit for bit. Gate blocks are laid out as PyTorch's: LSTM (i, f,
+/// g, o), GRU (r, z, n).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class CellKernels
