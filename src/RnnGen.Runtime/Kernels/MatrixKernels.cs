@@ -70,9 +70,15 @@ public static partial class MatrixKernels
     /// <param name="rows">Number of rows of <paramref name="a"/> and <paramref name="c"/>.</param>
     /// <param name="inner">Length of each dot product.</param>
     /// <param name="outputs">Number of weight rows, the width of <paramref name="c"/>.</param>
+    /// <param name="rowBias">
+    /// Empty, or a vector of at least <paramref name="outputs"/> elements added to every row after the product, with the
+    /// bits of <see cref="AddRowVector"/> called after it (a recurrent layer's b_hh after its per-step product); the
+    /// packed kernel adds it while the sums are still in registers.
+    /// </param>
     /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
     public static void MultiplyTransposedAdd(
-        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> w, Span<float> c, int cStride, int rows, int inner, int outputs)
+        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> w, Span<float> c, int cStride, int rows, int inner, int outputs,
+        ReadOnlySpan<float> rowBias = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(inner);
@@ -80,7 +86,75 @@ public static partial class MatrixKernels
         CheckMatrix(a.Length, rows, inner, aStride, nameof(a), nameof(aStride));
         CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
         CheckMatrix(c.Length, rows, outputs, cStride, nameof(c), nameof(cStride));
-        if (rows == 0 || outputs == 0 || inner == 0)
+        CheckRowBias(rowBias, outputs);
+        if (rows == 0 || outputs == 0)
+        {
+            return;
+        }
+
+        if (UsePackedGemm(rows, outputs) && inner > 0)
+        {
+            // Many rows (a batch, or every time step): the weight read as [inner, outputs] by packed tiles.
+            PackedGemm.MultiplyAdd(
+                ref MemoryMarshal.GetReference(c), (nuint)cStride, ref MemoryMarshal.GetReference(a), (nuint)aStride, 1,
+                ref MemoryMarshal.GetReference(w), 1, (nuint)inner, rows, outputs, inner, RowBias(rowBias, PackedGemm.BiasPlacement.After));
+            return;
+        }
+
+        MultiplyTransposedAddByRows(a, aStride, w, c, cStride, rows, inner, outputs);
+        if (!rowBias.IsEmpty)
+        {
+            AddRowVector(c, cStride, rowBias, rows, outputs);
+        }
+    }
+
+    /// <summary>
+    /// Affine map of every row: c[r·cStride + o] = bias[o] + Σ_k a[r·aStride + k] · w[o·inner + k], overwriting c. It
+    /// gives the bits of <see cref="FillRows(Span{float}, int, ReadOnlySpan{float}, int, int)"/> with the bias followed by <see cref="MultiplyTransposedAdd"/>, and with
+    /// many rows it writes c once instead of twice (a recurrent layer's input projection for every step, a dense layer).
+    /// </summary>
+    /// <param name="a">Input matrix [rows, inner] with row stride <paramref name="aStride"/>.</param>
+    /// <param name="aStride">Row stride of <paramref name="a"/> in elements; at least <paramref name="inner"/>.</param>
+    /// <param name="w">Weight matrix [outputs, inner], contiguous (PyTorch layout).</param>
+    /// <param name="bias">Bias vector of at least <paramref name="outputs"/> elements.</param>
+    /// <param name="c">Output matrix [rows, outputs] with row stride <paramref name="cStride"/>; overwritten (its gaps are left alone).</param>
+    /// <param name="cStride">Row stride of <paramref name="c"/> in elements; at least <paramref name="outputs"/>.</param>
+    /// <param name="rows">Number of rows of <paramref name="a"/> and <paramref name="c"/>.</param>
+    /// <param name="inner">Length of each dot product.</param>
+    /// <param name="outputs">Number of weight rows, the width of <paramref name="c"/>.</param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    public static void AffineRows(
+        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> c, int cStride, int rows, int inner, int outputs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner);
+        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
+        CheckMatrix(a.Length, rows, inner, aStride, nameof(a), nameof(aStride));
+        CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
+        CheckMatrix(bias.Length, 1, outputs, outputs, nameof(bias), nameof(outputs));
+        CheckMatrix(c.Length, rows, outputs, cStride, nameof(c), nameof(cStride));
+        if (rows == 0 || outputs == 0)
+        {
+            return;
+        }
+
+        if (UsePackedGemm(rows, outputs) && inner > 0)
+        {
+            PackedGemm.MultiplyAdd(
+                ref MemoryMarshal.GetReference(c), (nuint)cStride, ref MemoryMarshal.GetReference(a), (nuint)aStride, 1,
+                ref MemoryMarshal.GetReference(w), 1, (nuint)inner, rows, outputs, inner, RowBias(bias, PackedGemm.BiasPlacement.Before));
+            return;
+        }
+
+        FillRows(c, cStride, bias, rows, outputs);
+        MultiplyTransposedAddByRows(a, aStride, w, c, cStride, rows, inner, outputs);
+    }
+
+    // MultiplyTransposedAdd's loops for few rows, narrow outputs or no Vector256: a dot product per element of c.
+    private static void MultiplyTransposedAddByRows(
+        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> w, Span<float> c, int cStride, int rows, int inner, int outputs)
+    {
+        if (inner == 0)
         {
             return;
         }
@@ -88,12 +162,7 @@ public static partial class MatrixKernels
         ref float aRef = ref MemoryMarshal.GetReference(a);
         ref float wRef = ref MemoryMarshal.GetReference(w);
         ref float cRef = ref MemoryMarshal.GetReference(c);
-        if (UsePackedGemm(rows, outputs))
-        {
-            // Many rows (a batch, or every time step): the weight read as [inner, outputs] by packed tiles.
-            PackedGemm.MultiplyAdd(ref cRef, (nuint)cStride, ref aRef, (nuint)aStride, 1, ref wRef, 1, (nuint)inner, rows, outputs, inner);
-        }
-        else if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
+        if (Vector512.IsHardwareAccelerated && inner >= Vector512<float>.Count)
         {
             MatrixLoops.MultiplyTransposedAdd<Simd512, Vector512<float>>(ref aRef, (nuint)aStride, ref wRef, ref cRef, (nuint)cStride, rows, (nuint)inner, outputs);
         }
@@ -210,9 +279,22 @@ public static partial class MatrixKernels
     /// <see cref="PrefersPackedWeights"/>): sequences that end early and the split of a batch between threads
     /// (<see cref="BatchRows"/>) then change no result, bit for bit.
     /// </summary>
+    /// <param name="a">Input matrix [rows, depth] with row stride <paramref name="aStride"/>.</param>
+    /// <param name="aStride">Row stride of <paramref name="a"/> in elements; at least <paramref name="depth"/>.</param>
+    /// <param name="packed">B [depth, columns] as <see cref="PackWeights"/> wrote it.</param>
+    /// <param name="c">Output matrix [rows, columns] with row stride <paramref name="cStride"/>; added to.</param>
+    /// <param name="cStride">Row stride of <paramref name="c"/> in elements; at least <paramref name="columns"/>.</param>
+    /// <param name="rows">Number of rows of <paramref name="a"/> and <paramref name="c"/>.</param>
+    /// <param name="depth">Length of each dot product.</param>
+    /// <param name="columns">Number of columns of B and of <paramref name="c"/>.</param>
+    /// <param name="rowBias">
+    /// Empty, or a vector of at least <paramref name="columns"/> elements added to every row after the product, with the
+    /// bits of <see cref="AddRowVector"/> called after it, while the sums are still in registers.
+    /// </param>
     /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
     public static void MultiplyAddPrepacked(
-        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> packed, Span<float> c, int cStride, int rows, int depth, int columns)
+        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> packed, Span<float> c, int cStride, int rows, int depth, int columns,
+        ReadOnlySpan<float> rowBias = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(depth);
@@ -220,15 +302,38 @@ public static partial class MatrixKernels
         CheckMatrix(a.Length, rows, depth, aStride, nameof(a), nameof(aStride));
         CheckMatrix(c.Length, rows, columns, cStride, nameof(c), nameof(cStride));
         CheckPacked(packed, depth, columns);
+        CheckRowBias(rowBias, columns);
 
-        if (rows == 0 || depth == 0 || columns == 0)
+        if (rows == 0 || columns == 0)
         {
+            return;
+        }
+
+        if (depth == 0)
+        {
+            if (!rowBias.IsEmpty)
+            {
+                AddRowVector(c, cStride, rowBias, rows, columns);
+            }
+
             return;
         }
 
         PackedGemm.MultiplyAddPrepacked(
             ref MemoryMarshal.GetReference(c), (nuint)cStride, ref MemoryMarshal.GetReference(a), (nuint)aStride, 1,
-            ref MemoryMarshal.GetReference(packed), rows, columns, depth);
+            ref MemoryMarshal.GetReference(packed), rows, columns, depth, RowBias(rowBias, PackedGemm.BiasPlacement.After));
+    }
+
+    // A row bias for the packed kernel: none when the span is empty.
+    private static PackedGemm.RowBias RowBias(ReadOnlySpan<float> bias, PackedGemm.BiasPlacement placement) =>
+        bias.IsEmpty ? default : new PackedGemm.RowBias(ref MemoryMarshal.GetReference(bias), placement);
+
+    private static void CheckRowBias(ReadOnlySpan<float> rowBias, int width)
+    {
+        if (!rowBias.IsEmpty)
+        {
+            CheckMatrix(rowBias.Length, 1, width, width, nameof(rowBias), "width");
+        }
     }
 
     /// <summary>

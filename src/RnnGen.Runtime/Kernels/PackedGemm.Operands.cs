@@ -30,12 +30,33 @@ internal static partial class PackedGemm
         public readonly int Targets = targets;
     }
 
+    /// <summary>
+    /// A row vector [N] that a product puts into every row of its C besides the sums: <see cref="BiasPlacement.Before"/>
+    /// takes it for C's old values (C = bias + A·B, as a fill of the rows followed by the product), and
+    /// <see cref="BiasPlacement.After"/> adds it to the result (C = (C + A·B) + bias, as the product followed by a pass
+    /// that adds it). Either gives those two passes' bits, without the pass over C. The default is none.
+    /// </summary>
+    internal readonly ref struct RowBias(ref float values, BiasPlacement placement)
+    {
+        public readonly ref float Values = ref values;
+        public readonly BiasPlacement Placement = placement;
+    }
+
+    /// <summary>Where a <see cref="RowBias"/> enters a product's C, or that there is none.</summary>
+    internal enum BiasPlacement
+    {
+        None,
+        Before,
+        After,
+    }
+
     /// <summary>One call's operands as pinned addresses, so that worker threads can compute their panels of it.</summary>
     private sealed unsafe class Job : KernelWorkers.IPartitionedJob
     {
         private PinnedColumns _first;
         private PinnedColumns _second;
         private PinnedRowSums _sums;
+        private PinnedRowBias _bias;
         private bool _prepacked;
         private float* _a;
         private nuint _aRowStride;
@@ -44,16 +65,16 @@ internal static partial class PackedGemm
         private int _depth;
         private int _panels;
 
-        public void Set(PinnedColumns first, PinnedColumns second, PinnedRowSums sums, bool prepacked, float* a, nuint aRowStride, nuint aDepthStride, int m, int depth, int panels)
+        public void Set(PinnedColumns first, PinnedColumns second, PinnedRowSums sums, PinnedRowBias bias, bool prepacked, float* a, nuint aRowStride, nuint aDepthStride, int m, int depth, int panels)
         {
-            (_first, _second, _sums, _prepacked) = (first, second, sums, prepacked);
+            (_first, _second, _sums, _bias, _prepacked) = (first, second, sums, bias, prepacked);
             _a = a;
             (_aRowStride, _aDepthStride, _m, _depth, _panels) = (aRowStride, aDepthStride, m, depth, panels);
         }
 
         public void RunPart(int part, int parts) =>
             MultiplyAddPanels(
-                _first.AsColumns(), _second.AsColumns(), _sums.AsRowSums(), _prepacked, ref *_a, _aRowStride, _aDepthStride,
+                _first.AsColumns(), _second.AsColumns(), _sums.AsRowSums(), _bias.AsRowBias(), _prepacked, ref *_a, _aRowStride, _aDepthStride,
                 _m, _depth, _panels * part / parts, _panels * (part + 1) / parts);
     }
 
@@ -67,5 +88,11 @@ internal static partial class PackedGemm
     private readonly unsafe struct PinnedRowSums(float* first, float* second, int targets)
     {
         public RowSums AsRowSums() => new(ref *first, ref *second, targets);
+    }
+
+    /// <summary><see cref="RowBias"/> at a pinned address.</summary>
+    private readonly unsafe struct PinnedRowBias(float* values, BiasPlacement placement)
+    {
+        public RowBias AsRowBias() => new(ref *values, placement);
     }
 }

@@ -20,7 +20,8 @@ namespace RnnGen.Kernels;
 /// as the second of a pair. Each element of C is the same chain of multiply-adds whatever the panel it falls in and
 /// whatever the vector width, so results do not depend on the number of rows, on how they are split or on the machine.
 /// Two products over the same transposed A (two weight gradients of one gate gradient) can share A's panels, and take
-/// A's row sums (the bias gradient) while they pack it (<see cref="MultiplyAddTransposedA"/>).
+/// A's row sums (the bias gradient) while they pack it (<see cref="MultiplyAddTransposedA"/>). A single product can put
+/// a bias into every row of C as it stores its sums (<see cref="RowBias"/>), in place of a pass over C before or after.
 /// Scratch lives per thread and is reused: no allocation once a thread has seen its largest shape.
 /// </summary>
 internal static partial class PackedGemm
@@ -76,15 +77,16 @@ internal static partial class PackedGemm
 
     /// <summary>
     /// c[i·cStride + j] += Σ_k a[i·aRowStride + k·aDepthStride] · b[k·bDepthStride + j·bColumnStride]
-    /// for i &lt; m, j &lt; n, k &lt; depth. Callers have validated every extent. With more than one kernel thread, large
-    /// products are split by panels of rows, each computed exactly as on one thread.
+    /// for i &lt; m, j &lt; n, k &lt; depth, with <paramref name="bias"/> (if any) put into every row as it says. Callers
+    /// have validated every extent, and depth is at least 1. With more than one kernel thread, large products are split
+    /// by panels of rows, each computed exactly as on one thread.
     /// </summary>
     public static void MultiplyAdd(
         ref float c, nuint cStride,
         ref float a, nuint aRowStride, nuint aDepthStride,
         ref float b, nuint bDepthStride, nuint bColumnStride,
-        int m, int n, int depth) =>
-        Run(new Columns(ref c, cStride, ref b, bDepthStride, bColumnStride, n), default, default, prepacked: false, ref a, aRowStride, aDepthStride, m, depth);
+        int m, int n, int depth, scoped in RowBias bias = default) =>
+        Run(new Columns(ref c, cStride, ref b, bDepthStride, bColumnStride, n), default, default, bias, prepacked: false, ref a, aRowStride, aDepthStride, m, depth);
 
     /// <summary>
     /// One or two products over the same transposed A (<paramref name="aDepthStride"/> not 1), <paramref name="first"/>.C
@@ -101,7 +103,7 @@ internal static partial class PackedGemm
         ref float a, nuint aRowStride, nuint aDepthStride, int m, int depth)
     {
         Debug.Assert(aDepthStride != 1, "A transposed operand is packed, and summed on the way.");
-        Run(first, second, sums, prepacked: false, ref a, aRowStride, aDepthStride, m, depth);
+        Run(first, second, sums, default, prepacked: false, ref a, aRowStride, aDepthStride, m, depth);
     }
 
     /// <summary>
@@ -109,8 +111,8 @@ internal static partial class PackedGemm
     /// weight at every step, and reading it as consecutive tiles (rather than rows a matrix width apart) lets the
     /// prefetchers stream it. Each element of C is computed exactly as by <see cref="MultiplyAdd"/>.
     /// </summary>
-    public static void MultiplyAddPrepacked(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float packedB, int m, int n, int depth) =>
-        Run(new Columns(ref c, cStride, ref packedB, 0, 0, n), default, default, prepacked: true, ref a, aRowStride, aDepthStride, m, depth);
+    public static void MultiplyAddPrepacked(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float packedB, int m, int n, int depth, scoped in RowBias bias = default) =>
+        Run(new Columns(ref c, cStride, ref packedB, 0, 0, n), default, default, bias, prepacked: true, ref a, aRowStride, aDepthStride, m, depth);
 
     /// <summary>
     /// Whether the B blocks of two products over the same A (<see cref="MultiplyAddTransposedA"/>) fit one packed block
@@ -149,31 +151,34 @@ internal static partial class PackedGemm
 
     private static int RoundUpToTile(int columns) => (columns + TileColumns - 1) / TileColumns * TileColumns;
 
-    private static unsafe void Run(scoped in Columns first, scoped in Columns second, scoped in RowSums sums, bool prepacked, ref float a, nuint aRowStride, nuint aDepthStride, int m, int depth)
+    private static unsafe void Run(scoped in Columns first, scoped in Columns second, scoped in RowSums sums, scoped in RowBias bias, bool prepacked, ref float a, nuint aRowStride, nuint aDepthStride, int m, int depth)
     {
+        Debug.Assert(depth > 0, "A bias Before takes the place of C's values only where a depth block writes them.");
+        Debug.Assert(bias.Placement == BiasPlacement.None || second.N == 0, "A row bias belongs to a single product.");
         int panels = PanelCount(m);
         int parts = Math.Min(KernelWorkers.AvailableThreads, panels);
         if (parts <= 1 || (long)m * (first.N + second.N) * depth < ParallelWork)
         {
-            MultiplyAddPanels(first, second, sums, prepacked, ref a, aRowStride, aDepthStride, m, depth, 0, panels);
+            MultiplyAddPanels(first, second, sums, bias, prepacked, ref a, aRowStride, aDepthStride, m, depth, 0, panels);
             return;
         }
 
         // The workers need addresses that stay put: pin the operands for the duration of the product.
-        fixed (float* aPointer = &a, c1 = &first.C, b1 = &first.B, c2 = &second.C, b2 = &second.B, s1 = &sums.First, s2 = &sums.Second)
+        fixed (float* aPointer = &a, c1 = &first.C, b1 = &first.B, c2 = &second.C, b2 = &second.B, s1 = &sums.First, s2 = &sums.Second, biasPointer = &bias.Values)
         {
             var job = t_job ??= new Job();
             job.Set(new PinnedColumns(c1, first.CStride, b1, first.BDepthStride, first.BColumnStride, first.N),
                 new PinnedColumns(c2, second.CStride, b2, second.BDepthStride, second.BColumnStride, second.N),
                 new PinnedRowSums(s1, s2, sums.Targets),
+                new PinnedRowBias(biasPointer, bias.Placement),
                 prepacked, aPointer, aRowStride, aDepthStride, m, depth, panels);
             KernelWorkers.Run(job, parts);
         }
     }
 
-    /// <summary>The products (and A's row sums) restricted to the row panels [firstPanel, endPanel).</summary>
+    /// <summary>The products (and A's row sums, and the first product's row bias) restricted to the row panels [firstPanel, endPanel).</summary>
     private static void MultiplyAddPanels(
-        scoped in Columns first, scoped in Columns second, scoped in RowSums sums, bool prepacked,
+        scoped in Columns first, scoped in Columns second, scoped in RowSums sums, scoped in RowBias bias, bool prepacked,
         ref float a, nuint aRowStride, nuint aDepthStride,
         int m, int depth, int firstPanel, int endPanel)
     {
@@ -207,6 +212,15 @@ internal static partial class PackedGemm
         {
             int kc = Math.Min(DepthBlock, depth - k0);
             ref float aBlock = ref Unsafe.Add(ref a, (nuint)k0 * aDepthStride);
+
+            // a bias that takes the place of C's values goes in with the first depth block, one added to the sums
+            // with the last
+            BiasPlacement placement = bias.Placement switch
+            {
+                BiasPlacement.Before when k0 == 0 => BiasPlacement.Before,
+                BiasPlacement.After when k0 + kc == depth => BiasPlacement.After,
+                _ => BiasPlacement.None,
+            };
             if (packBlocks)
             {
                 // the second product's tiles follow the first's
@@ -241,6 +255,7 @@ internal static partial class PackedGemm
                     bool pair = PairTiles && columns.N - j0 > TileColumns;
                     int span = pair ? 2 * TileColumns : TileColumns; // the columns the kernel computes
                     int nr = Math.Min(span, columns.N - j0); // of which inside C
+                    ref float tileBias = ref Unsafe.Add(ref bias.Values, j0); // read only with a placement, which only the first product has
                     ref float b = ref columns.B;
                     ref float tile = ref b;
                     nuint tileStride = TileColumns;
@@ -281,13 +296,13 @@ internal static partial class PackedGemm
                         if (pair)
                         {
                             // a partial second tile is added to C under a lane mask
-                            PairKernel(mr, ref cOrigin, columns.CStride, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, secondTile, nr - TileColumns, kc);
+                            PairKernel(mr, ref cOrigin, columns.CStride, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, secondTile, nr - TileColumns, kc, placement, ref tileBias);
                             continue;
                         }
 
                         if (nr == TileColumns)
                         {
-                            Kernel(mr, ref cOrigin, columns.CStride, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, kc);
+                            Kernel(mr, ref cOrigin, columns.CStride, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, kc, placement, ref tileBias);
                             continue;
                         }
 
@@ -295,13 +310,20 @@ internal static partial class PackedGemm
                         // are zero) and add only the part inside C.
                         Array.Clear(cTile);
                         ref float scratch = ref MemoryMarshal.GetArrayDataReference(cTile);
-                        Kernel(mr, ref scratch, TileColumns, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, kc);
+                        Kernel(mr, ref scratch, TileColumns, ref panel, panelRowStride, panelDepthStride, ref tile, tileStride, kc, BiasPlacement.None, ref scratch);
                         for (int i = 0; i < mr; i++)
                         {
                             ref float cRow = ref Unsafe.Add(ref cOrigin, (nuint)i * columns.CStride);
                             for (int j = 0; j < nr; j++)
                             {
-                                Unsafe.Add(ref cRow, j) += cTile[(i * TileColumns) + j];
+                                ref float target = ref Unsafe.Add(ref cRow, j);
+                                float sum = cTile[(i * TileColumns) + j];
+                                target = placement switch
+                                {
+                                    BiasPlacement.Before => Unsafe.Add(ref tileBias, j) + sum,
+                                    BiasPlacement.After => target + sum + Unsafe.Add(ref tileBias, j),
+                                    _ => target + sum,
+                                };
                             }
                         }
                     }
@@ -504,8 +526,8 @@ internal static partial class PackedGemm
     /// The register-blocked kernel for a panel of <paramref name="rows"/> (1 to 6) rows and one tile of 16 columns:
     /// two Vector256 per row.
     /// </summary>
-    private static void Kernel(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, int kc) =>
-        Kernel<Simd256, Vector256<float>>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, 8, 8, kc);
+    private static void Kernel(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, int kc, BiasPlacement placement, ref float bias) =>
+        Kernel<Simd256, Vector256<float>>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, 8, 8, kc, placement, ref bias);
 
     /// <summary>
     /// The kernel for two neighbouring tiles at once, where the second tile's B is <paramref name="secondTile"/> floats
@@ -513,21 +535,34 @@ internal static partial class PackedGemm
     /// Vector512 per row (AVX-512). The tiles keep the 16-column layout of every machine (<see cref="PackB"/>); AVX-512
     /// doubles the multiply-adds per instruction and needs the twelve accumulators of two tiles to cover their latency.
     /// </summary>
-    private static void PairKernel(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint secondTile, int secondColumns, int kc) =>
-        Kernel<Simd512, Vector512<float>>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, secondTile, secondColumns, kc);
+    private static void PairKernel(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint secondTile, int secondColumns, int kc, BiasPlacement placement, ref float bias) =>
+        Kernel<Simd512, Vector512<float>>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, secondTile, secondColumns, kc, placement, ref bias);
 
-    private static void Kernel<TSimd, TVec>(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int secondLanes, int kc)
+    private static void Kernel<TSimd, TVec>(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int secondLanes, int kc, BiasPlacement placement, ref float bias)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
+        switch (placement)
+        {
+            case BiasPlacement.Before: Kernel<TSimd, TVec, BiasBefore>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc, ref bias); break;
+            case BiasPlacement.After: Kernel<TSimd, TVec, BiasAfter>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc, ref bias); break;
+            default: Kernel<TSimd, TVec, NoBias>(rows, ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc, ref bias); break;
+        }
+    }
+
+    private static void Kernel<TSimd, TVec, TBias>(int rows, ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int secondLanes, int kc, ref float bias)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TBias : struct, IBiasPlacement
+    {
         switch (rows)
         {
-            case 6: Kernel<TSimd, TVec, Six>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
-            case 5: Kernel<TSimd, TVec, Five>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
-            case 4: Kernel<TSimd, TVec, Four>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
-            case 3: Kernel<TSimd, TVec, Three>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
-            case 2: Kernel<TSimd, TVec, Two>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
-            default: Kernel<TSimd, TVec, One>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc); break;
+            case 6: Kernel<TSimd, TVec, Six, TBias>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc, ref bias); break;
+            case 5: Kernel<TSimd, TVec, Five, TBias>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc, ref bias); break;
+            case 4: Kernel<TSimd, TVec, Four, TBias>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc, ref bias); break;
+            case 3: Kernel<TSimd, TVec, Three, TBias>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc, ref bias); break;
+            case 2: Kernel<TSimd, TVec, Two, TBias>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc, ref bias); break;
+            default: Kernel<TSimd, TVec, One, TBias>(ref c, cStride, ref a, aRowStride, aDepthStride, ref b, bStride, bSecond, secondLanes, kc, ref bias); break;
         }
     }
 
@@ -535,14 +570,20 @@ internal static partial class PackedGemm
     /// C[rows × (w + secondLanes)] += A[rows×kc] · B[kc × (w + secondLanes)] for vectors of w lanes, row i of A at
     /// depth k read from a[i·aRowStride + k·aDepthStride] (a packed panel or rows in place), B's first w columns at
     /// b[k·bStride] and its next w at b[k·bStride + bSecond] (zero past secondLanes): two accumulators per row, two B
-    /// loads and one broadcast per row at each depth step. Each element of C is the same chain of multiply-adds whatever
-    /// the number of rows or the vector width.
+    /// loads and one broadcast per row at each depth step; <typeparamref name="TBias"/> says where the row bias (the
+    /// tile's part at <paramref name="bias"/>) goes in, if anywhere. Each element of C is the same chain of multiply-adds
+    /// whatever the number of rows or the vector width.
     /// </summary>
+    /// <remarks>
+    /// The placement is a type, not a value tested in the stores: with the three ways in one method the JIT kept the
+    /// twelve accumulators on the stack and stored them at every depth step (a product 25 % slower).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TSimd, TVec, TRows>(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int secondLanes, int kc)
+    private static void Kernel<TSimd, TVec, TRows, TBias>(ref float c, nuint cStride, ref float a, nuint aRowStride, nuint aDepthStride, ref float b, nuint bStride, nuint bSecond, int secondLanes, int kc, ref float bias)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TRows : struct, IPanelRows
+        where TBias : struct, IBiasPlacement
     {
         nuint width = (nuint)TSimd.Count;
 
@@ -606,30 +647,30 @@ internal static partial class PackedGemm
             bRow = ref Unsafe.Add(ref bRow, bStride);
         }
 
-        Accumulate<TSimd, TVec>(ref c, c00, c01, secondLanes);
+        Accumulate<TSimd, TVec, TBias>(ref c, c00, c01, secondLanes, ref bias);
         if (TRows.Count > 1)
         {
-            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, cStride), c10, c11, secondLanes);
+            Accumulate<TSimd, TVec, TBias>(ref Unsafe.Add(ref c, cStride), c10, c11, secondLanes, ref bias);
         }
 
         if (TRows.Count > 2)
         {
-            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 2 * cStride), c20, c21, secondLanes);
+            Accumulate<TSimd, TVec, TBias>(ref Unsafe.Add(ref c, 2 * cStride), c20, c21, secondLanes, ref bias);
         }
 
         if (TRows.Count > 3)
         {
-            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 3 * cStride), c30, c31, secondLanes);
+            Accumulate<TSimd, TVec, TBias>(ref Unsafe.Add(ref c, 3 * cStride), c30, c31, secondLanes, ref bias);
         }
 
         if (TRows.Count > 4)
         {
-            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 4 * cStride), c40, c41, secondLanes);
+            Accumulate<TSimd, TVec, TBias>(ref Unsafe.Add(ref c, 4 * cStride), c40, c41, secondLanes, ref bias);
         }
 
         if (TRows.Count > 5)
         {
-            Accumulate<TSimd, TVec>(ref Unsafe.Add(ref c, 5 * cStride), c50, c51, secondLanes);
+            Accumulate<TSimd, TVec, TBias>(ref Unsafe.Add(ref c, 5 * cStride), c50, c51, secondLanes, ref bias);
         }
     }
 
@@ -650,34 +691,89 @@ internal static partial class PackedGemm
         }
     }
 
-    /// <summary>row[0, w + rightLanes) += [left | right], for vectors of w lanes.</summary>
+    /// <summary>
+    /// row[0, w + rightLanes) ← [left | right] put into it as <typeparamref name="TBias"/> says (added to it, added to the
+    /// bias instead, or added and then the bias added), for vectors of w lanes.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate<TSimd, TVec>(ref float row, TVec left, TVec right, int rightLanes)
+    private static void Accumulate<TSimd, TVec, TBias>(ref float row, TVec left, TVec right, int rightLanes, ref float bias)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
+        where TBias : struct, IBiasPlacement
     {
         nuint width = (nuint)TSimd.Count;
-        TSimd.Store(TSimd.Add(TSimd.Load(ref row, 0), left), ref row, 0);
+        TSimd.Store(Put<TSimd, TVec, TBias>(ref row, ref bias, 0, left), ref row, 0);
         if (rightLanes == TSimd.Count)
         {
-            TSimd.Store(TSimd.Add(TSimd.Load(ref row, width), right), ref row, width);
+            TSimd.Store(Put<TSimd, TVec, TBias>(ref row, ref bias, width, right), ref row, width);
         }
         else
         {
             Debug.Assert(typeof(TVec) == typeof(Vector512<float>), "Only pairs of tiles end inside a vector.");
-            AccumulateLanes(ref Unsafe.Add(ref row, width), Unsafe.As<TVec, Vector512<float>>(ref right), rightLanes);
+            AccumulateLanes<TBias>(ref Unsafe.Add(ref row, width), Unsafe.As<TVec, Vector512<float>>(ref right), rightLanes, ref Unsafe.Add(ref bias, width));
         }
     }
 
-    /// <summary>row[0, lanes) += value[0, lanes), under a mask: the lanes past C's last column are neither read nor written.</summary>
-    private static unsafe void AccumulateLanes(ref float row, Vector512<float> value, int lanes)
+    /// <summary>The sums for row[offset, offset + w): row + sums, bias + sums (Before) or (row + sums) + bias (After).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Put<TSimd, TVec, TBias>(ref float row, ref float bias, nuint offset, TVec sums)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TBias : struct, IBiasPlacement
+    {
+        if (TBias.Placement == BiasPlacement.Before)
+        {
+            return TSimd.Add(TSimd.Load(ref bias, offset), sums);
+        }
+
+        var result = TSimd.Add(TSimd.Load(ref row, offset), sums);
+        return TBias.Placement == BiasPlacement.After ? TSimd.Add(result, TSimd.Load(ref bias, offset)) : result;
+    }
+
+    /// <summary>
+    /// row[0, lanes) ← value[0, lanes) put as <typeparamref name="TBias"/> says, under a mask: the lanes past C's last
+    /// column (and past the bias's end) are neither read nor written.
+    /// </summary>
+    /// <remarks>
+    /// Inlined, and one placement per instance: as a call, the kernel's accumulators are live across it, and the JIT
+    /// then kept them on the stack inside the depth loop.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AccumulateLanes<TBias>(ref float row, Vector512<float> value, int lanes, ref float bias)
+        where TBias : struct, IBiasPlacement
     {
         var inside = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(lanes)).AsSingle();
-        fixed (float* target = &row)
+        fixed (float* target = &row, biasValues = &bias)
         {
-            Avx512F.MaskStore(target, inside, Avx512F.MaskLoad(target, inside, Vector512<float>.Zero) + value);
+            Vector512<float> result;
+            if (TBias.Placement == BiasPlacement.Before)
+            {
+                result = Avx512F.MaskLoad(biasValues, inside, Vector512<float>.Zero) + value;
+            }
+            else
+            {
+                result = Avx512F.MaskLoad(target, inside, Vector512<float>.Zero) + value;
+                if (TBias.Placement == BiasPlacement.After)
+                {
+                    result += Avx512F.MaskLoad(biasValues, inside, Vector512<float>.Zero);
+                }
+            }
+
+            Avx512F.MaskStore(target, inside, result);
         }
     }
+
+    /// <summary>A bias placement as a type, so that each kernel compiles only its own way of storing its sums.</summary>
+    private interface IBiasPlacement
+    {
+        static abstract BiasPlacement Placement { get; }
+    }
+
+    private struct NoBias : IBiasPlacement { public static BiasPlacement Placement => BiasPlacement.None; }
+
+    private struct BiasBefore : IBiasPlacement { public static BiasPlacement Placement => BiasPlacement.Before; }
+
+    private struct BiasAfter : IBiasPlacement { public static BiasPlacement Placement => BiasPlacement.After; }
 
     /// <summary>A panel height as a type, so that each height gets its own kernel with the unused rows compiled out.</summary>
     private interface IPanelRows
