@@ -36,8 +36,7 @@ internal static class FeedForwardEmitter
             w.Line("int rows = " + RowCount(layer) + ";");
             w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
             w.Line(Span + " output = " + "View(" + Output(layer) + ", 0, rows * Units);");
-            w.Line(Kernels + ".FillRows(output, Units, parameters.Slice(" + layer.Identifier + "Bias, Units), rows, Units);");
-            w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), output, Units, rows, InputWidth, Units);");
+            w.Line(Kernels + ".AffineRows(input, InputWidth, parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), parameters.Slice(" + layer.Identifier + "Bias, Units), output, Units, rows, InputWidth, Units);");
             WriteActivation(w, layer, "output", "rows");
             if (layer.OutputIsSequence)
             {

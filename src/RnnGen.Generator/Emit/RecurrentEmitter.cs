@@ -200,18 +200,20 @@ internal static class RecurrentEmitter
     /// <summary>
     /// The per-step product h_{t-1}·W_hhᵀ for this part's running rows. With a batch it streams the weight packed
     /// once for the loop, on the packed kernel for any number of rows, so that each row's result depends neither on
-    /// how many rows still run nor on how the batch is split between threads.
+    /// how many rows still run nor on how the batch is split between threads. A row bias, if given, is added to the
+    /// product's rows by the same call.
     /// </summary>
-    private static void WriteRecurrentProduct(SourceWriter w, string target, string targetStride)
+    private static void WriteRecurrentProduct(SourceWriter w, string target, string targetStride, string? rowBias = null)
     {
+        string bias = rowBias is null ? string.Empty : ", " + rowBias;
         using (w.Block("if (packed)"))
         {
-            w.Line(Kernels + ".MultiplyAddPrepacked(h, Hidden, packedWeightHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth);");
+            w.Line(Kernels + ".MultiplyAddPrepacked(h, Hidden, packedWeightHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth" + bias + ");");
         }
 
         using (w.Block("else"))
         {
-            w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth);");
+            w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth" + bias + ");");
         }
     }
 
@@ -302,8 +304,7 @@ internal static class RecurrentEmitter
 
             w.Line();
             w.Line("// gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)");
-            w.Line(Kernels + ".FillRows(gates, GateStride, wBiasIh, rows, GateWidth);");
-            w.Line(Kernels + ".MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);");
+            w.Line(Kernels + ".AffineRows(input, InputWidth, wWeightIh, wBiasIh, gates, GateStride, rows, InputWidth, GateWidth);");
             w.Line();
             w.Line("// the state starts from the initial state, or zero");
             w.Line(Sequences + ".LoadState(initialState, " + TimesBatch(HiddenOffset(layer, k, d)) + ", h);");
@@ -380,9 +381,8 @@ internal static class RecurrentEmitter
                 }
                 else
                 {
-                    w.Line("// gates += h_{t-1}·W_hhᵀ + b_hh");
-                    WriteRecurrentProduct(w, "gates.Slice(firstRow * GateStride)", "steps * GateStride");
-                    w.Line(Kernels + ".AddRowVector(gates.Slice(firstRow * GateStride), steps * GateStride, wBiasHh, count, GateWidth);");
+                    w.Line("// gates += h_{t-1}·W_hhᵀ, then + b_hh");
+                    WriteRecurrentProduct(w, "gates.Slice(firstRow * GateStride)", "steps * GateStride", "wBiasHh");
                 }
 
                 using (w.Block("for (int b = first; b < end; b++)"))

@@ -206,8 +206,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> output = View(_denseOutput, 0, rows * Units);
-        global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
+        global::RnnGen.Kernels.MatrixKernels.AffineRows(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), parameters.Slice(DenseBias, Units), output, Units, rows, InputWidth, Units);
         global::RnnGen.Kernels.CellKernels.Activate(output, global::RnnGen.Activation.Relu);
         global::RnnGen.Kernels.SequenceKernels.ZeroPadding(output, Units, steps, View(_lengths, 0, batch));
     }
@@ -241,8 +240,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> output = View(_dense1Output, 0, rows * Units);
-        global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(Dense1Bias, Units), rows, Units);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(Dense1Weight, Units * InputWidth), output, Units, rows, InputWidth, Units);
+        global::RnnGen.Kernels.MatrixKernels.AffineRows(input, InputWidth, parameters.Slice(Dense1Weight, Units * InputWidth), parameters.Slice(Dense1Bias, Units), output, Units, rows, InputWidth, Units);
         for (int r = 0; r < rows; r++)
         {
             global::RnnGen.Kernels.Softmax.Forward(output.Slice(r * Units, Units));

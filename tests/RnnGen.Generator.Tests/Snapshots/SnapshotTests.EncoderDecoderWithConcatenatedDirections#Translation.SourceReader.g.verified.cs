@@ -366,8 +366,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AffineRows(input, InputWidth, wWeightIh, wBiasIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
@@ -544,8 +543,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AffineRows(input, InputWidth, wWeightIh, wBiasIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 16 * batch, h);

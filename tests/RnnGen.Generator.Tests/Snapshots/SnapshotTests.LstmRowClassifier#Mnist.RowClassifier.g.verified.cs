@@ -312,8 +312,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::System.Span<float> c = View(_lstmCellState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AffineRows(input, InputWidth, wWeightIh, wBiasIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
@@ -359,16 +358,15 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
             global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
             global::RnnGen.Kernels.MatrixKernels.CopyRows(c, Hidden, cellPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
-            // gates += h_{t-1}·W_hhᵀ + b_hh
+            // gates += h_{t-1}·W_hhᵀ, then + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth, wBiasHh);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth, wBiasHh);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates.Slice(firstRow * GateStride), steps * GateStride, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
                 if (t >= _lengths[b])
@@ -486,8 +484,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         int rows = batch;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> output = View(_denseOutput, 0, rows * Units);
-        global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
+        global::RnnGen.Kernels.MatrixKernels.AffineRows(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), parameters.Slice(DenseBias, Units), output, Units, rows, InputWidth, Units);
     }
 
     // dense backward: through the activation in place, then dW += dyᵀ·x, db += Σ dy, dx = dy·W.

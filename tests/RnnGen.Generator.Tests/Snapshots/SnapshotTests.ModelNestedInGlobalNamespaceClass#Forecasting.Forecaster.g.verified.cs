@@ -307,8 +307,7 @@ partial class Forecasting
             global::System.Span<float> h = View(_gruState, 0, batch * Hidden);
 
             // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
-            global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
+            global::RnnGen.Kernels.MatrixKernels.AffineRows(input, InputWidth, wWeightIh, wBiasIh, gates, GateStride, rows, InputWidth, GateWidth);
 
             // the state starts from the initial state, or zero
             global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
@@ -477,8 +476,7 @@ partial class Forecasting
             int rows = batch;
             global::System.ReadOnlySpan<float> parameters = Parameters.Values;
             global::System.Span<float> output = View(_denseOutput, 0, rows * Units);
-            global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
-            global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
+            global::RnnGen.Kernels.MatrixKernels.AffineRows(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), parameters.Slice(DenseBias, Units), output, Units, rows, InputWidth, Units);
         }
 
         // dense backward: through the activation in place, then dW += dyᵀ·x, db += Σ dy, dx = dy·W.

@@ -316,8 +316,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::System.Span<float> h = View(_rnnState, 0, batch * Hidden);
 
         // gates = x_t·W_ihᵀ + b_ih for every step at once (row b·steps + t, as the input's)
-        global::RnnGen.Kernels.MatrixKernels.FillRows(gates, GateStride, wBiasIh, rows, GateWidth);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, wWeightIh, gates, GateStride, rows, InputWidth, GateWidth);
+        global::RnnGen.Kernels.MatrixKernels.AffineRows(input, InputWidth, wWeightIh, wBiasIh, gates, GateStride, rows, InputWidth, GateWidth);
 
         // the state starts from the initial state, or zero
         global::RnnGen.Kernels.SequenceKernels.LoadState(initialState, 0, h);
@@ -359,16 +358,15 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
             int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
             int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
             global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
-            // gates += h_{t-1}·W_hhᵀ + b_hh
+            // gates += h_{t-1}·W_hhᵀ, then + b_hh
             if (packed)
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth, wBiasHh);
             }
             else
             {
-                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth);
+                global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, gates.Slice(firstRow * GateStride), steps * GateStride, count, Hidden, GateWidth, wBiasHh);
             }
-            global::RnnGen.Kernels.MatrixKernels.AddRowVector(gates.Slice(firstRow * GateStride), steps * GateStride, wBiasHh, count, GateWidth);
             for (int b = first; b < end; b++)
             {
                 if (t >= _lengths[b])
@@ -541,8 +539,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         int rows = steps * batch;
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
         global::System.Span<float> output = View(_denseOutput, 0, rows * Units);
-        global::RnnGen.Kernels.MatrixKernels.FillRows(output, Units, parameters.Slice(DenseBias, Units), rows, Units);
-        global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), output, Units, rows, InputWidth, Units);
+        global::RnnGen.Kernels.MatrixKernels.AffineRows(input, InputWidth, parameters.Slice(DenseWeight, Units * InputWidth), parameters.Slice(DenseBias, Units), output, Units, rows, InputWidth, Units);
         global::RnnGen.Kernels.CellKernels.Activate(output, global::RnnGen.Activation.Sigmoid);
         global::RnnGen.Kernels.SequenceKernels.ZeroPadding(output, Units, steps, View(_lengths, 0, batch));
     }
