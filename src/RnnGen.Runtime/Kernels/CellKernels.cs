@@ -264,6 +264,7 @@ public static class CellKernels
         from + ((n - from) & ~(nuint)(TSimd.Count - 1));
 
     /// <summary>LstmForward's units [from, end) in vectors of one width; returns end, the first unit left.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static nuint LstmForward<TSimd, TVec>(in LstmForwardRow cell, nuint n, nuint from)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -299,6 +300,7 @@ public static class CellKernels
     }
 
     /// <summary>LstmBackward's units [from, end) in vectors of one width; returns end.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static nuint LstmBackward<TSimd, TVec>(in LstmBackwardRow cell, nuint n, nuint from)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -333,6 +335,7 @@ public static class CellKernels
     }
 
     /// <summary>GruForward's units [from, end) in vectors of one width; returns end.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static nuint GruForward<TSimd, TVec>(in GruForwardRow cell, nuint n, nuint from)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -366,6 +369,7 @@ public static class CellKernels
     }
 
     /// <summary>GruBackward's units [from, end) in vectors of one width; returns end.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static nuint GruBackward<TSimd, TVec>(in GruBackwardRow cell, nuint n, nuint from)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -402,6 +406,7 @@ public static class CellKernels
     }
 
     /// <summary>Activate's values [from, end) in vectors of one width; returns end.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static nuint Activate<TSimd, TVec>(ref float x, nuint n, nuint from, Activation activation)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct

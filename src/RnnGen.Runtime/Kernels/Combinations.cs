@@ -57,6 +57,7 @@ internal static class Combinations
     }
 
     /// <summary>The combinations along the target rows, a vector holding consecutive elements of one row.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Along<TSimd, TVec>(ref float target, ref float coefficients, ref float terms, in CombinationShape shape)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -83,6 +84,7 @@ internal static class Combinations
     }
 
     // Target rows 0..4 (from y0) += Σ_j coefficient(row, j) · terms row j.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Combine4<TSimd, TVec>(ref float y0, ref float k0, ref float terms, in CombinationShape shape)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -168,6 +170,7 @@ internal static class Combinations
     /// coefficients (one load) times its element c (a broadcast). A last block that does not fill a vector ends at
     /// Count and goes first, from the targets as they were; it keeps only the rows no whole block covers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Across<TSimd, TVec>(ref float target, ref float coefficients, ref float terms, in CombinationShape shape)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -188,6 +191,7 @@ internal static class Combinations
     // Target rows [first, first + lanes), all their elements (fewer than eight) in one pass over the terms, one chain
     // each; rows below first + keepFrom are computed but not stored. Chains past the row's last element repeat it and
     // are not stored either (four chains at least, so that four multiply-adds are in flight).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CombineAcross<TSimd, TVec>(ref float target, ref float coefficients, ref float terms, in CombinationShape shape, int first, int keepFrom)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -251,6 +255,7 @@ internal static class Combinations
     }
 
     // Target row y0 += Σ_j coefficient(j) · terms row j.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Combine1<TSimd, TVec>(ref float y0, ref float k0, ref float terms, in CombinationShape shape)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct

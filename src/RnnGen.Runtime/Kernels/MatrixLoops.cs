@@ -16,6 +16,7 @@ internal readonly record struct ColumnSumShape(int Rows, nuint GStride, nuint Wi
 /// </summary>
 internal static class MatrixLoops
 {
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTransposedAdd<TSimd, TVec>(
         ref float a, nuint aStride, ref float w, ref float c, nuint cStride, int rows, nuint inner, int outputs)
         where TSimd : struct, ISimd<TVec>
@@ -69,6 +70,7 @@ internal static class MatrixLoops
     }
 
     // c0[0..4) += a0 · w[0..4)ᵀ and c1[0..4) += a1 · w[0..4)ᵀ, where w holds four contiguous rows of length n.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotBlock2x4<TSimd, TVec>(ref float a0, ref float a1, ref float w0, nuint n, ref float c0, ref float c1)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -122,6 +124,7 @@ internal static class MatrixLoops
     }
 
     // c0[0..4) += a0 · w[0..4)ᵀ, where w holds four contiguous rows of length n.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotBlock1x4<TSimd, TVec>(ref float a0, ref float w0, nuint n, ref float c0)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -135,6 +138,7 @@ internal static class MatrixLoops
     }
 
     // c0[0..8) += a0 · w[0..8)ᵀ: DotBlock1x4 twice over, each output computed exactly as there.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotBlock1x8<TSimd, TVec>(ref float a0, ref float w0, nuint n, ref float c0)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -179,6 +183,7 @@ internal static class MatrixLoops
         (Vector128.LoadUnsafe(ref c0, 4) + TSimd.SumEach(s4, s5, s6, s7)).StoreUnsafe(ref c0, 4);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static float Dot<TSimd, TVec>(ref float x, ref float y, nuint n)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -212,6 +217,7 @@ internal static class MatrixLoops
         return TSimd.Sum(s0);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AddScaled<TSimd, TVec>(float alpha, ref float x, ref float y, nuint n)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -234,6 +240,7 @@ internal static class MatrixLoops
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateColumnSums<TSimd, TVec>(ref float g, ref float sums, ref float otherSums, in ColumnSumShape shape)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct

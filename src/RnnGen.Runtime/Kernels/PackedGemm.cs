@@ -140,6 +140,7 @@ internal static partial class PackedGemm
     }
 
     /// <summary>One depth block of B (kc rows) as consecutive tiles of [kc × 16].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackBlock(ref float b, nuint depthStride, nuint columnStride, int kc, int columns, Span<float> packed)
     {
         for (int j0 = 0; j0 < columns; j0 += TileColumns)
@@ -177,6 +178,7 @@ internal static partial class PackedGemm
     }
 
     /// <summary>The products (and A's row sums, and the first product's row bias) restricted to the row panels [firstPanel, endPanel).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAddPanels(
         scoped in Columns first, scoped in Columns second, scoped in RowSums sums, scoped in RowBias bias, bool prepacked,
         ref float a, nuint aRowStride, nuint aDepthStride,
@@ -360,6 +362,7 @@ internal static partial class PackedGemm
     /// Rows [i0, i0 + rows) of the A block as panel[k·6 + i], each row's elements also added in depth order to its
     /// running sum in <paramref name="sums"/> unless that is empty.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackPanel(ref float a, nuint rowStride, nuint depthStride, int i0, int rows, int kc, Span<float> panel, Span<float> sums)
     {
         ref float target = ref MemoryMarshal.GetReference(panel);
@@ -421,6 +424,7 @@ internal static partial class PackedGemm
     }
 
     /// <summary>Columns [0, columns) of a B tile as tile[k·16 + j]; columns past the end are zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTile(ref float b, nuint depthStride, nuint columnStride, int columns, int kc, Span<float> tile)
     {
         if (columns < TileColumns)
@@ -482,6 +486,7 @@ internal static partial class PackedGemm
     /// tile[k·16 + i] = source[i·stride + k] for i, k &lt; 8: eight contiguous runs of eight (eight columns of a transposed
     /// B, eight depths each) written as eight rows of eight, in registers (unpack, shuffle, then swap 128-bit halves).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose8x8(ref float source, nuint stride, ref float tile)
     {
         var r0 = Vector256.LoadUnsafe(ref source);

@@ -107,6 +107,7 @@ file static class PackedLstmLoops
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Step<TSimd, TVec, TFormat>(in LstmOperands o)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct

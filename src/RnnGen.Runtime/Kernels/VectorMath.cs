@@ -45,7 +45,8 @@ internal static class VectorMath
         return TSimd.Select(TSimd.LessThan(magnitude, TSimd.Broadcast(0.25f)), small, large);
     }
 
-    /// <summary>x ← σ(x) for the floats [from, end) (whole vectors).</summary>
+    /// <summary>x ← σ(x) for the floats [from, end) (whole vectors); inlined into the cells' loops, which are compiled optimized from their first call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SigmoidInPlace<TSimd, TVec>(ref float x, nuint from, nuint end)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
@@ -57,6 +58,7 @@ internal static class VectorMath
     }
 
     /// <summary>x ← tanh x for the floats [from, end) (whole vectors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TanhInPlace<TSimd, TVec>(ref float x, nuint from, nuint end)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
