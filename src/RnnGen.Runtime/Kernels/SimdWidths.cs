@@ -7,13 +7,13 @@ namespace RnnGen.Kernels;
 
 /// <summary>The vector operations the loops need, for one vector width; every member is a JIT intrinsic once inlined.</summary>
 /// <remarks>
-/// Until inlined, each member is a call, and a loop over them runs about thirty times slower. So the loops written over
-/// this interface are compiled with full optimization on their first call
-/// (<see cref="MethodImplOptions.AggressiveOptimization"/>) instead of being left to tiered compilation, whose first code
-/// ran a training step's LSTM cells that much slower until a background compile replaced it: two to three seconds of
-/// training on one CPU (a container limited to one core). Their entry points are also
-/// <see cref="MethodImplOptions.NoInlining"/>: the dispatcher that picks a width, recompiled later, inlined them into code
-/// ten times slower.
+/// Until inlined, each member is a call, and a loop over them runs about thirty times slower. So the loops written
+/// over this interface are compiled with full optimization on their first call
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>) instead of being left to tiered compilation, whose first
+/// code ran a training step's LSTM cells that much slower until a background compile replaced it, which on one CPU (a
+/// container limited to one core) took seconds of training. Their entry points are also
+/// <see cref="MethodImplOptions.NoInlining"/>: the dispatcher that picks a width, recompiled later, inlined them into
+/// code ten times slower.
 /// </remarks>
 internal interface ISimd<TVec>
     where TVec : struct
