@@ -80,38 +80,16 @@ public static partial class MatrixKernels
         ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> w, Span<float> c, int cStride, int rows, int inner, int outputs,
         ReadOnlySpan<float> rowBias = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        ArgumentOutOfRangeException.ThrowIfNegative(inner);
-        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
-        CheckMatrix(a.Length, rows, inner, aStride, nameof(a), nameof(aStride));
-        CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
-        CheckMatrix(c.Length, rows, outputs, cStride, nameof(c), nameof(cStride));
+        CheckTransposedProduct(a, aStride, w, c, cStride, rows, inner, outputs);
         CheckRowBias(rowBias, outputs);
-        if (rows == 0 || outputs == 0)
-        {
-            return;
-        }
-
-        if (UsePackedGemm(rows, outputs) && inner > 0)
-        {
-            // Many rows (a batch, or every time step): the weight read as [inner, outputs] by packed tiles.
-            PackedGemm.MultiplyAdd(
-                ref MemoryMarshal.GetReference(c), (nuint)cStride, ref MemoryMarshal.GetReference(a), (nuint)aStride, 1,
-                ref MemoryMarshal.GetReference(w), 1, (nuint)inner, rows, outputs, inner, RowBias(rowBias, PackedGemm.BiasPlacement.After));
-            return;
-        }
-
-        MultiplyTransposedAddByRows(a, aStride, w, c, cStride, rows, inner, outputs);
-        if (!rowBias.IsEmpty)
-        {
-            AddRowVector(c, cStride, rowBias, rows, outputs);
-        }
+        MultiplyTransposed(a, aStride, w, rowBias, PackedGemm.BiasPlacement.After, c, cStride, rows, inner, outputs);
     }
 
     /// <summary>
     /// Affine map of every row: c[r·cStride + o] = bias[o] + Σ_k a[r·aStride + k] · w[o·inner + k], overwriting c. It
-    /// gives the bits of <see cref="FillRows(Span{float}, int, ReadOnlySpan{float}, int, int)"/> with the bias followed by <see cref="MultiplyTransposedAdd"/>, and with
-    /// many rows it writes c once instead of twice (a recurrent layer's input projection for every step, a dense layer).
+    /// gives the bits of <see cref="FillRows(Span{float}, int, ReadOnlySpan{float}, int, int)"/> with the bias followed
+    /// by <see cref="MultiplyTransposedAdd"/>, and with many rows it writes c once instead of twice (a recurrent layer's
+    /// input projection for every step, a dense layer).
     /// </summary>
     /// <param name="a">Input matrix [rows, inner] with row stride <paramref name="aStride"/>.</param>
     /// <param name="aStride">Row stride of <paramref name="a"/> in elements; at least <paramref name="inner"/>.</param>
@@ -126,13 +104,28 @@ public static partial class MatrixKernels
     public static void AffineRows(
         ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> c, int cStride, int rows, int inner, int outputs)
     {
+        CheckTransposedProduct(a, aStride, w, c, cStride, rows, inner, outputs);
+        CheckMatrix(bias.Length, 1, outputs, outputs, nameof(bias), nameof(outputs));
+        MultiplyTransposed(a, aStride, w, bias, PackedGemm.BiasPlacement.Before, c, cStride, rows, inner, outputs);
+    }
+
+    private static void CheckTransposedProduct(
+        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> w, Span<float> c, int cStride, int rows, int inner, int outputs)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(inner);
         ArgumentOutOfRangeException.ThrowIfNegative(outputs);
         CheckMatrix(a.Length, rows, inner, aStride, nameof(a), nameof(aStride));
         CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
-        CheckMatrix(bias.Length, 1, outputs, outputs, nameof(bias), nameof(outputs));
         CheckMatrix(c.Length, rows, outputs, cStride, nameof(c), nameof(cStride));
+    }
+
+    // c += a·wᵀ with the bias (if any) where the placement says: on the packed kernel for many rows, which puts the bias
+    // in as it stores its sums; otherwise the dot products between a fill of the rows (Before) or an add (After).
+    private static void MultiplyTransposed(
+        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, PackedGemm.BiasPlacement placement,
+        Span<float> c, int cStride, int rows, int inner, int outputs)
+    {
         if (rows == 0 || outputs == 0)
         {
             return;
@@ -140,14 +133,23 @@ public static partial class MatrixKernels
 
         if (UsePackedGemm(rows, outputs) && inner > 0)
         {
+            // Many rows (a batch, or every time step): the weight read as [inner, outputs] by packed tiles.
             PackedGemm.MultiplyAdd(
                 ref MemoryMarshal.GetReference(c), (nuint)cStride, ref MemoryMarshal.GetReference(a), (nuint)aStride, 1,
-                ref MemoryMarshal.GetReference(w), 1, (nuint)inner, rows, outputs, inner, RowBias(bias, PackedGemm.BiasPlacement.Before));
+                ref MemoryMarshal.GetReference(w), 1, (nuint)inner, rows, outputs, inner, RowBias(bias, placement));
             return;
         }
 
-        FillRows(c, cStride, bias, rows, outputs);
+        if (!bias.IsEmpty && placement == PackedGemm.BiasPlacement.Before)
+        {
+            FillRows(c, cStride, bias, rows, outputs);
+        }
+
         MultiplyTransposedAddByRows(a, aStride, w, c, cStride, rows, inner, outputs);
+        if (!bias.IsEmpty && placement == PackedGemm.BiasPlacement.After)
+        {
+            AddRowVector(c, cStride, bias, rows, outputs);
+        }
     }
 
     // MultiplyTransposedAdd's loops for few rows, narrow outputs or no Vector256: a dot product per element of c.
