@@ -200,20 +200,23 @@ internal static class RecurrentEmitter
     /// <summary>
     /// The per-step product h_{t-1}·W_hhᵀ for this part's running rows. With a batch it streams the weight packed
     /// once for the loop, on the packed kernel for any number of rows, so that each row's result depends neither on
-    /// how many rows still run nor on how the batch is split between threads. A row bias, if given, is added to the
-    /// product's rows by the same call.
+    /// how many rows still run nor on how the batch is split between threads. The same call puts b_hh into the rows:
+    /// added to the product (into gates that hold the input projection), or in place of the rows' old values.
     /// </summary>
-    private static void WriteRecurrentProduct(SourceWriter w, string target, string targetStride, string? rowBias = null)
+    private static void WriteRecurrentProduct(SourceWriter w, string target, string targetStride, bool overwrite)
     {
-        string bias = rowBias is null ? string.Empty : ", " + rowBias;
         using (w.Block("if (packed)"))
         {
-            w.Line(Kernels + ".MultiplyAddPrepacked(h, Hidden, packedWeightHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth" + bias + ");");
+            w.Line(overwrite
+                ? Kernels + ".AffineRowsPrepacked(h, Hidden, packedWeightHh, wBiasHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth);"
+                : Kernels + ".MultiplyAddPrepacked(h, Hidden, packedWeightHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth, wBiasHh);");
         }
 
         using (w.Block("else"))
         {
-            w.Line(Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth" + bias + ");");
+            w.Line(overwrite
+                ? Kernels + ".AffineRows(h, Hidden, wWeightHh, wBiasHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth);"
+                : Kernels + ".MultiplyTransposedAdd(h, Hidden, wWeightHh, " + target + ", " + targetStride + ", count, Hidden, GateWidth, wBiasHh);");
         }
     }
 
@@ -375,14 +378,13 @@ internal static class RecurrentEmitter
 
                 if (gru)
                 {
-                    w.Line("// recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block");
-                    w.Line(Kernels + ".FillRows(recurrent, GateWidth, wBiasHh, sequences, GateWidth);");
-                    WriteRecurrentProduct(w, "recurrent", "GateWidth");
+                    w.Line("// recurrent = h_{t-1}·W_hhᵀ + b_hh for the running rows, kept apart: the reset gate scales its n block");
+                    WriteRecurrentProduct(w, "recurrent", "GateWidth", overwrite: true);
                 }
                 else
                 {
                     w.Line("// gates += h_{t-1}·W_hhᵀ, then + b_hh");
-                    WriteRecurrentProduct(w, "gates.Slice(firstRow * GateStride)", "steps * GateStride", "wBiasHh");
+                    WriteRecurrentProduct(w, "gates.Slice(firstRow * GateStride)", "steps * GateStride", overwrite: false);
                 }
 
                 using (w.Block("for (int b = first; b < end; b++)"))

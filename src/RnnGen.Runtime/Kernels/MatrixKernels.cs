@@ -326,6 +326,48 @@ public static partial class MatrixKernels
             ref MemoryMarshal.GetReference(packed), rows, columns, depth, RowBias(rowBias, PackedGemm.BiasPlacement.After));
     }
 
+    /// <summary>
+    /// Affine map of every row with B packed by <see cref="PackWeights"/>: c[r·cStride + j] = bias[j] + Σ_k a[r·aStride + k]
+    /// · B[k, j], overwriting c, with the bits of <see cref="FillRows(Span{float}, int, ReadOnlySpan{float}, int, int)"/>
+    /// with the bias followed by <see cref="MultiplyAddPrepacked"/> (a GRU's per-step recurrent product, h·W_hhᵀ + b_hh,
+    /// kept apart from the gates).
+    /// </summary>
+    /// <param name="a">Input matrix [rows, depth] with row stride <paramref name="aStride"/>.</param>
+    /// <param name="aStride">Row stride of <paramref name="a"/> in elements; at least <paramref name="depth"/>.</param>
+    /// <param name="packed">B [depth, columns] as <see cref="PackWeights"/> wrote it.</param>
+    /// <param name="bias">Bias vector of at least <paramref name="columns"/> elements.</param>
+    /// <param name="c">Output matrix [rows, columns] with row stride <paramref name="cStride"/>; overwritten (its gaps are left alone).</param>
+    /// <param name="cStride">Row stride of <paramref name="c"/> in elements; at least <paramref name="columns"/>.</param>
+    /// <param name="rows">Number of rows of <paramref name="a"/> and <paramref name="c"/>.</param>
+    /// <param name="depth">Length of each dot product.</param>
+    /// <param name="columns">Number of columns of B and of <paramref name="c"/>.</param>
+    /// <exception cref="ArgumentException">A size is negative, a stride is below its width, or a span is too short.</exception>
+    public static void AffineRowsPrepacked(
+        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> c, int cStride, int rows, int depth, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(depth);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        CheckMatrix(a.Length, rows, depth, aStride, nameof(a), nameof(aStride));
+        CheckMatrix(c.Length, rows, columns, cStride, nameof(c), nameof(cStride));
+        CheckPacked(packed, depth, columns);
+        CheckMatrix(bias.Length, 1, columns, columns, nameof(bias), nameof(columns));
+        if (rows == 0 || columns == 0)
+        {
+            return;
+        }
+
+        if (depth == 0)
+        {
+            FillRows(c, cStride, bias, rows, columns);
+            return;
+        }
+
+        PackedGemm.MultiplyAddPrepacked(
+            ref MemoryMarshal.GetReference(c), (nuint)cStride, ref MemoryMarshal.GetReference(a), (nuint)aStride, 1,
+            ref MemoryMarshal.GetReference(packed), rows, columns, depth, RowBias(bias, PackedGemm.BiasPlacement.Before));
+    }
+
     // A row bias for the packed kernel: none when the span is empty.
     private static PackedGemm.RowBias RowBias(ReadOnlySpan<float> bias, PackedGemm.BiasPlacement placement) =>
         bias.IsEmpty ? default : new PackedGemm.RowBias(ref MemoryMarshal.GetReference(bias), placement);

@@ -348,15 +348,14 @@ partial class Forecasting
                 int count = global::System.Math.Max(0, global::System.Math.Min(global::RnnGen.Kernels.SequenceKernels.RunningRows(View(_lengths, 0, batch), t, _longestFirst), end) - first);
                 int firstRow = (first * steps) + t; // this part's rows at step t, one sequence (steps rows) apart
                 global::RnnGen.Kernels.MatrixKernels.CopyRows(h, Hidden, hiddenPrevious.Slice(firstRow * Hidden), steps * Hidden, sequences, Hidden);
-                // recurrent = h_{t-1}·W_hhᵀ + b_hh, kept apart: the reset gate scales its n block
-                global::RnnGen.Kernels.MatrixKernels.FillRows(recurrent, GateWidth, wBiasHh, sequences, GateWidth);
+                // recurrent = h_{t-1}·W_hhᵀ + b_hh for the running rows, kept apart: the reset gate scales its n block
                 if (packed)
                 {
-                    global::RnnGen.Kernels.MatrixKernels.MultiplyAddPrepacked(h, Hidden, packedWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
+                    global::RnnGen.Kernels.MatrixKernels.AffineRowsPrepacked(h, Hidden, packedWeightHh, wBiasHh, recurrent, GateWidth, count, Hidden, GateWidth);
                 }
                 else
                 {
-                    global::RnnGen.Kernels.MatrixKernels.MultiplyTransposedAdd(h, Hidden, wWeightHh, recurrent, GateWidth, count, Hidden, GateWidth);
+                    global::RnnGen.Kernels.MatrixKernels.AffineRows(h, Hidden, wWeightHh, wBiasHh, recurrent, GateWidth, count, Hidden, GateWidth);
                 }
                 for (int b = first; b < end; b++)
                 {

@@ -4,8 +4,9 @@ using RnnGen.Kernels;
 namespace RnnGen.Runtime.Tests.Kernels;
 
 /// <summary>
-/// The products that put a bias into their rows in the same call (<see cref="MatrixKernels.AffineRows"/>, and the
-/// optional row bias of <see cref="MatrixKernels.MultiplyTransposedAdd"/> and <see cref="MatrixKernels.MultiplyAddPrepacked"/>)
+/// The products that put a bias into their rows in the same call (<see cref="MatrixKernels.AffineRows"/>,
+/// <see cref="MatrixKernels.AffineRowsPrepacked"/>, and the optional row bias of
+/// <see cref="MatrixKernels.MultiplyTransposedAdd"/> and <see cref="MatrixKernels.MultiplyAddPrepacked"/>)
 /// against the two passes they replace in the generated code, bit for bit: a fill of the rows then the product, or the
 /// product then <see cref="MatrixKernels.AddRowVector"/>. Shapes cover the few-row loops, one and several panels,
 /// partial tiles (under the AVX-512 lane mask and through the scratch tile), two depth blocks, and products large
@@ -50,6 +51,33 @@ public class RowBiasProductTests
                 MatrixKernels.FillRows(expected.Span, expected.Stride, bias, rows, columns);
                 MatrixKernels.MultiplyTransposedAdd(a.Span, a.Stride, w.Span, expected.Span, expected.Stride, rows, depth, columns);
                 MatrixKernels.AffineRows(a.Span, a.Stride, w.Span, bias, actual.Span, actual.Stride, rows, depth, columns);
+            });
+
+            AssertSameBits(expected, actual, context);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void AffineRowsPrepacked_gives_the_bits_of_filling_the_rows_then_adding_the_product(int rows, int columns, int depth)
+    {
+        foreach (int threads in ThreadCounts())
+        {
+            var random = new Random((rows * 29) + (columns * 11) + depth);
+            var a = new StridedMatrix(rows, depth, depth + 2, random);
+            var w = new StridedMatrix(columns, depth, depth, random);
+            float[] bias = Values(columns, random);
+            float[] tiles = new float[MatrixKernels.PackedWeightsLength(columns, depth)];
+            MatrixKernels.PackWeights(w.Span, columns, depth, transposed: true, tiles);
+            var expected = new StridedMatrix(rows, columns, columns + 4, random);
+            var actual = new StridedMatrix(rows, columns, columns + 4, random); // other values: the call must not read them
+            string context = $"AffineRowsPrepacked {rows}×{depth}·{depth}×{columns}, {threads} thread(s)";
+
+            WithThreads(threads, () =>
+            {
+                MatrixKernels.FillRows(expected.Span, expected.Stride, bias, rows, columns);
+                MatrixKernels.MultiplyAddPrepacked(a.Span, a.Stride, tiles, expected.Span, expected.Stride, rows, depth, columns);
+                MatrixKernels.AffineRowsPrepacked(a.Span, a.Stride, tiles, bias, actual.Span, actual.Stride, rows, depth, columns);
             });
 
             AssertSameBits(expected, actual, context);
@@ -124,6 +152,9 @@ public class RowBiasProductTests
         }
 
         filled.AssertGapsUntouched("AffineRows with no depth");
+        var prepackedFill = new StridedMatrix(7, 20, 21, random);
+        MatrixKernels.AffineRowsPrepacked([], 0, [], bias, prepackedFill.Span, prepackedFill.Stride, 7, 0, 20);
+        AssertSameBits(filled, prepackedFill, "AffineRowsPrepacked with no depth");
 
         var expected = new StridedMatrix(7, 20, 20, random);
         var product = Copy(expected, random);
@@ -151,6 +182,8 @@ public class RowBiasProductTests
         Assert.Equal("rowBias", product.ParamName);
         var prepacked = Assert.Throws<ArgumentException>(() => MatrixKernels.MultiplyAddPrepacked(a.Span, a.Stride, tiles, c.Span, c.Stride, 8, 4, 16, new float[15]));
         Assert.Equal("rowBias", prepacked.ParamName);
+        var affinePrepacked = Assert.Throws<ArgumentException>(() => MatrixKernels.AffineRowsPrepacked(a.Span, a.Stride, tiles, new float[15], c.Span, c.Stride, 8, 4, 16));
+        Assert.Equal("bias", affinePrepacked.ParamName);
         Assert.Equal(before, c.Span.ToArray());
     }
 
