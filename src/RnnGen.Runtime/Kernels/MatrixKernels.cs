@@ -298,32 +298,9 @@ public static partial class MatrixKernels
         ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> packed, Span<float> c, int cStride, int rows, int depth, int columns,
         ReadOnlySpan<float> rowBias = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        ArgumentOutOfRangeException.ThrowIfNegative(depth);
-        ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        CheckMatrix(a.Length, rows, depth, aStride, nameof(a), nameof(aStride));
-        CheckMatrix(c.Length, rows, columns, cStride, nameof(c), nameof(cStride));
-        CheckPacked(packed, depth, columns);
+        CheckPrepackedProduct(a, aStride, packed, c, cStride, rows, depth, columns);
         CheckRowBias(rowBias, columns);
-
-        if (rows == 0 || columns == 0)
-        {
-            return;
-        }
-
-        if (depth == 0)
-        {
-            if (!rowBias.IsEmpty)
-            {
-                AddRowVector(c, cStride, rowBias, rows, columns);
-            }
-
-            return;
-        }
-
-        PackedGemm.MultiplyAddPrepacked(
-            ref MemoryMarshal.GetReference(c), (nuint)cStride, ref MemoryMarshal.GetReference(a), (nuint)aStride, 1,
-            ref MemoryMarshal.GetReference(packed), rows, columns, depth, RowBias(rowBias, PackedGemm.BiasPlacement.After));
+        MultiplyPrepacked(a, aStride, packed, rowBias, PackedGemm.BiasPlacement.After, c, cStride, rows, depth, columns);
     }
 
     /// <summary>
@@ -345,27 +322,49 @@ public static partial class MatrixKernels
     public static void AffineRowsPrepacked(
         ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> c, int cStride, int rows, int depth, int columns)
     {
+        CheckPrepackedProduct(a, aStride, packed, c, cStride, rows, depth, columns);
+        CheckMatrix(bias.Length, 1, columns, columns, nameof(bias), nameof(columns));
+        MultiplyPrepacked(a, aStride, packed, bias, PackedGemm.BiasPlacement.Before, c, cStride, rows, depth, columns);
+    }
+
+    private static void CheckPrepackedProduct(
+        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> packed, Span<float> c, int cStride, int rows, int depth, int columns)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(depth);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
         CheckMatrix(a.Length, rows, depth, aStride, nameof(a), nameof(aStride));
         CheckMatrix(c.Length, rows, columns, cStride, nameof(c), nameof(cStride));
         CheckPacked(packed, depth, columns);
-        CheckMatrix(bias.Length, 1, columns, columns, nameof(bias), nameof(columns));
+    }
+
+    // c += a·B (B packed) with the bias (if any) where the placement says; with no depth, only the bias's fill or add.
+    private static void MultiplyPrepacked(
+        ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, PackedGemm.BiasPlacement placement,
+        Span<float> c, int cStride, int rows, int depth, int columns)
+    {
         if (rows == 0 || columns == 0)
         {
             return;
         }
 
-        if (depth == 0)
+        if (depth > 0)
         {
-            FillRows(c, cStride, bias, rows, columns);
-            return;
+            PackedGemm.MultiplyAddPrepacked(
+                ref MemoryMarshal.GetReference(c), (nuint)cStride, ref MemoryMarshal.GetReference(a), (nuint)aStride, 1,
+                ref MemoryMarshal.GetReference(packed), rows, columns, depth, RowBias(bias, placement));
         }
-
-        PackedGemm.MultiplyAddPrepacked(
-            ref MemoryMarshal.GetReference(c), (nuint)cStride, ref MemoryMarshal.GetReference(a), (nuint)aStride, 1,
-            ref MemoryMarshal.GetReference(packed), rows, columns, depth, RowBias(bias, PackedGemm.BiasPlacement.Before));
+        else if (!bias.IsEmpty)
+        {
+            if (placement == PackedGemm.BiasPlacement.Before)
+            {
+                FillRows(c, cStride, bias, rows, columns);
+            }
+            else
+            {
+                AddRowVector(c, cStride, bias, rows, columns);
+            }
+        }
     }
 
     // A row bias for the packed kernel: none when the span is empty.
