@@ -54,7 +54,9 @@ public static partial class StepKernels
 
         // One panel has read all of h before its cell writes the new one; with more, later panels still read the old h.
         Span<float> next = weight.Panels == 1 ? h : scratch[..hidden];
-        PackedLstmLoops.Run(new LstmOperands(weight, input, bias, otherWeight, h, otherBias, c, next));
+        PackedLstmLoops.Run(
+            weight, otherWeight, ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(h),
+            ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(otherBias), ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(next));
         if (weight.Panels > 1)
         {
             next.CopyTo(h);
@@ -68,24 +70,6 @@ public static partial class StepKernels
             cells != hidden ? "c" : "scratch");
 }
 
-/// <summary>The operands of the fused step, taken apart once: references and counts, which the loops keep in registers.</summary>
-file readonly ref struct LstmOperands(
-    PackedStepMatrix w, ReadOnlySpan<float> x, ReadOnlySpan<float> bias,
-    PackedStepMatrix u, ReadOnlySpan<float> h, ReadOnlySpan<float> otherBias,
-    Span<float> c, Span<float> next)
-{
-    public readonly PackedStepMatrix W = w;
-    public readonly PackedStepMatrix U = u;
-    public readonly ref float X = ref MemoryMarshal.GetReference(x);
-    public readonly int Inputs = x.Length;
-    public readonly ref float H = ref MemoryMarshal.GetReference(h);
-    public readonly int Hidden = h.Length;
-    public readonly ref float Bias = ref MemoryMarshal.GetReference(bias);
-    public readonly ref float OtherBias = ref MemoryMarshal.GetReference(otherBias);
-    public readonly ref float C = ref MemoryMarshal.GetReference(c);
-    public readonly ref float Next = ref MemoryMarshal.GetReference(next);
-}
-
 /// <summary>
 /// The loops of the fused LSTM step. A panel packed for the cell holds two vectors of units of each gate: its eight
 /// accumulators take the input's columns, then h's, through the loop of the maps' whole panels
@@ -93,36 +77,34 @@ file readonly ref struct LstmOperands(
 /// </summary>
 file static class PackedLstmLoops
 {
-    public static void Run(in LstmOperands o)
+    public static void Run(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float bias, ref float otherBias, ref float c, ref float next)
     {
-        bool pairs = o.W.Precision == StepPrecision.BFloat16;
-        switch (o.W.Lanes)
+        bool pairs = w.Precision == StepPrecision.BFloat16;
+        switch (w.Lanes)
         {
-            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(o); break;
-            case 16: Step<Simd512, Vector512<float>, Float32Slots>(o); break;
-            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(o); break;
-            case 8: Step<Simd256, Vector256<float>, Float32Slots>(o); break;
-            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(o); break;
-            default: Step<Simd128, Vector128<float>, Float32Slots>(o); break;
+            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
+            case 16: Step<Simd512, Vector512<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
+            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
+            case 8: Step<Simd256, Vector256<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
+            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
+            default: Step<Simd128, Vector128<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Step<TSimd, TVec, TFormat>(in LstmOperands o)
+    private static void Step<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float bias, ref float otherBias, ref float c, ref float next)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TFormat : struct, IPackedFormat
     {
-        // Locals, not the operands' fields: the JIT keeps them in registers across the loops' stores.
-        ref float x = ref o.X, h = ref o.H, bias = ref o.Bias, otherBias = ref o.OtherBias, c = ref o.C, next = ref o.Next;
-        int inputs = o.Inputs, hidden = o.Hidden, panels = o.W.Panels;
+        int inputs = w.Columns, hidden = u.Columns, panels = w.Panels;
         nuint units = PackedStepMatrix.UnitVectors * (nuint)TSimd.Count;
         for (int panel = 0; panel < panels; panel++)
         {
             TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
             TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
-            PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref o.W.Panel(panel), ref x, inputs, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
-            PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref o.U.Panel(panel), ref h, hidden, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
+            PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref w.Panel(panel), ref x, inputs, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
+            PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref u.Panel(panel), ref h, hidden, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
             Cell<TSimd, TVec>(ref bias, ref otherBias, ref c, ref next, (nuint)hidden, (nuint)panel * units, s0, s1, s2, s3, s4, s5, s6, s7);
         }
     }
