@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -33,16 +34,12 @@ public static partial class StepKernels
         PackedStepMatrix otherWeight, Span<float> h, ReadOnlySpan<float> otherBias,
         Span<float> c, Span<float> scratch)
     {
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(otherWeight);
-        int hidden = otherWeight.Columns;
-        int gates = 4 * hidden;
-        CheckPacked(otherWeight, h.Length, otherBias.Length, gates, nameof(otherWeight), nameof(h), nameof(otherBias));
-        CheckPacked(weight, input.Length, bias.Length, gates, nameof(weight), nameof(input), nameof(bias));
-        CheckPackedAlike(weight, otherWeight);
-        if (c.Length != hidden || scratch.Length != gates)
+        // One test for the common case; the checks that name a bad argument run only when it fails. Calls between one
+        // step's cell and the next step's product cost the fused step time (docs/performance.md, "Streaming: one step").
+        if (weight is null || otherWeight is null
+            || !FitsLstmStep(weight, input.Length, bias.Length, otherWeight, h.Length, otherBias.Length, c.Length, scratch.Length))
         {
-            ThrowCellLengths(hidden, c.Length, scratch.Length);
+            ThrowLstmStepArguments(weight, input.Length, bias.Length, otherWeight, h.Length, otherBias.Length, c.Length, scratch.Length);
         }
 
         if (weight.CellGates != PackedStepMatrix.LstmGates)
@@ -52,17 +49,43 @@ public static partial class StepKernels
             return;
         }
 
-        // One panel has read all of h before its cell writes the new one; with more, later panels still read the old h.
-        Span<float> next = weight.Panels == 1 ? h : scratch[..hidden];
+        // One panel has read all of h before its cell writes the new one; with more, later panels still read the old h,
+        // and the new one goes to scratch until the last panel is done.
+        ref float next = ref MemoryMarshal.GetReference(weight.Panels == 1 ? h : scratch);
         PackedLstmLoops.Run(
             weight, otherWeight, ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(h),
-            ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(otherBias), ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(next));
-        if (weight.Panels > 1)
-        {
-            next.CopyTo(h);
-        }
+            ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(otherBias), ref MemoryMarshal.GetReference(c), ref next);
     }
 
+    // What LstmStep's checks test, in one expression: otherWeight [4H, H] with h of H and otherBias of 4H, weight [4H, I]
+    // with input of I and bias of 4H, both packed alike, c of H and scratch of 4H.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool FitsLstmStep(
+        PackedStepMatrix weight, int inputs, int biases, PackedStepMatrix otherWeight, int hidden, int otherBiases, int cells, int scratch)
+    {
+        int gates = 4 * otherWeight.Columns;
+        return otherWeight.Rows == gates && otherWeight.Columns == hidden && otherBiases == gates
+            && weight.Rows == gates && weight.Columns == inputs && biases == gates
+            && weight.Precision == otherWeight.Precision && weight.Lanes == otherWeight.Lanes && weight.CellGates == otherWeight.CellGates
+            && cells == hidden && scratch == gates;
+    }
+
+    // LstmStep's checks one by one, each throwing for the argument it names.
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLstmStepArguments(
+        PackedStepMatrix? weight, int inputs, int biases, PackedStepMatrix? otherWeight, int hidden, int otherBiases, int cells, int scratch)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(otherWeight);
+        int gates = 4 * otherWeight.Columns;
+        CheckPacked(otherWeight, hidden, otherBiases, gates, nameof(otherWeight), "h", "otherBias");
+        CheckPacked(weight, inputs, biases, gates, nameof(weight), "input", "bias");
+        CheckPackedAlike(weight, otherWeight);
+        ThrowCellLengths(otherWeight.Columns, cells, scratch);
+    }
+
+    [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowCellLengths(int hidden, int cells, int scratch) =>
         throw new ArgumentException(
@@ -109,6 +132,11 @@ file static class PackedLstmLoops
             PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref w.Panel(panel), ref x, inputs, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
             PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref u.Panel(panel), ref h, hidden, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
             Cell<TSimd, TVec>(ref bias, ref otherBias, ref c, ref next, (nuint)hidden, (nuint)panel * units, s0, s1, s2, s3, s4, s5, s6, s7);
+        }
+
+        if (panels > 1)
+        {
+            MemoryMarshal.CreateReadOnlySpan(ref next, hidden).CopyTo(MemoryMarshal.CreateSpan(ref h, hidden));
         }
     }
 
