@@ -100,7 +100,7 @@ public static partial class StepKernels
 /// </summary>
 file static class PackedLstmLoops
 {
-    // The operands come as arguments: taken through a struct on the caller's stack, the LSTM(28→32) step ran 4–7 ns
+    // The operands come as arguments: taken through a struct on the caller's stack, the LSTM(28→32) step ran 4–5 ns
     // longer (of some 130); the instructions between one step's cell and the next step's product are what keeps the
     // core from overlapping the two (docs/performance.md, "Streaming: one step").
     public static void Run(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float bias, ref float otherBias, ref float c, ref float next)
