@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -82,7 +83,12 @@ public static partial class StepKernels
         CheckPacked(otherWeight, hidden, otherBiases, gates, nameof(otherWeight), "h", "otherBias");
         CheckPacked(weight, inputs, biases, gates, nameof(weight), "input", "bias");
         CheckPackedAlike(weight, otherWeight);
-        ThrowCellLengths(otherWeight.Columns, cells, scratch);
+        if (cells != otherWeight.Columns || scratch != gates)
+        {
+            ThrowCellLengths(otherWeight.Columns, cells, scratch);
+        }
+
+        throw new UnreachableException("LstmStep's arguments failed its test but passed each check.");
     }
 
     [DoesNotReturn]
