@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using RnnGen.Kernels;
 using RnnGen.Models.Tests.Models;
 using RnnGen.Models.Tests.Support;
 
@@ -53,12 +54,16 @@ public sealed class StepWeightsTests
     {
         // 32 and 128 units fill whole panels at every vector width (8, 16 or 32 units each); 4 units never do.
         StepWeights stacked = new StackedLstm(seed: 1).CreateStepWeights(StepPrecision.BFloat16);
-        Assert.All(Enumerable.Range(0, 4), i => Assert.Equal(4, stacked.Matrix(i).CellGates));
-        Assert.Equal(1, stacked.Matrix(4).CellGates);
+        Assert.Equal(new[] { 4, 4, 4, 4 }, CellGates(stacked.Lstm(0)).Concat(CellGates(stacked.Lstm(1))));
+        Assert.Equal(1, stacked.Matrix(0).CellGates);
         StepWeights classifier = new RowClassifier(seed: 1).CreateStepWeights(StepPrecision.Float32);
-        Assert.Equal(new[] { 4, 4, 1 }, new[] { classifier.Matrix(0).CellGates, classifier.Matrix(1).CellGates, classifier.Matrix(2).CellGates });
+        Assert.Equal(new[] { 4, 4 }, CellGates(classifier.Lstm(0)));
+        Assert.Equal(1, classifier.Matrix(0).CellGates);
         StepWeights small = new DenseFrontLstm(seed: 1).CreateStepWeights(StepPrecision.Float32);
-        Assert.Equal(new[] { 1, 1, 1 }, new[] { small.Matrix(0).CellGates, small.Matrix(1).CellGates, small.Matrix(2).CellGates });
+        Assert.Equal(new[] { 1, 1 }, CellGates(small.Lstm(0)));
+        Assert.Equal(1, small.Matrix(0).CellGates);
+
+        static int[] CellGates(LstmStepWeights layer) => [layer.Weight.CellGates, layer.OtherWeight.CellGates];
     }
 
     [Theory]
@@ -100,17 +105,18 @@ public sealed class StepWeightsTests
     }
 
     [Fact]
-    public void The_copy_holds_each_parameter_once()
+    public void The_copy_holds_each_parameter_once_and_the_lstms_bias_sum()
     {
-        // The packed matrices and a float32 copy of the biases, nothing more: no second, float32 copy of the matrices.
+        // The packed matrices, a float32 copy of the biases and the LSTM's b_ih + b_hh, which its fused step adds,
+        // nothing more: no second, float32 copy of the matrices.
         var model = new RowClassifier(seed: 14);
         StepWeights single = model.CreateStepWeights(StepPrecision.Float32);
         StepWeights half = model.CreateStepWeights(StepPrecision.BFloat16);
-        const long Biases = 512 + 512 + 10;
+        const long Biases = 512 + 512 + 10, Sum = 512;
 
-        Assert.Equal(single.MatrixBytes + (4 * Biases), single.Bytes);
-        Assert.Equal(half.MatrixBytes + (4 * Biases), half.Bytes);
-        Assert.InRange(single.Bytes, 4L * RowClassifier.ParameterCount, 4L * (RowClassifier.ParameterCount + (2 * 128))); // the Dense's padding
+        Assert.Equal(single.MatrixBytes + (4 * (Biases + Sum)), single.Bytes);
+        Assert.Equal(half.MatrixBytes + (4 * (Biases + Sum)), half.Bytes);
+        Assert.InRange(single.Bytes, 4L * (RowClassifier.ParameterCount + Sum), 4L * (RowClassifier.ParameterCount + Sum + (2 * 128))); // the Dense's padding
         Assert.Equal(typeof(RowClassifier), single.ModelType);
     }
 

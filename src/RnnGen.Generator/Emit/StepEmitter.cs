@@ -92,7 +92,7 @@ internal static class StepEmitter
             }
 
             w.Line("scoped " + ReadOnlySpan + " x = " + (model.TokenInput ? "default" : "input") + ";");
-            int matrix = 0, unpacked = 0;
+            int matrix = 0, unpacked = 0, lstm = 0;
             foreach (var layer in model.Layers)
             {
                 w.Line();
@@ -110,7 +110,7 @@ internal static class StepEmitter
                         WriteDense(w, layer, matrix++, unpacked++);
                         break;
                     default:
-                        WriteRecurrent(w, layer, ref matrix, ref unpacked);
+                        WriteRecurrent(w, layer, ref matrix, ref unpacked, ref lstm);
                         break;
                 }
             }
@@ -123,25 +123,23 @@ internal static class StepEmitter
     }
 
     /// <summary>
-    /// The weight matrices Step multiplies by, in the order it asks <c>StepWeights</c> for them: each Dense's weight, and
-    /// each recurrent sublayer's W_ih then W_hh (offset constant, rows, columns, and the gates of the cell that reads them
-    /// in one fused step: an LSTM's 4, else 1).
+    /// The weight matrices Step multiplies by apart from an LSTM's, in the order it asks <c>StepWeights</c> for them: each
+    /// Dense's weight, and each other recurrent sublayer's W_ih then W_hh (offset constant, rows, columns).
     /// </summary>
-    private static IEnumerable<(string Offset, int Rows, int Columns, int CellGates)> Matrices(ModelSpec model)
+    private static IEnumerable<(string Offset, int Rows, int Columns)> Matrices(ModelSpec model)
     {
         foreach (var layer in model.Layers)
         {
             if (layer.Kind == LayerKind.Dense)
             {
-                yield return (layer.Identifier + "Weight", layer.Units, layer.InputWidth, 1);
+                yield return (layer.Identifier + "Weight", layer.Units, layer.InputWidth);
             }
-            else if (layer.Kind == LayerKind.Recurrent)
+            else if (layer.Kind == LayerKind.Recurrent && layer.Cell != CellKind.Lstm)
             {
-                int cellGates = layer.Cell == CellKind.Lstm ? layer.Gates : 1;
                 for (int k = 0; k < layer.Stack; k++)
                 {
-                    yield return (layer.Identifier + "WeightIhL" + Invariant(k), layer.Gates * layer.Units, layer.SublayerInputWidth(k), cellGates);
-                    yield return (layer.Identifier + "WeightHhL" + Invariant(k), layer.Gates * layer.Units, layer.Units, cellGates);
+                    yield return (layer.Identifier + "WeightIhL" + Invariant(k), layer.Gates * layer.Units, layer.SublayerInputWidth(k));
+                    yield return (layer.Identifier + "WeightHhL" + Invariant(k), layer.Gates * layer.Units, layer.Units);
                 }
             }
         }
@@ -149,7 +147,7 @@ internal static class StepEmitter
 
     /// <summary>
     /// The other spans Step reads, as they are, in the order it asks <c>StepWeights</c> for them: each Embedding's table,
-    /// each Dense's bias, and each recurrent sublayer's b_ih then b_hh (offset constant, length).
+    /// each Dense's bias, and each recurrent sublayer's b_ih then b_hh but an LSTM's (offset constant, length).
     /// </summary>
     private static IEnumerable<(string Offset, int Length)> UnpackedSpans(ModelSpec model)
     {
@@ -163,7 +161,7 @@ internal static class StepEmitter
                 case LayerKind.Dense:
                     yield return (layer.Identifier + "Bias", layer.Units);
                     break;
-                case LayerKind.Recurrent:
+                case LayerKind.Recurrent when layer.Cell != CellKind.Lstm:
                     for (int k = 0; k < layer.Stack; k++)
                     {
                         yield return (layer.Identifier + "BiasIhL" + Invariant(k), layer.Gates * layer.Units);
@@ -171,6 +169,24 @@ internal static class StepEmitter
                     }
 
                     break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each LSTM sublayer, in the order Step asks <c>StepWeights</c> for them: the offset constants of W_ih, b_ih, W_hh
+    /// and b_hh, its input width and its units.
+    /// </summary>
+    private static IEnumerable<string> LstmLayers(ModelSpec model)
+    {
+        foreach (var layer in model.Layers.Where(l => l.Kind == LayerKind.Recurrent && l.Cell == CellKind.Lstm))
+        {
+            for (int k = 0; k < layer.Stack; k++)
+            {
+                string suffix = "L" + Invariant(k);
+                yield return "(" + layer.Identifier + "WeightIh" + suffix + ", " + layer.Identifier + "BiasIh" + suffix + ", "
+                    + layer.Identifier + "WeightHh" + suffix + ", " + layer.Identifier + "BiasHh" + suffix + ", "
+                    + Invariant(layer.SublayerInputWidth(k)) + ", " + Invariant(layer.Units) + ")";
             }
         }
     }
@@ -183,13 +199,15 @@ internal static class StepEmitter
             "/// in <paramref name=\"precision\"/>, its biases" + (model.TokenInput ? " and embeddings" : string.Empty) + " copied as they are: pass it to Step to read them from there.",
             "/// Later changes to the parameters do not reach the copy; create it again after training or loading weights.",
             "/// </summary>");
-        string matrices = string.Join(", ", Matrices(model).Select(m => "(" + m.Offset + ", " + Invariant(m.Rows) + ", " + Invariant(m.Columns) + ", " + Invariant(m.CellGates) + ")"));
+        string matrices = string.Join(", ", Matrices(model).Select(m => "(" + m.Offset + ", " + Invariant(m.Rows) + ", " + Invariant(m.Columns) + ")"));
         string unpacked = string.Join(", ", UnpackedSpans(model).Select(u => "(" + u.Offset + ", " + Invariant(u.Length) + ")"));
+        string lstmLayers = string.Join(", ", LstmLayers(model));
         w.Line("public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>");
         w.Line("    global::RnnGen.StepWeights.Create(");
         w.Line("        typeof(" + model.TypeName + "), Parameters.Values, precision,");
         w.Line("        [" + matrices + "],");
-        w.Line("        [" + unpacked + "]);");
+        w.Line("        [" + unpacked + "],");
+        w.Line("        [" + lstmLayers + "]);");
         w.Line();
     }
 
@@ -216,6 +234,11 @@ internal static class StepEmitter
 
     private static string Affine(string arguments) => StepKernels + ".Affine(" + arguments + ");";
 
+    // The copy's next packed matrix and next unpacked span, in the order CreateStepWeights lists them.
+    private static string PackedMatrix(ref int matrix) => "weights.Matrix(" + Invariant(matrix++) + ")";
+
+    private static string CopiedSpan(ref int unpacked) => "weights.Unpacked(" + Invariant(unpacked++) + ")";
+
     private static void WriteDense(SourceWriter w, LayerSpec layer, int matrix, int unpacked)
     {
         using (w.Block(string.Empty))
@@ -232,7 +255,7 @@ internal static class StepEmitter
         }
     }
 
-    private static void WriteRecurrent(SourceWriter w, LayerSpec layer, ref int matrix, ref int unpacked)
+    private static void WriteRecurrent(SourceWriter w, LayerSpec layer, ref int matrix, ref int unpacked, ref int lstm)
     {
         int h = layer.Units;
         int gateWidth = layer.Gates * h;
@@ -249,10 +272,6 @@ internal static class StepEmitter
                 string biasIh = "parameters.Slice(" + layer.Identifier + "BiasIh" + suffix + ", " + Invariant(gateWidth) + ")";
                 string weightHh = "parameters.Slice(" + layer.Identifier + "WeightHh" + suffix + ", " + Invariant(gateWidth * h) + ")";
                 string biasHh = "parameters.Slice(" + layer.Identifier + "BiasHh" + suffix + ", " + Invariant(gateWidth) + ")";
-                string packedIh = "weights.Matrix(" + Invariant(matrix++) + ")";
-                string packedHh = "weights.Matrix(" + Invariant(matrix++) + ")";
-                string copiedBiasIh = "weights.Unpacked(" + Invariant(unpacked++) + ")";
-                string copiedBiasHh = "weights.Unpacked(" + Invariant(unpacked++) + ")";
                 switch (layer.Cell)
                 {
                     case CellKind.Gru:
@@ -261,22 +280,22 @@ internal static class StepEmitter
                         WriteEitherWeights(
                             w,
                             [Affine(weightIh + ", x, " + biasIh + ", gates"), Affine(weightHh + ", h, " + biasHh + ", recurrent")],
-                            [Affine(packedIh + ", x, " + copiedBiasIh + ", gates"), Affine(packedHh + ", h, " + copiedBiasHh + ", recurrent")]);
+                            [Affine(PackedMatrix(ref matrix) + ", x, " + CopiedSpan(ref unpacked) + ", gates"), Affine(PackedMatrix(ref matrix) + ", h, " + CopiedSpan(ref unpacked) + ", recurrent")]);
                         w.Line(layer.Identifier + "CellForward(gates, recurrent, h, View(_stepRecurrentN, 0, " + Invariant(h) + "));");
                         break;
                     case CellKind.Lstm:
-                        // Packed weights go through the fused step, which runs the cell on each panel's gates in registers.
+                        // The copy's LSTM layers go through the fused step, which runs the cell on each panel's gates in registers.
                         w.Line(Span + " c = s.Slice(" + Invariant(layer.StateOffset + ((layer.Stack + k) * h)) + ", " + Invariant(h) + ");");
                         WriteEitherWeights(
                             w,
                             [Affine(weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates"), layer.Identifier + "CellForward(gates, c, h, default);"],
-                            [StepKernels + ".LstmStep(" + packedIh + ", x, " + copiedBiasIh + ", " + packedHh + ", h, " + copiedBiasHh + ", c, gates);"]);
+                            [StepKernels + ".LstmStep(weights.Lstm(" + Invariant(lstm++) + "), x, h, c, gates);"]);
                         break;
                     default:
                         WriteEitherWeights(
                             w,
                             [Affine(weightIh + ", x, " + biasIh + ", " + weightHh + ", h, " + biasHh + ", gates")],
-                            [Affine(packedIh + ", x, " + copiedBiasIh + ", " + packedHh + ", h, " + copiedBiasHh + ", gates")]);
+                            [Affine(PackedMatrix(ref matrix) + ", x, " + CopiedSpan(ref unpacked) + ", " + PackedMatrix(ref matrix) + ", h, " + CopiedSpan(ref unpacked) + ", gates")]);
                         w.Line(layer.Identifier + "CellForward(gates, h);");
                         break;
                 }

@@ -65,7 +65,7 @@ public static partial class StepKernels
         PackedStepLoops.Run(new PackedOperands(weight, input, bias, otherWeight, otherInput, otherBias, hasOther: true, output));
     }
 
-    private static void CheckPackedAlike(PackedStepMatrix weight, PackedStepMatrix otherWeight)
+    internal static void CheckPackedAlike(PackedStepMatrix weight, PackedStepMatrix otherWeight)
     {
         if (otherWeight.Precision != weight.Precision || otherWeight.Lanes != weight.Lanes || otherWeight.CellGates != weight.CellGates)
         {

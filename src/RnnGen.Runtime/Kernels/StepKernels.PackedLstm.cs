@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -8,95 +7,61 @@ using System.Runtime.Intrinsics;
 
 namespace RnnGen.Kernels;
 
-// One LSTM step through weights packed for its fused cell (PackedStepMatrix.CellGates 4).
+// One LSTM step through its LstmStepWeights, fused where the matrices were packed for the cell.
 public static partial class StepKernels
 {
     /// <summary>
-    /// One LSTM step with packed weights: gates = weight·input + bias + otherWeight·h + otherBias (PyTorch's order i, f, g,
-    /// o), then c ← σ(f)⊙c + σ(i)⊙tanh(g) and h ← σ(o)⊙tanh(c). Matrices packed for the cell
-    /// (<see cref="PackedStepMatrix.CellGates"/> 4) have the cell run on each panel's sums while they are still in
-    /// registers; others are mapped into <paramref name="scratch"/>, then go through
-    /// <see cref="CellKernels.LstmForward(Span{float}, Span{float}, Span{float})"/>. Where the packing's vector width runs
-    /// in hardware, both give the bits of that map followed by that cell.
+    /// One LSTM step: gates = W_ih·input + b_ih + W_hh·h + b_hh (PyTorch's order i, f, g, o), then
+    /// c ← σ(f)⊙c + σ(i)⊙tanh(g) and h ← σ(o)⊙tanh(c). Matrices packed for the cell (<see cref="PackedStepMatrix.CellGates"/>
+    /// 4) have the cell run on each panel's sums while they are still in registers; others are mapped into
+    /// <paramref name="scratch"/>, then go through <see cref="CellKernels.LstmForward(Span{float}, Span{float}, Span{float})"/>.
+    /// Where the packing's vector width runs in hardware, both give the bits of that map followed by that cell.
     /// </summary>
-    /// <param name="weight">W_ih, [4H, input.Length], packed.</param>
+    /// <param name="weights">The layer's weights, their shapes checked when they were made.</param>
     /// <param name="input">The layer's input.</param>
-    /// <param name="bias">b_ih, 4H values.</param>
-    /// <param name="otherWeight">W_hh, [4H, H], packed like <paramref name="weight"/>.</param>
     /// <param name="h">The hidden state, H values: read, then overwritten with the new one.</param>
-    /// <param name="otherBias">b_hh, 4H values.</param>
     /// <param name="c">The cell state, H values, updated in place.</param>
     /// <param name="scratch">4H floats, overwritten.</param>
     /// <remarks><paramref name="input"/>, <paramref name="h"/>, <paramref name="c"/> and <paramref name="scratch"/> must not overlap.</remarks>
-    /// <exception cref="ArgumentNullException">A matrix is null.</exception>
-    /// <exception cref="ArgumentException">A span's length does not fit the matrices, or the two were packed differently.</exception>
-    public static void LstmStep(
-        PackedStepMatrix weight, ReadOnlySpan<float> input, ReadOnlySpan<float> bias,
-        PackedStepMatrix otherWeight, Span<float> h, ReadOnlySpan<float> otherBias,
-        Span<float> c, Span<float> scratch)
+    /// <exception cref="ArgumentNullException"><paramref name="weights"/> is null.</exception>
+    /// <exception cref="ArgumentException">A span's length does not fit the weights.</exception>
+    public static void LstmStep(LstmStepWeights weights, ReadOnlySpan<float> input, Span<float> h, Span<float> c, Span<float> scratch)
     {
         // One test for the common case; the checks that name a bad argument run only when it fails. Calls between one
         // step's cell and the next step's product cost the fused step time (docs/performance.md, "Streaming: one step").
-        if (weight is null || otherWeight is null
-            || !FitsLstmStep(weight, input.Length, bias.Length, otherWeight, h.Length, otherBias.Length, c.Length, scratch.Length))
+        if (weights is null || input.Length != weights.Inputs || h.Length != weights.Hidden || c.Length != weights.Hidden
+            || scratch.Length != 4L * weights.Hidden)
         {
-            ThrowLstmStepArguments(weight, input.Length, bias.Length, otherWeight, h.Length, otherBias.Length, c.Length, scratch.Length);
+            ThrowLstmStepArguments(weights, input.Length, h.Length, c.Length, scratch.Length);
         }
 
-        if (weight.CellGates != PackedStepMatrix.LstmGates)
+        if (!weights.Fused)
         {
-            Affine(weight, input, bias, otherWeight, h, otherBias, scratch);
+            Affine(weights.Weight, input, weights.Bias, weights.OtherWeight, h, weights.OtherBias, scratch);
             CellKernels.LstmForward(scratch, c, h);
             return;
         }
 
         // One panel has read all of h before its cell writes the new one; with more, later panels still read the old h,
         // and the new one goes to scratch until the last panel is done.
-        ref float next = ref MemoryMarshal.GetReference(weight.Panels == 1 ? h : scratch);
+        ref float next = ref MemoryMarshal.GetReference(weights.Panels == 1 ? h : scratch);
         PackedLstmLoops.Run(
-            weight, otherWeight, ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(h),
-            ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(otherBias), ref MemoryMarshal.GetReference(c), ref next);
-    }
-
-    // What LstmStep's checks test, in one expression: otherWeight [4H, H] with h of H and otherBias of 4H, weight [4H, I]
-    // with input of I and bias of 4H, both packed alike, c of H and scratch of 4H.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool FitsLstmStep(
-        PackedStepMatrix weight, int inputs, int biases, PackedStepMatrix otherWeight, int hidden, int otherBiases, int cells, int scratch)
-    {
-        int gates = 4 * otherWeight.Columns;
-        return otherWeight.Rows == gates && otherWeight.Columns == hidden && otherBiases == gates
-            && weight.Rows == gates && weight.Columns == inputs && biases == gates
-            && weight.Precision == otherWeight.Precision && weight.Lanes == otherWeight.Lanes && weight.CellGates == otherWeight.CellGates
-            && cells == hidden && scratch == gates;
+            weights.Weight, weights.OtherWeight, ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(h),
+            ref weights.Sum, ref MemoryMarshal.GetReference(c), ref next);
     }
 
     // LstmStep's checks one by one, each throwing for the argument it names.
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowLstmStepArguments(
-        PackedStepMatrix? weight, int inputs, int biases, PackedStepMatrix? otherWeight, int hidden, int otherBiases, int cells, int scratch)
+    private static void ThrowLstmStepArguments(LstmStepWeights? weights, int inputs, int hidden, int cells, int scratch)
     {
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(otherWeight);
-        int gates = 4 * otherWeight.Columns;
-        CheckPacked(otherWeight, hidden, otherBiases, gates, nameof(otherWeight), "h", "otherBias");
-        CheckPacked(weight, inputs, biases, gates, nameof(weight), "input", "bias");
-        CheckPackedAlike(weight, otherWeight);
-        if (cells != otherWeight.Columns || scratch != gates)
-        {
-            ThrowCellLengths(otherWeight.Columns, cells, scratch);
-        }
-
-        throw new UnreachableException("LstmStep's arguments failed its test but passed each check.");
-    }
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowCellLengths(int hidden, int cells, int scratch) =>
+        ArgumentNullException.ThrowIfNull(weights);
+        int units = weights.Hidden;
+        string name = inputs != weights.Inputs ? "input" : hidden != units ? "h" : cells != units ? "c" : "scratch";
         throw new ArgumentException(
-            string.Create(CultureInfo.InvariantCulture, $"With h of {hidden} values, c must have {hidden} and scratch {4L * hidden}, but they have {cells} and {scratch}."),
-            cells != hidden ? "c" : "scratch");
+            string.Create(CultureInfo.InvariantCulture, $"The layer maps input of {weights.Inputs} values to {units} units: h and c must have {units} values and scratch {4L * units}, but input has {inputs}, h {hidden}, c {cells} and scratch {scratch}."),
+            name);
+    }
 }
 
 /// <summary>
@@ -109,22 +74,22 @@ file static class PackedLstmLoops
     // The operands come as arguments: taken through a struct on the caller's stack, the LSTM(28→32) step ran 4–5 ns
     // longer (of some 130); the instructions between one step's cell and the next step's product are what keeps the
     // core from overlapping the two (docs/performance.md, "Streaming: one step").
-    public static void Run(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float bias, ref float otherBias, ref float c, ref float next)
+    public static void Run(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float bias, ref float c, ref float next)
     {
         bool pairs = w.Precision == StepPrecision.BFloat16;
         switch (w.Lanes)
         {
-            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
-            case 16: Step<Simd512, Vector512<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
-            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
-            case 8: Step<Simd256, Vector256<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
-            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
-            default: Step<Simd128, Vector128<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref otherBias, ref c, ref next); break;
+            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
+            case 16: Step<Simd512, Vector512<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
+            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
+            case 8: Step<Simd256, Vector256<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
+            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
+            default: Step<Simd128, Vector128<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Step<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float bias, ref float otherBias, ref float c, ref float next)
+    private static void Step<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float bias, ref float c, ref float next)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TFormat : struct, IPackedFormat
@@ -137,7 +102,7 @@ file static class PackedLstmLoops
             TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
             PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref w.Panel(panel), ref x, inputs, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
             PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref u.Panel(panel), ref h, hidden, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
-            Cell<TSimd, TVec>(ref bias, ref otherBias, ref c, ref next, (nuint)hidden, (nuint)panel * units, s0, s1, s2, s3, s4, s5, s6, s7);
+            Cell<TSimd, TVec>(ref bias, ref c, ref next, (nuint)hidden, (nuint)panel * units, s0, s1, s2, s3, s4, s5, s6, s7);
         }
 
         if (panels > 1)
@@ -147,23 +112,23 @@ file static class PackedLstmLoops
     }
 
     // The cell on one panel: s0, s1 hold units [first, first + 2 lanes) of gate i, s2, s3 of f, s4, s5 of g, s6, s7 of o.
-    // Each gate gets its two biases as the map adds them, then CellKernels.LstmForward's operations, so the bits are
-    // those of the map and that cell. Every activation is issued before the two updates, so that the eight independent
+    // Each gate gets b_ih + b_hh, summed as the map sums them, then CellKernels.LstmForward's operations, so the bits
+    // are those of the map and that cell. Every activation is issued before the two updates, so that the eight independent
     // exponentials overlap (unit by unit, the step took 9 ns longer).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Cell<TSimd, TVec>(ref float bias, ref float other, ref float c, ref float next, nuint n, nuint first, TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7)
+    private static void Cell<TSimd, TVec>(ref float bias, ref float c, ref float next, nuint n, nuint first, TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
         nuint u0 = first, u1 = first + (nuint)TSimd.Count;
-        var i0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(Biases<TSimd, TVec>(ref bias, ref other, u0), s0));
-        var i1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(Biases<TSimd, TVec>(ref bias, ref other, u1), s1));
-        var f0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(Biases<TSimd, TVec>(ref bias, ref other, n + u0), s2));
-        var f1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(Biases<TSimd, TVec>(ref bias, ref other, n + u1), s3));
-        var g0 = VectorMath.Tanh<TSimd, TVec>(TSimd.Add(Biases<TSimd, TVec>(ref bias, ref other, (2 * n) + u0), s4));
-        var g1 = VectorMath.Tanh<TSimd, TVec>(TSimd.Add(Biases<TSimd, TVec>(ref bias, ref other, (2 * n) + u1), s5));
-        var o0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(Biases<TSimd, TVec>(ref bias, ref other, (3 * n) + u0), s6));
-        var o1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(Biases<TSimd, TVec>(ref bias, ref other, (3 * n) + u1), s7));
+        var i0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, u0), s0));
+        var i1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, u1), s1));
+        var f0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, n + u0), s2));
+        var f1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, n + u1), s3));
+        var g0 = VectorMath.Tanh<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, (2 * n) + u0), s4));
+        var g1 = VectorMath.Tanh<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, (2 * n) + u1), s5));
+        var o0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, (3 * n) + u0), s6));
+        var o1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, (3 * n) + u1), s7));
         var c0 = TSimd.Add(TSimd.Multiply(f0, TSimd.Load(ref c, u0)), TSimd.Multiply(i0, g0));
         var c1 = TSimd.Add(TSimd.Multiply(f1, TSimd.Load(ref c, u1)), TSimd.Multiply(i1, g1));
         TSimd.Store(c0, ref c, u0);
@@ -171,11 +136,4 @@ file static class PackedLstmLoops
         TSimd.Store(TSimd.Multiply(o0, VectorMath.Tanh<TSimd, TVec>(c0)), ref next, u0);
         TSimd.Store(TSimd.Multiply(o1, VectorMath.Tanh<TSimd, TVec>(c1)), ref next, u1);
     }
-
-    // b_ih + b_hh, added as the map adds them.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Biases<TSimd, TVec>(ref float bias, ref float other, nuint offset)
-        where TSimd : struct, ISimd<TVec>
-        where TVec : struct =>
-        TSimd.Add(TSimd.Load(ref bias, offset), TSimd.Load(ref other, offset));
 }

@@ -24,11 +24,14 @@ public sealed class StepWeights
     private readonly float[] _unpacked;
     private readonly int[] _unpackedStarts; // span i is _unpackedLengths[i] values of _unpacked from _unpackedStarts[i]
     private readonly int[] _unpackedLengths;
+    private readonly LstmStepWeights[] _lstmLayers;
 
-    private StepWeights(Type modelType, PackedStepMatrix[] matrices, float[] unpacked, int[] unpackedStarts, int[] unpackedLengths, StepPrecision precision)
+    private StepWeights(
+        Type modelType, PackedStepMatrix[] matrices, float[] unpacked, int[] unpackedStarts, int[] unpackedLengths, LstmStepWeights[] lstmLayers, StepPrecision precision)
     {
         ModelType = modelType;
         _matrices = matrices;
+        _lstmLayers = lstmLayers;
         _unpacked = unpacked;
         _unpackedStarts = unpackedStarts;
         _unpackedLengths = unpackedLengths;
@@ -52,44 +55,64 @@ public sealed class StepWeights
                 bytes += matrix.Bytes;
             }
 
+            foreach (LstmStepWeights layer in _lstmLayers)
+            {
+                bytes += layer.Weight.Bytes + layer.OtherWeight.Bytes;
+            }
+
             return bytes;
         }
     }
 
-    /// <summary>Bytes of the whole copy: the packed matrices (their padding included) and the unpacked spans' values (not the padding that starts each on a cache line).</summary>
+    /// <summary>
+    /// Bytes of the whole copy: the packed matrices (their padding included) and the values of the float32 spans (not
+    /// the padding that starts each on a cache line): the unpacked spans, and each LSTM layer's b_ih, b_hh and their sum.
+    /// </summary>
     public long Bytes
     {
         get
         {
-            long floats = 0;
-            foreach (int length in _unpackedLengths)
+            long bytes = 0;
+            foreach (PackedStepMatrix matrix in _matrices)
             {
-                floats += length;
+                bytes += matrix.Bytes;
             }
 
-            return MatrixBytes + (floats * sizeof(float));
+            foreach (int length in _unpackedLengths)
+            {
+                bytes += (long)length * sizeof(float);
+            }
+
+            foreach (LstmStepWeights layer in _lstmLayers)
+            {
+                bytes += layer.Bytes;
+            }
+
+            return bytes;
         }
     }
 
     /// <summary>
-    /// Packs the matrices of <paramref name="parameters"/> and copies the spans Step reads unpacked; called by a generated
-    /// model's <c>CreateStepWeights</c>, which passes its own layout.
+    /// Packs the matrices of <paramref name="parameters"/>, copies the spans Step reads unpacked and makes each LSTM
+    /// layer's weights for its fused step; called by a generated model's <c>CreateStepWeights</c>, which passes its own
+    /// layout.
     /// </summary>
     /// <param name="modelType">The generated model class.</param>
     /// <param name="parameters">All of the model's parameter values.</param>
     /// <param name="precision">How to hold the matrices.</param>
-    /// <param name="matrices">
-    /// Each matrix Step multiplies by, in the order Step asks for them: its offset in <paramref name="parameters"/>, its
-    /// shape, and the gates of the cell whose step reads it (4 for an LSTM's, which is then packed for the fused cell
-    /// where its units fill whole panels; 1 for a map).
-    /// </param>
+    /// <param name="matrices">Each other matrix Step multiplies by (a Dense's, a GRU's): its offset in <paramref name="parameters"/> and its shape, in the order Step asks for them.</param>
     /// <param name="unpacked">Each span Step reads as it is (a bias, an embedding table): its offset and length, in the order Step asks for them.</param>
+    /// <param name="lstmLayers">
+    /// Each LSTM layer (each of a stack's): the offsets of W_ih, b_ih, W_hh and b_hh, its input's length and its units, in
+    /// the order Step asks for them.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not defined.</exception>
-    /// <exception cref="ArgumentException">A matrix or a span does not lie within <paramref name="parameters"/>, or a matrix's cell gates are neither 1 nor 4.</exception>
+    /// <exception cref="ArgumentException">A matrix, a span or an LSTM layer's parameters do not lie within <paramref name="parameters"/>.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static StepWeights Create(
         Type modelType, ReadOnlySpan<float> parameters, StepPrecision precision,
-        ReadOnlySpan<(int Offset, int Rows, int Columns, int CellGates)> matrices, ReadOnlySpan<(int Offset, int Length)> unpacked)
+        ReadOnlySpan<(int Offset, int Rows, int Columns)> matrices, ReadOnlySpan<(int Offset, int Length)> unpacked,
+        ReadOnlySpan<(int Weight, int Bias, int OtherWeight, int OtherBias, int Inputs, int Hidden)> lstmLayers)
     {
         ArgumentNullException.ThrowIfNull(modelType);
         if (precision is not (StepPrecision.Float32 or StepPrecision.BFloat16))
@@ -97,23 +120,36 @@ public sealed class StepWeights
             throw new ArgumentOutOfRangeException(nameof(precision), precision, "The precision must be Float32 or BFloat16.");
         }
 
+        int lanes = PackedStepMatrix.MachineLanes;
         var packed = new PackedStepMatrix[matrices.Length];
         for (int i = 0; i < matrices.Length; i++)
         {
-            (int offset, int rows, int columns, int cellGates) = matrices[i];
-            long length = (long)rows * columns;
-            if (offset < 0 || rows < 0 || columns < 0 || offset + length > parameters.Length)
+            (int offset, int rows, int columns) = matrices[i];
+            if (rows < 0 || columns < 0)
             {
-                throw new ArgumentException(
-                    $"Matrix {i} ([{rows}, {columns}] at offset {offset}) does not lie within the {parameters.Length} parameters.", nameof(matrices));
+                throw new ArgumentException($"Matrix {i} has the shape [{rows}, {columns}].", nameof(matrices));
             }
 
-            if (cellGates is not (1 or PackedStepMatrix.LstmGates))
+            ReadOnlySpan<float> values = Within(parameters, offset, (long)rows * columns, $"Matrix {i} ([{rows}, {columns}])", nameof(matrices));
+            packed[i] = PackedStepMatrix.Pack(values, rows, columns, precision, lanes);
+        }
+
+        var layers = new LstmStepWeights[lstmLayers.Length];
+        for (int i = 0; i < lstmLayers.Length; i++)
+        {
+            (int weight, int bias, int otherWeight, int otherBias, int inputs, int hidden) = lstmLayers[i];
+            if (inputs < 0 || hidden < 0 || 4L * hidden > parameters.Length)
             {
-                throw new ArgumentException($"Matrix {i} has {cellGates} cell gates; a map's matrix has 1, an LSTM's 4.", nameof(matrices));
+                throw new ArgumentException($"LSTM layer {i} has {inputs} inputs and {hidden} units.", nameof(lstmLayers));
             }
 
-            packed[i] = PackedStepMatrix.Pack(parameters.Slice(offset, (int)length), rows, columns, precision, PackedStepMatrix.MachineLanes, cellGates);
+            string layer = $"LSTM layer {i} ({inputs} → {hidden})";
+            long gates = 4L * hidden;
+            layers[i] = LstmStepWeights.Create(
+                PackedStepMatrix.Pack(Within(parameters, weight, gates * inputs, layer + "'s W_ih", nameof(lstmLayers)), (int)gates, inputs, precision, lanes, PackedStepMatrix.LstmGates),
+                Within(parameters, bias, gates, layer + "'s b_ih", nameof(lstmLayers)),
+                PackedStepMatrix.Pack(Within(parameters, otherWeight, gates * hidden, layer + "'s W_hh", nameof(lstmLayers)), (int)gates, hidden, precision, lanes, PackedStepMatrix.LstmGates),
+                Within(parameters, otherBias, gates, layer + "'s b_hh", nameof(lstmLayers)));
         }
 
         // Each span from a cache line of its own, so that a step's vector loads of a bias never straddle two: read from
@@ -125,12 +161,7 @@ public sealed class StepWeights
         for (int i = 0; i < unpacked.Length; i++)
         {
             (int offset, int length) = unpacked[i];
-            if (offset < 0 || length < 0 || (long)offset + length > parameters.Length)
-            {
-                throw new ArgumentException(
-                    $"Span {i} ({length} values at offset {offset}) does not lie within the {parameters.Length} parameters.", nameof(unpacked));
-            }
-
+            Within(parameters, offset, length, $"Span {i}", nameof(unpacked));
             starts[i] = end;
             lengths[i] = length;
             end = checked(end + ((length + LineFloats - 1) / LineFloats * LineFloats));
@@ -143,12 +174,27 @@ public sealed class StepWeights
             parameters.Slice(unpacked[i].Offset, unpacked[i].Length).CopyTo(copies.AsSpan(starts[i]));
         }
 
-        return new StepWeights(modelType, packed, copies, starts, lengths, precision);
+        return new StepWeights(modelType, packed, copies, starts, lengths, layers, precision);
+    }
+
+    // The length values of parameters from offset, or an exception that names what does not fit.
+    private static ReadOnlySpan<float> Within(ReadOnlySpan<float> parameters, int offset, long length, string what, string name)
+    {
+        if (offset < 0 || length < 0 || offset + length > parameters.Length)
+        {
+            throw new ArgumentException($"{what}: {length} values at offset {offset} do not lie within the {parameters.Length} parameters.", name);
+        }
+
+        return parameters.Slice(offset, (int)length);
     }
 
     /// <summary>The packed matrix <paramref name="index"/>, in the order given to <see cref="Create"/>.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public PackedStepMatrix Matrix(int index) => _matrices[index];
+
+    /// <summary>LSTM layer <paramref name="index"/>'s weights for its fused step, in the order given to <see cref="Create"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public LstmStepWeights Lstm(int index) => _lstmLayers[index];
 
     /// <summary>The float32 copy of unpacked span <paramref name="index"/>, in the order given to <see cref="Create"/>.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]

@@ -284,8 +284,9 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
         global::RnnGen.StepWeights.Create(
             typeof(StepClassifier), Parameters.Values, precision,
-            [(DenseWeight, 8, 6, 1), (Dense1Weight, 3, 8, 1)],
-            [(DenseBias, 8), (Dense1Bias, 3)]);
+            [(DenseWeight, 8, 6), (Dense1Weight, 3, 8)],
+            [(DenseBias, 8), (Dense1Bias, 3)],
+            []);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed

@@ -584,8 +584,9 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
         global::RnnGen.StepWeights.Create(
             typeof(TargetWriter), Parameters.Values, precision,
-            [(GruWeightIhL0, 96, 8, 1), (GruWeightHhL0, 96, 32, 1), (DenseWeight, 12, 32, 1)],
-            [(EmbeddingWeight, 96), (GruBiasIhL0, 96), (GruBiasHhL0, 96), (DenseBias, 12)]);
+            [(GruWeightIhL0, 96, 8), (GruWeightHhL0, 96, 32), (DenseWeight, 12, 32)],
+            [(EmbeddingWeight, 96), (GruBiasIhL0, 96), (GruBiasHhL0, 96), (DenseBias, 12)],
+            []);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed

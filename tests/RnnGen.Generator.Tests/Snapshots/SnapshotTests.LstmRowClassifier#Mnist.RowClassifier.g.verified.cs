@@ -528,8 +528,9 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
         global::RnnGen.StepWeights.Create(
             typeof(RowClassifier), Parameters.Values, precision,
-            [(LstmWeightIhL0, 512, 28, 4), (LstmWeightHhL0, 512, 128, 4), (DenseWeight, 10, 128, 1)],
-            [(LstmBiasIhL0, 512), (LstmBiasHhL0, 512), (DenseBias, 10)]);
+            [(DenseWeight, 10, 128)],
+            [(DenseBias, 10)],
+            [(LstmWeightIhL0, LstmBiasIhL0, LstmWeightHhL0, LstmBiasHhL0, 28, 128)]);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
@@ -559,7 +560,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.LstmStep(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), h, weights.Unpacked(1), c, gates);
+                global::RnnGen.Kernels.StepKernels.LstmStep(weights.Lstm(0), x, h, c, gates);
             }
             x = h;
         }
@@ -575,7 +576,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Unpacked(2), y);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(0), y);
             }
             x = y;
         }

@@ -519,8 +519,9 @@ partial class Forecasting
         public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
             global::RnnGen.StepWeights.Create(
                 typeof(Forecaster), Parameters.Values, precision,
-                [(GruWeightIhL0, 24, 4, 1), (GruWeightHhL0, 24, 8, 1), (DenseWeight, 1, 8, 1)],
-                [(GruBiasIhL0, 24), (GruBiasHhL0, 24), (DenseBias, 1)]);
+                [(GruWeightIhL0, 24, 4), (GruWeightHhL0, 24, 8), (DenseWeight, 1, 8)],
+                [(GruBiasIhL0, 24), (GruBiasHhL0, 24), (DenseBias, 1)],
+                []);
 
         /// <summary>
         /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed

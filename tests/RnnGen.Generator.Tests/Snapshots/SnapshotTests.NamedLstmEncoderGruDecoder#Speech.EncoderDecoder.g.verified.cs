@@ -769,8 +769,9 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
         global::RnnGen.StepWeights.Create(
             typeof(EncoderDecoder), Parameters.Values, precision,
-            [(EncoderWeightIhL0, 96, 12, 4), (EncoderWeightHhL0, 96, 24, 4), (DecoderWeightIhL0, 48, 24, 1), (DecoderWeightHhL0, 48, 16, 1)],
-            [(EncoderBiasIhL0, 96), (EncoderBiasHhL0, 96), (DecoderBiasIhL0, 48), (DecoderBiasHhL0, 48)]);
+            [(DecoderWeightIhL0, 48, 24), (DecoderWeightHhL0, 48, 16)],
+            [(DecoderBiasIhL0, 48), (DecoderBiasHhL0, 48)],
+            [(EncoderWeightIhL0, EncoderBiasIhL0, EncoderWeightHhL0, EncoderBiasHhL0, 12, 24)]);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed
@@ -800,7 +801,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.LstmStep(weights.Matrix(0), x, weights.Unpacked(0), weights.Matrix(1), h, weights.Unpacked(1), c, gates);
+                global::RnnGen.Kernels.StepKernels.LstmStep(weights.Lstm(0), x, h, c, gates);
             }
             x = h;
         }
@@ -818,8 +819,8 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
             }
             else
             {
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(2), x, weights.Unpacked(2), gates);
-                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(3), h, weights.Unpacked(3), recurrent);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(0), x, weights.Unpacked(0), gates);
+                global::RnnGen.Kernels.StepKernels.Affine(weights.Matrix(1), h, weights.Unpacked(1), recurrent);
             }
             DecoderCellForward(gates, recurrent, h, View(_stepRecurrentN, 0, 16));
             x = h;

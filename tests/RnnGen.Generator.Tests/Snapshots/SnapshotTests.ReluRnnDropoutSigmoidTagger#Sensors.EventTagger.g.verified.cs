@@ -590,8 +590,9 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
         global::RnnGen.StepWeights.Create(
             typeof(EventTagger), Parameters.Values, precision,
-            [(RnnWeightIhL0, 16, 8, 1), (RnnWeightHhL0, 16, 16, 1), (DenseWeight, 3, 16, 1)],
-            [(RnnBiasIhL0, 16), (RnnBiasHhL0, 16), (DenseBias, 3)]);
+            [(RnnWeightIhL0, 16, 8), (RnnWeightHhL0, 16, 16), (DenseWeight, 3, 16)],
+            [(RnnBiasIhL0, 16), (RnnBiasHhL0, 16), (DenseBias, 3)],
+            []);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed

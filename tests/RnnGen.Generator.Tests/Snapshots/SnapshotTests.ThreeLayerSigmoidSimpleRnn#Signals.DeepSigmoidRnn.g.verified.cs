@@ -944,8 +944,9 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>
         global::RnnGen.StepWeights.Create(
             typeof(DeepSigmoidRnn), Parameters.Values, precision,
-            [(RnnWeightIhL0, 7, 5, 1), (RnnWeightHhL0, 7, 7, 1), (RnnWeightIhL1, 7, 7, 1), (RnnWeightHhL1, 7, 7, 1), (RnnWeightIhL2, 7, 7, 1), (RnnWeightHhL2, 7, 7, 1), (DenseWeight, 2, 7, 1)],
-            [(RnnBiasIhL0, 7), (RnnBiasHhL0, 7), (RnnBiasIhL1, 7), (RnnBiasHhL1, 7), (RnnBiasIhL2, 7), (RnnBiasHhL2, 7), (DenseBias, 2)]);
+            [(RnnWeightIhL0, 7, 5), (RnnWeightHhL0, 7, 7), (RnnWeightIhL1, 7, 7), (RnnWeightHhL1, 7, 7), (RnnWeightIhL2, 7, 7), (RnnWeightHhL2, 7, 7), (DenseWeight, 2, 7)],
+            [(RnnBiasIhL0, 7), (RnnBiasHhL0, 7), (RnnBiasIhL1, 7), (RnnBiasHhL1, 7), (RnnBiasIhL2, 7), (RnnBiasHhL2, 7), (DenseBias, 2)],
+            []);
 
     /// <summary>
     /// Step with the weights of <paramref name="weights"/>, a copy made by <see cref="CreateStepWeights"/> whose matrices are packed

@@ -132,24 +132,33 @@ public class PackedLstmStepTests
     }
 
     [Fact]
-    public void Lstm_step_names_the_span_or_matrix_that_does_not_fit()
+    public void Lstm_step_weights_and_lstm_step_name_the_matrix_or_span_that_does_not_fit()
     {
         const int Hidden = 32, Inputs = 5;
         var random = new Random(43);
         PackedStepMatrix w = PackedStepMatrix.Pack(Values(4 * Hidden * Inputs, random), 4 * Hidden, Inputs, StepPrecision.Float32, 16, cellGates: 4);
         PackedStepMatrix u = PackedStepMatrix.Pack(Values(4 * Hidden * Hidden, random), 4 * Hidden, Hidden, StepPrecision.Float32, 16, cellGates: 4);
         PackedStepMatrix uInOrder = PackedStepMatrix.Pack(Values(4 * Hidden * Hidden, random), 4 * Hidden, Hidden, StepPrecision.Float32, 16);
+        PackedStepMatrix wide = PackedStepMatrix.Pack(Values(4 * Hidden * 2 * Hidden, random), 4 * Hidden, 2 * Hidden, StepPrecision.Float32, 16, cellGates: 4);
+        PackedStepMatrix tall = PackedStepMatrix.Pack(Values(8 * Hidden * Inputs, random), 8 * Hidden, Inputs, StepPrecision.Float32, 16, cellGates: 4);
         float[] x = new float[Inputs], b = new float[4 * Hidden], h = new float[Hidden], c = new float[Hidden], scratch = new float[4 * Hidden];
 
-        Assert.Equal("weight", Assert.Throws<ArgumentNullException>(() => StepKernels.LstmStep(null!, x, b, u, h, b, c, scratch)).ParamName);
-        Assert.Equal("otherWeight", Assert.Throws<ArgumentNullException>(() => StepKernels.LstmStep(w, x, b, null!, h, b, c, scratch)).ParamName);
-        Assert.Equal("input", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, new float[Inputs + 1], b, u, h, b, c, scratch)).ParamName);
-        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, new float[4 * Hidden - 1], u, h, b, c, scratch)).ParamName);
-        Assert.Equal("otherBias", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, h, new float[1], c, scratch)).ParamName);
-        Assert.Equal("h", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, new float[Hidden - 1], b, c, scratch)).ParamName);
-        Assert.Equal("c", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, h, b, new float[Hidden + 1], scratch)).ParamName);
-        Assert.Equal("scratch", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, u, h, b, c, new float[Hidden])).ParamName);
-        Assert.Equal("otherWeight", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(w, x, b, uInOrder, h, b, c, scratch)).ParamName);
+        // The weights' shapes are checked once, when they are made.
+        Assert.Equal("weight", Assert.Throws<ArgumentNullException>(() => LstmStepWeights.Create(null!, b, u, b)).ParamName);
+        Assert.Equal("otherWeight", Assert.Throws<ArgumentNullException>(() => LstmStepWeights.Create(w, b, null!, b)).ParamName);
+        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, new float[4 * Hidden - 1], u, b)).ParamName);
+        Assert.Equal("otherBias", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, b, u, new float[1])).ParamName);
+        Assert.Equal("otherWeight", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, b, uInOrder, b)).ParamName);
+        Assert.Equal("otherWeight", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, b, wide, b)).ParamName);
+        Assert.Equal("weight", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(tall, b, u, b)).ParamName);
+
+        // A step checks the spans' lengths, and changes nothing when one does not fit.
+        LstmStepWeights weights = LstmStepWeights.Create(w, b, u, b);
+        Assert.Equal("weights", Assert.Throws<ArgumentNullException>(() => StepKernels.LstmStep(null!, x, h, c, scratch)).ParamName);
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(weights, new float[Inputs + 1], h, c, scratch)).ParamName);
+        Assert.Equal("h", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(weights, x, new float[Hidden - 1], c, scratch)).ParamName);
+        Assert.Equal("c", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(weights, x, h, new float[Hidden + 1], scratch)).ParamName);
+        Assert.Equal("scratch", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(weights, x, h, c, new float[Hidden])).ParamName);
 
         // A map through a matrix packed for the cell would mix the gates' rows.
         ArgumentException mixed = Assert.Throws<ArgumentException>(() => StepKernels.Affine(w, x, b, scratch));
@@ -173,6 +182,8 @@ public class PackedLstmStepTests
         PackedStepMatrix wCell = PackedStepMatrix.Pack(wIh, gates, inputs, precision, lanes, cellGates: 4);
         PackedStepMatrix uCell = PackedStepMatrix.Pack(wHh, gates, hidden, precision, lanes, cellGates: 4);
         Assert.Equal(hidden % (2 * lanes) == 0 ? 4 : 1, wCell.CellGates);
+        LstmStepWeights fused = LstmStepWeights.Create(wCell, bIh.AsSpan(0, gates), uCell, bHh.AsSpan(0, gates));
+        LstmStepWeights inOrder = LstmStepWeights.Create(w, bIh.AsSpan(0, gates), u, bHh.AsSpan(0, gates));
 
         float[] h = Padded(Values(hidden, random)), c = Padded(Values(hidden, random));
         float[] hFused = (float[])h.Clone(), cFused = (float[])c.Clone();
@@ -186,8 +197,8 @@ public class PackedLstmStepTests
 
             StepKernels.Affine(w, xs, bi, u, h.AsSpan(0, hidden), bh, mapped);
             CellKernels.LstmForward(mapped, c.AsSpan(0, hidden), h.AsSpan(0, hidden));
-            StepKernels.LstmStep(wCell, xs, bi, uCell, hFused.AsSpan(0, hidden), bh, cFused.AsSpan(0, hidden), scratch.AsSpan(0, gates));
-            StepKernels.LstmStep(w, xs, bi, u, hInOrder.AsSpan(0, hidden), bh, cInOrder.AsSpan(0, hidden), scratchInOrder.AsSpan(0, gates));
+            StepKernels.LstmStep(fused, xs, hFused.AsSpan(0, hidden), cFused.AsSpan(0, hidden), scratch.AsSpan(0, gates));
+            StepKernels.LstmStep(inOrder, xs, hInOrder.AsSpan(0, hidden), cInOrder.AsSpan(0, hidden), scratchInOrder.AsSpan(0, gates));
             Assert.True(float.IsNaN(scratch[gates]) && float.IsNaN(scratchInOrder[gates]), $"{context}, step {step}: the value past the scratch was written");
 
             AssertSame(h, hFused, hidden, $"{context}, step {step}, h");

@@ -14,7 +14,7 @@ public class StepWeightsLayoutTests
     [InlineData(StepPrecision.BFloat16)]
     public unsafe void Each_unpacked_span_starts_a_cache_line_and_holds_its_parameters(StepPrecision precision)
     {
-        // An LSTM(3→4)'s two matrices, then spans of odd lengths at odd offsets, one of them empty.
+        // A map's two matrices, then spans of odd lengths at odd offsets, one of them empty.
         float[] parameters = new float[(16 * 3) + (16 * 4) + 40];
         for (int i = 0; i < parameters.Length; i++)
         {
@@ -24,7 +24,7 @@ public class StepWeightsLayoutTests
         (int Offset, int Length)[] spans = [(112, 13), (125, 1), (126, 0), (127, 9), (113, 27)];
 
         StepWeights weights = StepWeights.Create(
-            typeof(StepWeightsLayoutTests), parameters, precision, [(0, 16, 3, 4), (48, 16, 4, 4)], spans);
+            typeof(StepWeightsLayoutTests), parameters, precision, [(0, 16, 3), (48, 16, 4)], spans, []);
 
         long values = 0;
         for (int i = 0; i < spans.Length; i++)
