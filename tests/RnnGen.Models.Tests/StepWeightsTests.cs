@@ -63,7 +63,7 @@ public sealed class StepWeightsTests
         Assert.Equal(new[] { 1, 1 }, CellGates(small.Lstm(0)));
         Assert.Equal(1, small.Matrix(0).CellGates);
 
-        static int[] CellGates(LstmStepWeights layer) => [layer.Weight.CellGates, layer.OtherWeight.CellGates];
+        static int[] CellGates(LstmStepWeights layer) => [layer.InputWeight.CellGates, layer.RecurrentWeight.CellGates];
     }
 
     [Theory]

@@ -101,13 +101,13 @@ internal static class StepEmitter
                 {
                     case LayerKind.Embedding:
                         string table = "parameters.Slice(" + layer.Identifier + "Weight, " + Invariant(layer.Vocabulary * layer.Units) + ")";
-                        w.Line("x = (weights is null ? " + table + " : weights.Unpacked(" + Invariant(unpacked++) + ")).Slice(token * " + Invariant(layer.Units) + ", " + Invariant(layer.Units) + ");");
+                        w.Line("x = (weights is null ? " + table + " : " + CopiedSpan(ref unpacked) + ").Slice(token * " + Invariant(layer.Units) + ", " + Invariant(layer.Units) + ");");
                         break;
                     case LayerKind.Dropout:
                         w.Line("// identity at inference");
                         break;
                     case LayerKind.Dense:
-                        WriteDense(w, layer, matrix++, unpacked++);
+                        WriteDense(w, layer, ref matrix, ref unpacked);
                         break;
                     default:
                         WriteRecurrent(w, layer, ref matrix, ref unpacked, ref lstm);
@@ -147,7 +147,7 @@ internal static class StepEmitter
 
     /// <summary>
     /// The other spans Step reads, as they are, in the order it asks <c>StepWeights</c> for them: each Embedding's table,
-    /// each Dense's bias, and each recurrent sublayer's b_ih then b_hh but an LSTM's (offset constant, length).
+    /// each Dense's bias, and each recurrent sublayer's b_ih then b_hh, except an LSTM's (offset constant, length).
     /// </summary>
     private static IEnumerable<(string Offset, int Length)> UnpackedSpans(ModelSpec model)
     {
@@ -177,16 +177,17 @@ internal static class StepEmitter
     /// Each LSTM sublayer, in the order Step asks <c>StepWeights</c> for them: the offset constants of W_ih, b_ih, W_hh
     /// and b_hh, its input width and its units.
     /// </summary>
-    private static IEnumerable<string> LstmLayers(ModelSpec model)
+    private static IEnumerable<(string InputWeight, string InputBias, string RecurrentWeight, string RecurrentBias, int Inputs, int Units)> LstmLayers(ModelSpec model)
     {
         foreach (var layer in model.Layers.Where(l => l.Kind == LayerKind.Recurrent && l.Cell == CellKind.Lstm))
         {
             for (int k = 0; k < layer.Stack; k++)
             {
                 string suffix = "L" + Invariant(k);
-                yield return "(" + layer.Identifier + "WeightIh" + suffix + ", " + layer.Identifier + "BiasIh" + suffix + ", "
-                    + layer.Identifier + "WeightHh" + suffix + ", " + layer.Identifier + "BiasHh" + suffix + ", "
-                    + Invariant(layer.SublayerInputWidth(k)) + ", " + Invariant(layer.Units) + ")";
+                yield return (
+                    layer.Identifier + "WeightIh" + suffix, layer.Identifier + "BiasIh" + suffix,
+                    layer.Identifier + "WeightHh" + suffix, layer.Identifier + "BiasHh" + suffix,
+                    layer.SublayerInputWidth(k), layer.Units);
             }
         }
     }
@@ -201,7 +202,8 @@ internal static class StepEmitter
             "/// </summary>");
         string matrices = string.Join(", ", Matrices(model).Select(m => "(" + m.Offset + ", " + Invariant(m.Rows) + ", " + Invariant(m.Columns) + ")"));
         string unpacked = string.Join(", ", UnpackedSpans(model).Select(u => "(" + u.Offset + ", " + Invariant(u.Length) + ")"));
-        string lstmLayers = string.Join(", ", LstmLayers(model));
+        string lstmLayers = string.Join(", ", LstmLayers(model).Select(l =>
+            "(" + l.InputWeight + ", " + l.InputBias + ", " + l.RecurrentWeight + ", " + l.RecurrentBias + ", " + Invariant(l.Inputs) + ", " + Invariant(l.Units) + ")"));
         w.Line("public global::RnnGen.StepWeights CreateStepWeights(global::RnnGen.StepPrecision precision) =>");
         w.Line("    global::RnnGen.StepWeights.Create(");
         w.Line("        typeof(" + model.TypeName + "), Parameters.Values, precision,");
@@ -239,7 +241,7 @@ internal static class StepEmitter
 
     private static string CopiedSpan(ref int unpacked) => "weights.Unpacked(" + Invariant(unpacked++) + ")";
 
-    private static void WriteDense(SourceWriter w, LayerSpec layer, int matrix, int unpacked)
+    private static void WriteDense(SourceWriter w, LayerSpec layer, ref int matrix, ref int unpacked)
     {
         using (w.Block(string.Empty))
         {
@@ -249,7 +251,7 @@ internal static class StepEmitter
             WriteEitherWeights(
                 w,
                 [Affine("parameters.Slice(" + layer.Identifier + "Weight, Units * InputWidth), x, parameters.Slice(" + layer.Identifier + "Bias, Units), y")],
-                [Affine("weights.Matrix(" + Invariant(matrix) + "), x, weights.Unpacked(" + Invariant(unpacked) + "), y")]);
+                [Affine(PackedMatrix(ref matrix) + ", x, " + CopiedSpan(ref unpacked) + ", y")]);
             FeedForwardEmitter.WriteActivation(w, layer, "y", "1");
             w.Line("x = y;");
         }

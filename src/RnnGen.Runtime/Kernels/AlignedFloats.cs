@@ -15,6 +15,16 @@ internal static class AlignedFloats
     public const int Alignment = 64;
 
     /// <summary>
+    /// <paramref name="count"/> rounded up to whole cache lines of floats: the stride that starts each of several spans
+    /// laid out one after another in one array on a boundary of its own.
+    /// </summary>
+    public static int WholeLines(int count)
+    {
+        const int LineFloats = Alignment / sizeof(float);
+        return checked((count + LineFloats - 1) / LineFloats * LineFloats);
+    }
+
+    /// <summary>
     /// A zeroed, pinned array holding <paramref name="count"/> floats from index <paramref name="start"/>, which lies on
     /// the boundary. Pinned, so the boundary stays where it was found.
     /// </summary>

@@ -52,7 +52,7 @@ public static partial class StepKernels
         ArgumentNullException.ThrowIfNull(otherWeight);
         CheckPacked(weight, input.Length, bias.Length, output.Length, nameof(weight), nameof(input), nameof(bias));
         CheckPacked(otherWeight, otherInput.Length, otherBias.Length, output.Length, nameof(otherWeight), nameof(otherInput), nameof(otherBias));
-        CheckPackedAlike(weight, otherWeight);
+        CheckPackedAlike(weight, otherWeight, nameof(otherWeight), nameof(weight));
         CheckInOrder(weight, nameof(weight));
 
         // Row-major or not follows from the rows and the lanes, which the two share.
@@ -65,11 +65,12 @@ public static partial class StepKernels
         PackedStepLoops.Run(new PackedOperands(weight, input, bias, otherWeight, otherInput, otherBias, hasOther: true, output));
     }
 
-    internal static void CheckPackedAlike(PackedStepMatrix weight, PackedStepMatrix otherWeight)
+    // Throws, naming otherWeight, unless the two matrices were packed alike (precision, vector width, layout).
+    internal static void CheckPackedAlike(PackedStepMatrix weight, PackedStepMatrix otherWeight, string otherName, string name)
     {
         if (otherWeight.Precision != weight.Precision || otherWeight.Lanes != weight.Lanes || otherWeight.CellGates != weight.CellGates)
         {
-            ThrowPackedDifferently(weight, otherWeight);
+            ThrowPackedDifferently(weight, otherWeight, otherName, name);
         }
     }
 
@@ -100,17 +101,17 @@ public static partial class StepKernels
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowPackedDifferently(PackedStepMatrix weight, PackedStepMatrix otherWeight) =>
+    private static void ThrowPackedDifferently(PackedStepMatrix weight, PackedStepMatrix otherWeight, string otherName, string name) =>
         throw new ArgumentException(
-            $"otherWeight was packed as {otherWeight.Precision} for {otherWeight.Lanes}-float vectors, {Layout(otherWeight)}; weight as {weight.Precision} for {weight.Lanes}, {Layout(weight)}; pack both alike.",
-            nameof(otherWeight));
+            $"{otherName} was packed as {otherWeight.Precision} for {otherWeight.Lanes}-float vectors, {Layout(otherWeight)}; {name} as {weight.Precision} for {weight.Lanes}, {Layout(weight)}; pack both alike.",
+            otherName);
 
     private static string Layout(PackedStepMatrix weight) => weight.CellGates == 1 ? "its rows in order" : "for an LSTM's fused cell";
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowPackedForCell(PackedStepMatrix weight, string name) =>
         throw new ArgumentException(
-            $"{name} was packed for the fused step of a cell of {weight.CellGates} gates, its rows out of order; step the cell with it (LstmStep), or pack it in order for a map.",
+            $"{name} was packed for the fused step of a cell of {weight.CellGates} gates, its rows out of order; step the cell with it (LstmStepWeights.Create, then LstmStep), or pack it in order for a map.",
             name);
 }
 

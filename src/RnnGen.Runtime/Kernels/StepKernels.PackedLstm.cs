@@ -37,7 +37,8 @@ public static partial class StepKernels
 
         if (!weights.Fused)
         {
-            Affine(weights.Weight, input, weights.Bias, weights.OtherWeight, h, weights.OtherBias, scratch);
+            // Units that do not fill whole panels: the packed map (which checks the shapes again), then the cell.
+            Affine(weights.InputWeight, input, weights.InputBias, weights.RecurrentWeight, h, weights.RecurrentBias, scratch);
             CellKernels.LstmForward(scratch, c, h);
             return;
         }
@@ -46,20 +47,20 @@ public static partial class StepKernels
         // and the new one goes to scratch until the last panel is done.
         ref float next = ref MemoryMarshal.GetReference(weights.Panels == 1 ? h : scratch);
         PackedLstmLoops.Run(
-            weights.Weight, weights.OtherWeight, ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(h),
-            ref weights.Sum, ref MemoryMarshal.GetReference(c), ref next);
+            weights.InputWeight, weights.RecurrentWeight, ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(h),
+            ref weights.BiasSumStart, ref MemoryMarshal.GetReference(c), ref next);
     }
 
     // LstmStep's checks one by one, each throwing for the argument it names.
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowLstmStepArguments(LstmStepWeights? weights, int inputs, int hidden, int cells, int scratch)
+    private static void ThrowLstmStepArguments(LstmStepWeights? weights, int inputLength, int hLength, int cLength, int scratchLength)
     {
         ArgumentNullException.ThrowIfNull(weights);
         int units = weights.Hidden;
-        string name = inputs != weights.Inputs ? "input" : hidden != units ? "h" : cells != units ? "c" : "scratch";
+        string name = inputLength != weights.Inputs ? "input" : hLength != units ? "h" : cLength != units ? "c" : "scratch";
         throw new ArgumentException(
-            string.Create(CultureInfo.InvariantCulture, $"The layer maps input of {weights.Inputs} values to {units} units: h and c must have {units} values and scratch {4L * units}, but input has {inputs}, h {hidden}, c {cells} and scratch {scratch}."),
+            string.Create(CultureInfo.InvariantCulture, $"The layer maps input of {weights.Inputs} values to {units} units: h and c must have {units} values and scratch {4L * units}, but input has {inputLength}, h {hLength}, c {cLength} and scratch {scratchLength}."),
             name);
     }
 }
@@ -74,22 +75,22 @@ file static class PackedLstmLoops
     // The operands come as arguments: taken through a struct on the caller's stack, the LSTM(28→32) step ran 4–5 ns
     // longer (of some 130); the instructions between one step's cell and the next step's product are what keeps the
     // core from overlapping the two (docs/performance.md, "Streaming: one step").
-    public static void Run(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float bias, ref float c, ref float next)
+    public static void Run(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float next)
     {
         bool pairs = w.Precision == StepPrecision.BFloat16;
         switch (w.Lanes)
         {
-            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
-            case 16: Step<Simd512, Vector512<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
-            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
-            case 8: Step<Simd256, Vector256<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
-            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
-            default: Step<Simd128, Vector128<float>, Float32Slots>(w, u, ref x, ref h, ref bias, ref c, ref next); break;
+            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
+            case 16: Step<Simd512, Vector512<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
+            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
+            case 8: Step<Simd256, Vector256<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
+            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
+            default: Step<Simd128, Vector128<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Step<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float bias, ref float c, ref float next)
+    private static void Step<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float next)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TFormat : struct, IPackedFormat
@@ -102,7 +103,7 @@ file static class PackedLstmLoops
             TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
             PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref w.Panel(panel), ref x, inputs, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
             PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref u.Panel(panel), ref h, hidden, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
-            Cell<TSimd, TVec>(ref bias, ref c, ref next, (nuint)hidden, (nuint)panel * units, s0, s1, s2, s3, s4, s5, s6, s7);
+            Cell<TSimd, TVec>(ref biasSum, ref c, ref next, (nuint)hidden, (nuint)panel * units, s0, s1, s2, s3, s4, s5, s6, s7);
         }
 
         if (panels > 1)
@@ -116,19 +117,19 @@ file static class PackedLstmLoops
     // are those of the map and that cell. Every activation is issued before the two updates, so that the eight independent
     // exponentials overlap (unit by unit, the step took 9 ns longer).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Cell<TSimd, TVec>(ref float bias, ref float c, ref float next, nuint n, nuint first, TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7)
+    private static void Cell<TSimd, TVec>(ref float biasSum, ref float c, ref float next, nuint n, nuint first, TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
     {
         nuint u0 = first, u1 = first + (nuint)TSimd.Count;
-        var i0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, u0), s0));
-        var i1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, u1), s1));
-        var f0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, n + u0), s2));
-        var f1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, n + u1), s3));
-        var g0 = VectorMath.Tanh<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, (2 * n) + u0), s4));
-        var g1 = VectorMath.Tanh<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, (2 * n) + u1), s5));
-        var o0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, (3 * n) + u0), s6));
-        var o1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref bias, (3 * n) + u1), s7));
+        var i0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref biasSum, u0), s0));
+        var i1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref biasSum, u1), s1));
+        var f0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref biasSum, n + u0), s2));
+        var f1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref biasSum, n + u1), s3));
+        var g0 = VectorMath.Tanh<TSimd, TVec>(TSimd.Add(TSimd.Load(ref biasSum, (2 * n) + u0), s4));
+        var g1 = VectorMath.Tanh<TSimd, TVec>(TSimd.Add(TSimd.Load(ref biasSum, (2 * n) + u1), s5));
+        var o0 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref biasSum, (3 * n) + u0), s6));
+        var o1 = VectorMath.Sigmoid<TSimd, TVec>(TSimd.Add(TSimd.Load(ref biasSum, (3 * n) + u1), s7));
         var c0 = TSimd.Add(TSimd.Multiply(f0, TSimd.Load(ref c, u0)), TSimd.Multiply(i0, g0));
         var c1 = TSimd.Add(TSimd.Multiply(f1, TSimd.Load(ref c, u1)), TSimd.Multiply(i1, g1));
         TSimd.Store(c0, ref c, u0);

@@ -8,8 +8,9 @@ namespace RnnGen;
 /// A frozen copy of one generated model's parameters for its <c>Step</c>, made by the model's
 /// <c>CreateStepWeights(precision)</c>: every weight matrix a step multiplies by, packed in the order the step's kernel
 /// streams it and held in <see cref="Precision"/>, and a float32 copy of the spans it reads as they are (biases,
-/// embedding tables). In float32 that is the parameters' memory, a little more where a matrix's rows do not fill whole
-/// vectors (8 rows with AVX2); in bfloat16 the packed matrices take half, but biases, embedding tables and matrices of
+/// embedding tables), with each LSTM layer's b_ih + b_hh summed once (<see cref="LstmStepWeights"/>). In float32 that
+/// is the parameters' memory and those sums, a little more where a matrix's rows do not fill whole vectors (8 rows with
+/// AVX2); in bfloat16 the packed matrices take half, but biases, embedding tables and matrices of
 /// two vectors of rows or fewer (a small Dense head, kept row-major for its kernel) stay float32 (see
 /// <see cref="Bytes"/>). Step with the copy reads nothing from the model's own
 /// <c>Parameters</c>. A step is bound by reading its weights once from cache, so packing them (one sequential read per
@@ -57,7 +58,7 @@ public sealed class StepWeights
 
             foreach (LstmStepWeights layer in _lstmLayers)
             {
-                bytes += layer.Weight.Bytes + layer.OtherWeight.Bytes;
+                bytes += layer.InputWeight.Bytes + layer.RecurrentWeight.Bytes;
             }
 
             return bytes;
@@ -72,12 +73,7 @@ public sealed class StepWeights
     {
         get
         {
-            long bytes = 0;
-            foreach (PackedStepMatrix matrix in _matrices)
-            {
-                bytes += matrix.Bytes;
-            }
-
+            long bytes = MatrixBytes;
             foreach (int length in _unpackedLengths)
             {
                 bytes += (long)length * sizeof(float);
@@ -85,7 +81,7 @@ public sealed class StepWeights
 
             foreach (LstmStepWeights layer in _lstmLayers)
             {
-                bytes += layer.Bytes;
+                bytes += layer.BiasBytes;
             }
 
             return bytes;
@@ -100,19 +96,19 @@ public sealed class StepWeights
     /// <param name="modelType">The generated model class.</param>
     /// <param name="parameters">All of the model's parameter values.</param>
     /// <param name="precision">How to hold the matrices.</param>
-    /// <param name="matrices">Each other matrix Step multiplies by (a Dense's, a GRU's): its offset in <paramref name="parameters"/> and its shape, in the order Step asks for them.</param>
+    /// <param name="matrices">Each other matrix Step multiplies by (a Dense's, a GRU's, a plain RNN's): its offset in <paramref name="parameters"/> and its shape, in the order Step asks for them.</param>
     /// <param name="unpacked">Each span Step reads as it is (a bias, an embedding table): its offset and length, in the order Step asks for them.</param>
     /// <param name="lstmLayers">
     /// Each LSTM layer (each of a stack's): the offsets of W_ih, b_ih, W_hh and b_hh, its input's length and its units, in
     /// the order Step asks for them.
     /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not defined.</exception>
-    /// <exception cref="ArgumentException">A matrix, a span or an LSTM layer's parameters do not lie within <paramref name="parameters"/>.</exception>
+    /// <exception cref="ArgumentException">A size is negative, or a matrix, a span or an LSTM layer's parameters do not lie within <paramref name="parameters"/>.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static StepWeights Create(
         Type modelType, ReadOnlySpan<float> parameters, StepPrecision precision,
         ReadOnlySpan<(int Offset, int Rows, int Columns)> matrices, ReadOnlySpan<(int Offset, int Length)> unpacked,
-        ReadOnlySpan<(int Weight, int Bias, int OtherWeight, int OtherBias, int Inputs, int Hidden)> lstmLayers)
+        ReadOnlySpan<(int InputWeight, int InputBias, int RecurrentWeight, int RecurrentBias, int Inputs, int Hidden)> lstmLayers)
     {
         ArgumentNullException.ThrowIfNull(modelType);
         if (precision is not (StepPrecision.Float32 or StepPrecision.BFloat16))
@@ -127,7 +123,7 @@ public sealed class StepWeights
             (int offset, int rows, int columns) = matrices[i];
             if (rows < 0 || columns < 0)
             {
-                throw new ArgumentException($"Matrix {i} has the shape [{rows}, {columns}].", nameof(matrices));
+                throw new ArgumentException($"Matrix {i} has the shape [{rows}, {columns}]; rows and columns must not be negative.", nameof(matrices));
             }
 
             ReadOnlySpan<float> values = Within(parameters, offset, (long)rows * columns, $"Matrix {i} ([{rows}, {columns}])", nameof(matrices));
@@ -137,24 +133,25 @@ public sealed class StepWeights
         var layers = new LstmStepWeights[lstmLayers.Length];
         for (int i = 0; i < lstmLayers.Length; i++)
         {
-            (int weight, int bias, int otherWeight, int otherBias, int inputs, int hidden) = lstmLayers[i];
+            (int inputWeight, int inputBias, int recurrentWeight, int recurrentBias, int inputs, int hidden) = lstmLayers[i];
             if (inputs < 0 || hidden < 0 || 4L * hidden > parameters.Length)
             {
-                throw new ArgumentException($"LSTM layer {i} has {inputs} inputs and {hidden} units.", nameof(lstmLayers));
+                throw new ArgumentException(
+                    $"LSTM layer {i} has {inputs} inputs and {hidden} units; neither may be negative, and its 4 × {hidden} gates must not outnumber the {parameters.Length} parameters.",
+                    nameof(lstmLayers));
             }
 
             string layer = $"LSTM layer {i} ({inputs} → {hidden})";
             long gates = 4L * hidden;
             layers[i] = LstmStepWeights.Create(
-                PackedStepMatrix.Pack(Within(parameters, weight, gates * inputs, layer + "'s W_ih", nameof(lstmLayers)), (int)gates, inputs, precision, lanes, PackedStepMatrix.LstmGates),
-                Within(parameters, bias, gates, layer + "'s b_ih", nameof(lstmLayers)),
-                PackedStepMatrix.Pack(Within(parameters, otherWeight, gates * hidden, layer + "'s W_hh", nameof(lstmLayers)), (int)gates, hidden, precision, lanes, PackedStepMatrix.LstmGates),
-                Within(parameters, otherBias, gates, layer + "'s b_hh", nameof(lstmLayers)));
+                PackedStepMatrix.Pack(Within(parameters, inputWeight, gates * inputs, layer + "'s W_ih", nameof(lstmLayers)), (int)gates, inputs, precision, lanes, PackedStepMatrix.LstmGates),
+                Within(parameters, inputBias, gates, layer + "'s b_ih", nameof(lstmLayers)),
+                PackedStepMatrix.Pack(Within(parameters, recurrentWeight, gates * hidden, layer + "'s W_hh", nameof(lstmLayers)), (int)gates, hidden, precision, lanes, PackedStepMatrix.LstmGates),
+                Within(parameters, recurrentBias, gates, layer + "'s b_hh", nameof(lstmLayers)));
         }
 
         // Each span from a cache line of its own, so that a step's vector loads of a bias never straddle two: read from
         // an unaligned copy, the biases cost a hand-written LSTM(28→32) step 1.7–2.7 ns of its 116–124.
-        const int LineFloats = AlignedFloats.Alignment / sizeof(float);
         var starts = new int[unpacked.Length];
         var lengths = new int[unpacked.Length];
         int end = 0;
@@ -164,7 +161,7 @@ public sealed class StepWeights
             Within(parameters, offset, length, $"Span {i}", nameof(unpacked));
             starts[i] = end;
             lengths[i] = length;
-            end = checked(end + ((length + LineFloats - 1) / LineFloats * LineFloats));
+            end = checked(end + AlignedFloats.WholeLines(length));
         }
 
         float[] copies = AlignedFloats.Allocate(end, out int first);

@@ -144,29 +144,34 @@ public class PackedLstmStepTests
         float[] x = new float[Inputs], b = new float[4 * Hidden], h = new float[Hidden], c = new float[Hidden], scratch = new float[4 * Hidden];
 
         // The weights' shapes are checked once, when they are made.
-        Assert.Equal("weight", Assert.Throws<ArgumentNullException>(() => LstmStepWeights.Create(null!, b, u, b)).ParamName);
-        Assert.Equal("otherWeight", Assert.Throws<ArgumentNullException>(() => LstmStepWeights.Create(w, b, null!, b)).ParamName);
-        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, new float[4 * Hidden - 1], u, b)).ParamName);
-        Assert.Equal("otherBias", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, b, u, new float[1])).ParamName);
-        Assert.Equal("otherWeight", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, b, uInOrder, b)).ParamName);
-        Assert.Equal("otherWeight", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, b, wide, b)).ParamName);
-        Assert.Equal("weight", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(tall, b, u, b)).ParamName);
+        Assert.Equal("inputWeight", Assert.Throws<ArgumentNullException>(() => LstmStepWeights.Create(null!, b, u, b)).ParamName);
+        Assert.Equal("recurrentWeight", Assert.Throws<ArgumentNullException>(() => LstmStepWeights.Create(w, b, null!, b)).ParamName);
+        Assert.Equal("inputBias", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, new float[4 * Hidden - 1], u, b)).ParamName);
+        Assert.Equal("recurrentBias", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, b, u, new float[1])).ParamName);
+        Assert.Equal("recurrentWeight", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, b, uInOrder, b)).ParamName);
+        Assert.Equal("recurrentWeight", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(w, b, wide, b)).ParamName);
+        Assert.Equal("inputWeight", Assert.Throws<ArgumentException>(() => LstmStepWeights.Create(tall, b, u, b)).ParamName);
 
-        // A step checks the spans' lengths, and changes nothing when one does not fit.
+        // A step checks the spans' lengths and changes no state when one does not fit: from this state, a step that
+        // ran would change c, as the last step shows.
         LstmStepWeights weights = LstmStepWeights.Create(w, b, u, b);
+        h.AsSpan().Fill(0.5f);
+        c.AsSpan().Fill(0.25f);
         Assert.Equal("weights", Assert.Throws<ArgumentNullException>(() => StepKernels.LstmStep(null!, x, h, c, scratch)).ParamName);
         Assert.Equal("input", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(weights, new float[Inputs + 1], h, c, scratch)).ParamName);
         Assert.Equal("h", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(weights, x, new float[Hidden - 1], c, scratch)).ParamName);
         Assert.Equal("c", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(weights, x, h, new float[Hidden + 1], scratch)).ParamName);
         Assert.Equal("scratch", Assert.Throws<ArgumentException>(() => StepKernels.LstmStep(weights, x, h, c, new float[Hidden])).ParamName);
+        Assert.All(h, value => Assert.Equal(0.5f, value));
+        Assert.All(c, value => Assert.Equal(0.25f, value));
+        StepKernels.LstmStep(weights, x, h, c, scratch);
+        Assert.Contains(c, value => value != 0.25f);
 
         // A map through a matrix packed for the cell would mix the gates' rows.
         ArgumentException mixed = Assert.Throws<ArgumentException>(() => StepKernels.Affine(w, x, b, scratch));
         Assert.Equal("weight", mixed.ParamName);
         Assert.Contains("LstmStep", mixed.Message, StringComparison.Ordinal);
         Assert.Equal("weight", Assert.Throws<ArgumentException>(() => StepKernels.Affine(w, x, b, w, x, b, scratch)).ParamName);
-        Assert.All(h, value => Assert.Equal(0f, value));
-        Assert.All(c, value => Assert.Equal(0f, value));
     }
 
     // Steps the same LSTM through its matrices packed in order (map, then the cell) and packed for the cell (fused when
