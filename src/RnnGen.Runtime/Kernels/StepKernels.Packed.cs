@@ -65,7 +65,7 @@ public static partial class StepKernels
         PackedStepLoops.Run(new PackedOperands(weight, input, bias, otherWeight, otherInput, otherBias, hasOther: true, output));
     }
 
-    // Throws, naming otherWeight, unless the two matrices were packed alike (precision, vector width, layout).
+    // Throws, naming the second matrix (otherName), unless the two were packed alike (precision, vector width, layout).
     internal static void CheckPackedAlike(PackedStepMatrix weight, PackedStepMatrix otherWeight, string otherName, string name)
     {
         if (otherWeight.Precision != weight.Precision || otherWeight.Lanes != weight.Lanes || otherWeight.CellGates != weight.CellGates)

@@ -51,7 +51,7 @@ public static partial class StepKernels
             ref weights.BiasSumStart, ref MemoryMarshal.GetReference(c), ref next);
     }
 
-    // LstmStep's checks one by one, each throwing for the argument it names.
+    // Throws for the first argument that does not fit, naming it.
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowLstmStepArguments(LstmStepWeights? weights, int inputLength, int hLength, int cLength, int scratchLength)
