@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -27,19 +26,18 @@ public static partial class StepKernels
     /// <exception cref="ArgumentException">A span's length does not fit the weights.</exception>
     public static void LstmStep(LstmStepWeights weights, ReadOnlySpan<float> input, Span<float> h, Span<float> c, Span<float> scratch)
     {
-        // One test for the common case; the checks that name a bad argument run only when it fails. Calls between one
-        // step's cell and the next step's product cost the fused step time (docs/performance.md, "Streaming: one step").
+        // One test for the common case, and the rest out of line: a throw or a call that returns here would have the
+        // step save and restore registers around it. Instructions between one step's cell and the next step's product
+        // cost the fused step time (docs/performance.md, "Streaming: one step").
         if (weights is null || input.Length != weights.Inputs || h.Length != weights.Hidden || c.Length != weights.Hidden
             || scratch.Length != 4L * weights.Hidden)
         {
-            ThrowLstmStepArguments(weights, input.Length, h.Length, c.Length, scratch.Length);
+            throw LstmStepArgumentException(weights, input.Length, h.Length, c.Length, scratch.Length);
         }
 
         if (!weights.Fused)
         {
-            // Units that do not fill whole panels: the packed map (which checks the shapes again), then the cell.
-            Affine(weights.InputWeight, input, weights.InputBias, weights.RecurrentWeight, h, weights.RecurrentBias, scratch);
-            CellKernels.LstmForward(scratch, c, h);
+            MapThenCell(weights, input, h, c, scratch);
             return;
         }
 
@@ -51,15 +49,26 @@ public static partial class StepKernels
             ref weights.BiasSumStart, ref MemoryMarshal.GetReference(c), ref next);
     }
 
-    // Throws for the first argument that does not fit, naming it.
-    [DoesNotReturn]
+    // Units that do not fill whole panels: the packed map (which checks the shapes again), then the cell.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowLstmStepArguments(LstmStepWeights? weights, int inputLength, int hLength, int cLength, int scratchLength)
+    private static void MapThenCell(LstmStepWeights weights, ReadOnlySpan<float> input, Span<float> h, Span<float> c, Span<float> scratch)
     {
-        ArgumentNullException.ThrowIfNull(weights);
+        Affine(weights.InputWeight, input, weights.InputBias, weights.RecurrentWeight, h, weights.RecurrentBias, scratch);
+        CellKernels.LstmForward(scratch, c, h);
+    }
+
+    // The exception for the first argument that does not fit, naming it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentException LstmStepArgumentException(LstmStepWeights? weights, int inputLength, int hLength, int cLength, int scratchLength)
+    {
+        if (weights is null)
+        {
+            return new ArgumentNullException(nameof(weights));
+        }
+
         int units = weights.Hidden;
         string name = inputLength != weights.Inputs ? "input" : hLength != units ? "h" : cLength != units ? "c" : "scratch";
-        throw new ArgumentException(
+        return new ArgumentException(
             string.Create(CultureInfo.InvariantCulture, $"The layer maps input of {weights.Inputs} values to {units} units: h and c must have {units} values and scratch {4L * units}, but input has {inputLength}, h {hLength}, c {cLength} and scratch {scratchLength}."),
             name);
     }
