@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RnnGen.Benchmarks.Support;
 
 namespace RnnGen.Benchmarks.Paired;
 
@@ -24,14 +25,17 @@ internal static class AlternatingRounds
     /// </summary>
     /// <exception cref="ArgumentException">Fewer than two contenders, or rounds not a positive multiple of <see cref="RoundsPerCycle"/>.</exception>
     public static double[][] Run(IReadOnlyList<Contender> contenders, int rounds, TimeSpan turn, Action<int> useThreads) =>
-        Run(contenders, rounds, turn, useThreads, probe: null, out _);
+        Run(contenders, rounds, turn, useThreads, probe: null, out _, out _);
 
     /// <summary>
     /// As <see cref="Run(IReadOnlyList{Contender}, int, TimeSpan, Action{int})"/>, and at the start of every round, on
     /// one thread once the workers of the previous turn have gone to sleep, <paramref name="probe"/> measures the
-    /// machine's state (<paramref name="probed"/>[round]).
+    /// machine's state (<paramref name="probed"/>[round]). <paramref name="processors"/>[contender][round] is the
+    /// processor the timing thread started and ended each turn on (<see cref="CurrentProcessor.Unknown"/> where those
+    /// differ or it cannot be asked): for a one-thread contender, the one its operation ran on.
     /// </summary>
-    public static double[][] Run(IReadOnlyList<Contender> contenders, int rounds, TimeSpan turn, Action<int> useThreads, Func<double>? probe, out double[] probed)
+    public static double[][] Run(
+        IReadOnlyList<Contender> contenders, int rounds, TimeSpan turn, Action<int> useThreads, Func<double>? probe, out double[] probed, out int[][] processors)
     {
         int count = contenders.Count;
         if (count < 2)
@@ -46,6 +50,7 @@ internal static class AlternatingRounds
 
         int[] operations = contenders.Select(c => Calibrate(c, turn, useThreads)).ToArray();
         double[][] nanoseconds = contenders.Select(_ => new double[rounds]).ToArray();
+        processors = contenders.Select(_ => new int[rounds]).ToArray();
         probed = new double[probe is null ? 0 : rounds];
         for (int round = 0; round < rounds; round++)
         {
@@ -59,7 +64,7 @@ internal static class AlternatingRounds
             for (int position = 0; position < count; position++)
             {
                 int c = WilliamsOrder(count, round, position);
-                nanoseconds[c][round] = Turn(contenders[c], operations[c], useThreads);
+                nanoseconds[c][round] = Turn(contenders[c], operations[c], useThreads, out processors[c][round]);
             }
         }
 
@@ -90,17 +95,20 @@ internal static class AlternatingRounds
         return (first + round) % n;
     }
 
-    private static double Turn(Contender contender, int operations, Action<int> useThreads)
+    private static double Turn(Contender contender, int operations, Action<int> useThreads, out int processor)
     {
         useThreads(contender.Threads);
         contender.Operation();
+        int first = CurrentProcessor.Id();
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < operations; i++)
         {
             contender.Operation();
         }
 
-        return Stopwatch.GetElapsedTime(start).TotalNanoseconds / operations;
+        double nanoseconds = Stopwatch.GetElapsedTime(start).TotalNanoseconds / operations;
+        processor = CurrentProcessor.Id() == first ? first : CurrentProcessor.Unknown;
+        return nanoseconds;
     }
 
     // Warms the operation up for at least three turns' worth of time and at least 30 operations (the JIT promotes a
@@ -116,7 +124,7 @@ internal static class AlternatingRounds
             count++;
         }
 
-        double perOperation = Turn(contender, count, useThreads);
+        double perOperation = Turn(contender, count, useThreads, out _);
         return Math.Max(1, (int)Math.Round(turn.TotalNanoseconds / perOperation));
     }
 }

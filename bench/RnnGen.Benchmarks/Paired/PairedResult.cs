@@ -11,7 +11,9 @@ namespace RnnGen.Benchmarks.Paired;
 /// VM's speed, which moves both figures from minute to minute, cancels out of it. <see cref="CoreRoundTrip"/> is the
 /// time a cache line took to go from one core to the other and back, measured at the start of every round
 /// (<see cref="Support.CoreRoundTrip"/>): what every line the two threads of a step hand each other costs at that
-/// moment, which the ceiling (two steps that share nothing) does not see.
+/// moment, which the ceiling (two steps that share nothing) does not see. <see cref="RnnGenOneThreadByProcessor"/> and
+/// <see cref="LibTorchOneThreadByProcessor"/> split the one-thread times by the vCPU each turn ran on: this VM's two do
+/// not always run a thread at the same speed.
 /// </summary>
 internal sealed record PairedResult(
     string Case,
@@ -27,13 +29,18 @@ internal sealed record PairedResult(
     Quartiles RnnGenTwoAtOnce,
     Quartiles RnnGenCeiling,
     Quartiles RnnGenShareOfCeiling,
-    Quartiles CoreRoundTrip)
+    Quartiles CoreRoundTrip,
+    ByProcessor RnnGenOneThreadByProcessor,
+    ByProcessor LibTorchOneThreadByProcessor)
 {
     /// <summary>
     /// From nanoseconds per step [round] of RnnGen and libtorch on one thread, then on two, then of two one-thread
-    /// RnnGen steps at once, and the core-to-core round trip in nanoseconds [round].
+    /// RnnGen steps at once, the core-to-core round trip in nanoseconds [round], and the processor [round] each
+    /// one-thread turn of RnnGen and of libtorch ran on.
     /// </summary>
-    public static PairedResult From(string @case, double[] rnnGenOne, double[] libTorchOne, double[] rnnGenTwo, double[] libTorchTwo, double[] rnnGenTwoAtOnce, double[] roundTrips) =>
+    public static PairedResult From(
+        string @case, double[] rnnGenOne, double[] libTorchOne, double[] rnnGenTwo, double[] libTorchTwo, double[] rnnGenTwoAtOnce, double[] roundTrips,
+        int[] rnnGenOneProcessors, int[] libTorchOneProcessors) =>
         new(
             @case,
             rnnGenOne.Length,
@@ -48,7 +55,9 @@ internal sealed record PairedResult(
             Quartiles.Of(rnnGenTwoAtOnce),
             Ratios(rnnGenOne.Select(t => 2 * t).ToArray(), rnnGenTwoAtOnce),
             Ratios(rnnGenTwoAtOnce, rnnGenTwo.Select(t => 2 * t).ToArray()),
-            Quartiles.Of(roundTrips));
+            Quartiles.Of(roundTrips),
+            ByProcessor.Of(rnnGenOne, rnnGenOneProcessors),
+            ByProcessor.Of(libTorchOne, libTorchOneProcessors));
 
     private static Quartiles Ratios(double[] numerators, double[] denominators) =>
         Quartiles.Of(numerators.Zip(denominators, (n, d) => n / d));

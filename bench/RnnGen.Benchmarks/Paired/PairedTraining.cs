@@ -62,10 +62,10 @@ internal static class PairedTraining
                 new(1, () => concurrent.Run(pair.RnnGen.Step)),
             ];
             double[][] times = AlternatingRounds.Run(
-                contenders, quick ? QuickRounds : FullRounds, quick ? QuickTurn : FullTurn, UseThreads, () => CoreRoundTrip.Measure(), out double[] roundTrips);
+                contenders, quick ? QuickRounds : FullRounds, quick ? QuickTurn : FullTurn, UseThreads, () => CoreRoundTrip.Measure(), out double[] roundTrips, out int[][] processors);
             Console.WriteLine($"// {name}: core round trip by round (ns): {string.Join(" ", roundTrips.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))}");
             Console.WriteLine($"// {name}: RnnGen's two-thread scaling by round: {string.Join(" ", times[0].Zip(times[2], (one, two) => (one / two).ToString("F2", CultureInfo.InvariantCulture)))}");
-            return (name, PairedResult.From(name, times[0], times[1], times[2], times[3], times[4], roundTrips));
+            return (name, PairedResult.From(name, times[0], times[1], times[2], times[3], times[4], roundTrips, processors[0], processors[1]));
         }
         catch (Exception e)
         {

@@ -39,7 +39,9 @@ internal static class RatioLines
     /// <c>PAIRED_SCALING case=… rounds=… rnngen=… rnngen_q1=… rnngen_q3=… libtorch=… libtorch_q1=… libtorch_q3=… ceiling=… ceiling_q1=… ceiling_q3=… of_ceiling=… of_ceiling_q1=… of_ceiling_q3=… round_trip_ns=… round_trip_ns_q1=… round_trip_ns_q3=…</c>
     /// (one-thread time over two-thread time, round by round; the ceiling is two one-thread RnnGen steps' time over the
     /// time two independent ones took at once; of_ceiling is RnnGen's scaling over the ceiling, round by round;
-    /// round_trip_ns the core-to-core round trip of a cache line at the start of the rounds).
+    /// round_trip_ns the core-to-core round trip of a cache line at the start of the rounds), then per case and side
+    /// <c>PAIRED_CPU case=… side=rnngen|libtorch threads=1 cpu0_ns=… cpu0_turns=… cpu1_ns=… cpu1_turns=… unplaced_turns=…</c>
+    /// (the one-thread turns' median by the vCPU each ran on; unplaced turns started on one and ended on another).
     /// </summary>
     public static IEnumerable<string> Paired(IReadOnlyList<(string Case, PairedResult? Result)> paired) =>
         paired.SelectMany(p => (int[])[1, 2], (p, threads) =>
@@ -50,7 +52,10 @@ internal static class RatioLines
         .Concat(paired.Select(p =>
             $"PAIRED_SCALING case={p.Case} rounds={Number(p.Result?.Rounds, "F0")} " +
             $"{Spread("rnngen", p.Result?.RnnGenScaling)} {Spread("libtorch", p.Result?.LibTorchScaling)} {Spread("ceiling", p.Result?.RnnGenCeiling)} " +
-            $"{Spread("of_ceiling", p.Result?.RnnGenShareOfCeiling, "F3")} {Spread("round_trip_ns", p.Result?.CoreRoundTrip, "F0")}"));
+            $"{Spread("of_ceiling", p.Result?.RnnGenShareOfCeiling, "F3")} {Spread("round_trip_ns", p.Result?.CoreRoundTrip, "F0")}"))
+        .Concat(paired.SelectMany(p => (string[])["rnngen", "libtorch"], (p, side) =>
+            $"PAIRED_CPU case={p.Case} side={side} threads=1 " +
+            ProcessorFields(side == "rnngen" ? p.Result?.RnnGenOneThreadByProcessor : p.Result?.LibTorchOneThreadByProcessor)));
 
     /// <summary>
     /// The batch-64 products timed in alternating rounds with the FMA peak and the whole one-thread step, one line per case:
@@ -64,6 +69,11 @@ internal static class RatioLines
         $"PAIRED_PRODUCTS case={c.Case} threads=1 rounds={Number(r?.Rounds, "F0")} " +
         $"products_ns={Number(r?.Products.Median, "F1")} step_ns={Number(r?.Step.Median, "F1")} peak_gflops={Number(r?.PeakGflops.Median, "F2")} " +
         $"{Spread("peak_fraction", r?.PeakFraction, "F3")} {Spread("share_of_step", r?.ShareOfStep, "F3")}";
+
+    private static string ProcessorFields(ByProcessor? byProcessor) =>
+        byProcessor is null ? "unplaced_turns=NA"
+        : string.Concat(byProcessor.Groups.Select(g => $"cpu{g.Processor}_ns={Number(g.Median, "F1")} cpu{g.Processor}_turns={g.Turns} "))
+            + $"unplaced_turns={byProcessor.Unplaced}";
 
     private static string Spread(string name, Quartiles? quartiles, string format = "F2") =>
         $"{name}={Number(quartiles?.Median, format)} {name}_q1={Number(quartiles?.First, format)} {name}_q3={Number(quartiles?.Third, format)}";

@@ -136,6 +136,18 @@ internal static class ResultsMarkdown
 
         text.AppendLine();
         text.AppendLine(
+            "The one-thread turns of the same rounds by the vCPU each ran on (this VM's two vCPUs do not always run a thread at the same speed; " +
+            "docs/performance.md, \"Reading the figures\"): median per step and number of turns on each, and the turns that started on one vCPU and ended on the other:");
+        text.AppendLine();
+        text.AppendLine("| case | RnnGen, one thread, by vCPU | libtorch, one thread, by vCPU |");
+        text.AppendLine("|---|---|---|");
+        foreach ((string name, PairedResult? r) in paired)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Processors(r?.RnnGenOneThreadByProcessor)} | {Processors(r?.LibTorchOneThreadByProcessor)} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine(
             "Two threads over one in the same rounds (one-thread time ÷ two-thread time, round by round), and what two threads could give at most: " +
             "a fifth contender in the rounds runs two independent one-thread RnnGen steps at once, one per thread, two models sharing nothing, " +
             "and the ceiling is two one-thread steps' time ÷ the time those two took together. RnnGen's share of the ceiling is its scaling ÷ the ceiling, " +
@@ -157,6 +169,11 @@ internal static class ResultsMarkdown
     }
 
     private static string PairedTime(Quartiles? quartiles) => quartiles is { } q ? Duration(q.Median) : "failed";
+
+    private static string Processors(ByProcessor? byProcessor) =>
+        byProcessor is null ? "failed"
+        : string.Join("; ", byProcessor.Groups.Select(g => $"vCPU {g.Processor}: {Duration(g.Median)} ({g.Turns} turns)")
+            .Append($"moved: {byProcessor.Unplaced}"));
 
     private static string PercentRange(Quartiles q) => $"{Percent(q.First)}–{Percent(q.Third)}";
 
