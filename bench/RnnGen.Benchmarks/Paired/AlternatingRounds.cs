@@ -32,7 +32,7 @@ internal static class AlternatingRounds
     /// one thread once the workers of the previous turn have gone to sleep, <paramref name="probe"/> measures the
     /// machine's state (<paramref name="probed"/>[round]). <paramref name="processors"/>[contender][round] is the
     /// processor the timing thread started and ended each turn on (<see cref="CurrentProcessor.Unknown"/> where those
-    /// differ or it cannot be asked): for a one-thread contender, the one its operation ran on.
+    /// differ or it cannot be asked): for a one-thread contender, the one its operation started and ended on.
     /// </summary>
     public static double[][] Run(
         IReadOnlyList<Contender> contenders, int rounds, TimeSpan turn, Action<int> useThreads, Func<double>? probe, out double[] probed, out int[][] processors)

@@ -30,8 +30,8 @@ internal sealed record PairedResult(
     Quartiles RnnGenCeiling,
     Quartiles RnnGenShareOfCeiling,
     Quartiles CoreRoundTrip,
-    ByProcessor RnnGenOneThreadByProcessor,
-    ByProcessor LibTorchOneThreadByProcessor)
+    TimesByProcessor RnnGenOneThreadByProcessor,
+    TimesByProcessor LibTorchOneThreadByProcessor)
 {
     /// <summary>
     /// From nanoseconds per step [round] of RnnGen and libtorch on one thread, then on two, then of two one-thread
@@ -56,8 +56,8 @@ internal sealed record PairedResult(
             Ratios(rnnGenOne.Select(t => 2 * t).ToArray(), rnnGenTwoAtOnce),
             Ratios(rnnGenTwoAtOnce, rnnGenTwo.Select(t => 2 * t).ToArray()),
             Quartiles.Of(roundTrips),
-            ByProcessor.Of(rnnGenOne, rnnGenOneProcessors),
-            ByProcessor.Of(libTorchOne, libTorchOneProcessors));
+            TimesByProcessor.Of(rnnGenOne, rnnGenOneProcessors),
+            TimesByProcessor.Of(libTorchOne, libTorchOneProcessors));
 
     private static Quartiles Ratios(double[] numerators, double[] denominators) =>
         Quartiles.Of(numerators.Zip(denominators, (n, d) => n / d));

@@ -41,7 +41,9 @@ internal static class RatioLines
     /// time two independent ones took at once; of_ceiling is RnnGen's scaling over the ceiling, round by round;
     /// round_trip_ns the core-to-core round trip of a cache line at the start of the rounds), then per case and side
     /// <c>PAIRED_CPU case=… side=rnngen|libtorch threads=1 cpu0_ns=… cpu0_turns=… cpu1_ns=… cpu1_turns=… unplaced_turns=…</c>
-    /// (the one-thread turns' median by the vCPU each ran on; unplaced turns started on one and ended on another).
+    /// (the one-thread turns' median and count per vCPU each started and ended on, one pair for each vCPU that ran a
+    /// turn, in ascending number; unplaced turns started on one and ended on another, or could not ask; a failed case
+    /// gives only <c>unplaced_turns=NA</c>).
     /// </summary>
     public static IEnumerable<string> Paired(IReadOnlyList<(string Case, PairedResult? Result)> paired) =>
         paired.SelectMany(p => (int[])[1, 2], (p, threads) =>
@@ -70,7 +72,7 @@ internal static class RatioLines
         $"products_ns={Number(r?.Products.Median, "F1")} step_ns={Number(r?.Step.Median, "F1")} peak_gflops={Number(r?.PeakGflops.Median, "F2")} " +
         $"{Spread("peak_fraction", r?.PeakFraction, "F3")} {Spread("share_of_step", r?.ShareOfStep, "F3")}";
 
-    private static string ProcessorFields(ByProcessor? byProcessor) =>
+    private static string ProcessorFields(TimesByProcessor? byProcessor) =>
         byProcessor is null ? "unplaced_turns=NA"
         : string.Concat(byProcessor.Groups.Select(g => $"cpu{g.Processor}_ns={Number(g.Median, "F1")} cpu{g.Processor}_turns={g.Turns} "))
             + $"unplaced_turns={byProcessor.Unplaced}";

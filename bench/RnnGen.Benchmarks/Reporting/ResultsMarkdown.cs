@@ -136,8 +136,9 @@ internal static class ResultsMarkdown
 
         text.AppendLine();
         text.AppendLine(
-            "The one-thread turns of the same rounds by the vCPU each ran on (this VM's two vCPUs do not always run a thread at the same speed; " +
-            "docs/performance.md, \"Reading the figures\"): median per step and number of turns on each, and the turns that started on one vCPU and ended on the other:");
+            "The one-thread turns of the same rounds by the vCPU each started and ended on (this VM's two vCPUs do not always run a thread at the same speed; " +
+            "[docs/performance.md](../docs/performance.md#reading-the-figures)): median per step and number of turns on each, and the unplaced turns, " +
+            "which started on one vCPU and ended on the other:");
         text.AppendLine();
         text.AppendLine("| case | RnnGen, one thread, by vCPU | libtorch, one thread, by vCPU |");
         text.AppendLine("|---|---|---|");
@@ -170,10 +171,10 @@ internal static class ResultsMarkdown
 
     private static string PairedTime(Quartiles? quartiles) => quartiles is { } q ? Duration(q.Median) : "failed";
 
-    private static string Processors(ByProcessor? byProcessor) =>
+    private static string Processors(TimesByProcessor? byProcessor) =>
         byProcessor is null ? "failed"
         : string.Join("; ", byProcessor.Groups.Select(g => $"vCPU {g.Processor}: {Duration(g.Median)} ({g.Turns} turns)")
-            .Append($"moved: {byProcessor.Unplaced}"));
+            .Append($"unplaced: {byProcessor.Unplaced}"));
 
     private static string PercentRange(Quartiles q) => $"{Percent(q.First)}–{Percent(q.Third)}";
 

@@ -10,11 +10,11 @@ namespace RnnGen.Benchmarks.Support;
 /// </summary>
 internal static partial class CurrentProcessor
 {
-    /// <summary>Unknown (not Linux).</summary>
+    /// <summary>Unknown: not Linux (the benchmark's own platform, where the call exists), or the call failed.</summary>
     public const int Unknown = -1;
 
     /// <summary>The processor's number, or <see cref="Unknown"/>.</summary>
-    public static int Id() => OperatingSystem.IsLinux() ? sched_getcpu() : Unknown;
+    public static int Id() => OperatingSystem.IsLinux() ? sched_getcpu() : Unknown; // sched_getcpu gives -1 when it fails
 
     [LibraryImport("libc", EntryPoint = "sched_getcpu")]
     private static partial int sched_getcpu();
