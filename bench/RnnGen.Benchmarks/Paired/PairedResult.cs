@@ -12,8 +12,8 @@ namespace RnnGen.Benchmarks.Paired;
 /// time a cache line took to go from one core to the other and back, measured at the start of every round
 /// (<see cref="Support.CoreRoundTrip"/>): what every line the two threads of a step hand each other costs at that
 /// moment, which the ceiling (two steps that share nothing) does not see. <see cref="RnnGenOneThreadByProcessor"/> and
-/// <see cref="LibTorchOneThreadByProcessor"/> split the one-thread times by the vCPU each turn ran on: this VM's two do
-/// not always run a thread at the same speed.
+/// <see cref="LibTorchOneThreadByProcessor"/> split the one-thread times by the vCPU each turn started and ended on:
+/// this VM's two do not always run a thread at the same speed.
 /// </summary>
 internal sealed record PairedResult(
     string Case,
@@ -36,7 +36,7 @@ internal sealed record PairedResult(
     /// <summary>
     /// From nanoseconds per step [round] of RnnGen and libtorch on one thread, then on two, then of two one-thread
     /// RnnGen steps at once, the core-to-core round trip in nanoseconds [round], and the processor [round] each
-    /// one-thread turn of RnnGen and of libtorch ran on.
+    /// one-thread turn of RnnGen and of libtorch started and ended on.
     /// </summary>
     public static PairedResult From(
         string @case, double[] rnnGenOne, double[] libTorchOne, double[] rnnGenTwo, double[] libTorchTwo, double[] rnnGenTwoAtOnce, double[] roundTrips,
