@@ -41,12 +41,9 @@ public static partial class StepKernels
             return;
         }
 
-        // One panel has read all of h before its cell writes the new one; with more, later panels still read the old h,
-        // and the new one goes to scratch until the last panel is done.
-        ref float next = ref MemoryMarshal.GetReference(weights.Panels == 1 ? h : scratch);
         PackedLstmLoops.Run(
             weights.InputWeight, weights.RecurrentWeight, ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(h),
-            ref weights.BiasSumStart, ref MemoryMarshal.GetReference(c), ref next);
+            ref weights.BiasSumStart, ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(scratch));
     }
 
     // Units that do not fill whole panels: the packed map (which checks the shapes again), then the cell.
@@ -84,22 +81,56 @@ file static class PackedLstmLoops
     // The operands come as arguments: taken through a struct on the caller's stack, the LSTM(28→32) step ran 4–5 ns
     // longer (of some 130); the instructions between one step's cell and the next step's product are what keeps the
     // core from overlapping the two (docs/performance.md, "Streaming: one step").
-    public static void Run(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float next)
+    public static void Run(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float scratch)
     {
         bool pairs = w.Precision == StepPrecision.BFloat16;
         switch (w.Lanes)
         {
-            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
-            case 16: Step<Simd512, Vector512<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
-            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
-            case 8: Step<Simd256, Vector256<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
-            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
-            default: Step<Simd128, Vector128<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref next); break;
+            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
+            case 16: Step<Simd512, Vector512<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
+            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
+            case 8: Step<Simd256, Vector256<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
+            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
+            default: Step<Simd128, Vector128<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
         }
     }
 
+    // A layer of one panel (two vectors of units: 32 in Vector512) gets a method without the loop over panels: the
+    // LSTM(28→32) step took 119–121 ns against 122–126 through the loop (alternating processes, one vCPU; 155–157 against
+    // 160–163 on the other); the same branch inside the looping method gained nothing.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float scratch)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TFormat : struct, IPackedFormat
+    {
+        if (w.Panels == 1)
+        {
+            OnePanel<TSimd, TVec, TFormat>(w, u, ref x, ref h, ref biasSum, ref c);
+        }
+        else
+        {
+            Panels<TSimd, TVec, TFormat>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch);
+        }
+    }
+
+    // One panel reads all of h before its cell writes the new one over it.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Step<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float next)
+    private static void OnePanel<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c)
+        where TSimd : struct, ISimd<TVec>
+        where TVec : struct
+        where TFormat : struct, IPackedFormat
+    {
+        TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+        TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
+        PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref w.Panel(0), ref x, w.Columns, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
+        PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref u.Panel(0), ref h, u.Columns, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
+        Cell<TSimd, TVec>(ref biasSum, ref c, ref h, (nuint)u.Columns, 0, s0, s1, s2, s3, s4, s5, s6, s7);
+    }
+
+    // Later panels still read the old h, so the new one goes to scratch until the last panel is done.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Panels<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float scratch)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TFormat : struct, IPackedFormat
@@ -112,13 +143,10 @@ file static class PackedLstmLoops
             TVec s4 = TSimd.Zero, s5 = TSimd.Zero, s6 = TSimd.Zero, s7 = TSimd.Zero;
             PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref w.Panel(panel), ref x, inputs, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
             PackedSlots.Accumulate<TSimd, TVec, TFormat>(ref u.Panel(panel), ref h, hidden, ref s0, ref s1, ref s2, ref s3, ref s4, ref s5, ref s6, ref s7);
-            Cell<TSimd, TVec>(ref biasSum, ref c, ref next, (nuint)hidden, (nuint)panel * units, s0, s1, s2, s3, s4, s5, s6, s7);
+            Cell<TSimd, TVec>(ref biasSum, ref c, ref scratch, (nuint)hidden, (nuint)panel * units, s0, s1, s2, s3, s4, s5, s6, s7);
         }
 
-        if (panels > 1)
-        {
-            MemoryMarshal.CreateReadOnlySpan(ref next, hidden).CopyTo(MemoryMarshal.CreateSpan(ref h, hidden));
-        }
+        MemoryMarshal.CreateReadOnlySpan(ref scratch, hidden).CopyTo(MemoryMarshal.CreateSpan(ref h, hidden));
     }
 
     // The cell on one panel: s0, s1 hold units [first, first + 2 lanes) of gate i, s2, s3 of f, s4, s5 of g, s6, s7 of o.
