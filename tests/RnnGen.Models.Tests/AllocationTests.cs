@@ -3,7 +3,7 @@ using RnnGen.Models.Tests.Support;
 
 namespace RnnGen.Models.Tests;
 
-/// <summary>After construction, Forward, Backward, Predict and Step (with or without packed weights) allocate nothing (exact, per thread).</summary>
+/// <summary>After construction, Forward, Backward, Predict and Step (each with or without packed weights) allocate nothing (exact, per thread).</summary>
 [Collection(KernelSettingsGroup.Name)]
 public sealed class AllocationTests
 {
@@ -35,6 +35,8 @@ public sealed class AllocationTests
             model.Step(inputs.AsSpan(0, RowClassifier.InputSize), ref streaming, logits);
             model.Step(inputs.AsSpan(0, RowClassifier.InputSize), ref streaming, logits, packed);
             model.Step(inputs.AsSpan(0, RowClassifier.InputSize), ref streaming, logits, halved);
+            model.Predict(inputs.AsSpan(0, 3 * RowClassifier.InputSize), logits, packed);
+            model.Predict(inputs.AsSpan(0, 3 * RowClassifier.InputSize), logits, halved);
         }
 
         Run();
@@ -56,11 +58,13 @@ public sealed class AllocationTests
         float[] tags = new float[4 * 2 * EmbeddingLstmTagger.OutputSize];
         float[] features = GradientCheck.Gaussian(4 * 2 * LstmDropoutHead.InputSize, 1f, new SeededRandom(3));
         float[] scores = new float[2 * LstmDropoutHead.OutputSize];
+        StepWeights packed = tagger.CreateStepWeights(StepPrecision.Float32);
 
         void Run()
         {
             tagger.Forward(tokens, [4, 2], tags);
             tagger.Backward(tags);
+            tagger.Predict(tokens.AsSpan(0, 4), tags.AsSpan(0, 4 * EmbeddingLstmTagger.OutputSize), packed);
             dropout.Forward(features, [4, 4], scores, training: true);
             dropout.Backward(scores);
         }

@@ -30,26 +30,30 @@ internal static class BenchmarkCatalog
             Support.Flops.LstmStep(Sizes.Input, Hidden), "LSTM(28→128), one step, batch 1"),
         new("gru-step-h128", 1, typeof(StepBenchmarks), nameof(StepBenchmarks.RnnGenGruH128), nameof(StepBenchmarks.LibTorchGruH128), null,
             Support.Flops.GruStep(Sizes.Input, Hidden), "GRU(28→128), one step, batch 1"),
-        .. PackedSteps("lstm-step-h32", nameof(StepBenchmarks.RnnGenLstmH32Packed), nameof(StepBenchmarks.RnnGenLstmH32BFloat16), nameof(StepBenchmarks.LibTorchLstmH32),
+        .. Packed(typeof(StepBenchmarks), "lstm-step-h32", nameof(StepBenchmarks.RnnGenLstmH32Packed), nameof(StepBenchmarks.RnnGenLstmH32BFloat16), nameof(StepBenchmarks.LibTorchLstmH32),
             Support.Flops.LstmStep(Sizes.Input, 32), "LSTM(28→32), one step, batch 1"),
-        .. PackedSteps("lstm-step-h128", nameof(StepBenchmarks.RnnGenLstmH128Packed), nameof(StepBenchmarks.RnnGenLstmH128BFloat16), nameof(StepBenchmarks.LibTorchLstmH128),
+        .. Packed(typeof(StepBenchmarks), "lstm-step-h128", nameof(StepBenchmarks.RnnGenLstmH128Packed), nameof(StepBenchmarks.RnnGenLstmH128BFloat16), nameof(StepBenchmarks.LibTorchLstmH128),
             Support.Flops.LstmStep(Sizes.Input, Hidden), "LSTM(28→128), one step, batch 1"),
-        .. PackedSteps("gru-step-h128", nameof(StepBenchmarks.RnnGenGruH128Packed), nameof(StepBenchmarks.RnnGenGruH128BFloat16), nameof(StepBenchmarks.LibTorchGruH128),
+        .. Packed(typeof(StepBenchmarks), "gru-step-h128", nameof(StepBenchmarks.RnnGenGruH128Packed), nameof(StepBenchmarks.RnnGenGruH128BFloat16), nameof(StepBenchmarks.LibTorchGruH128),
             Support.Flops.GruStep(Sizes.Input, Hidden), "GRU(28→128), one step, batch 1"),
         new("lstm-forward-t28-h128", 1, typeof(ForwardBenchmarks), nameof(ForwardBenchmarks.RnnGenLstm), nameof(ForwardBenchmarks.LibTorchLstm), null,
             Sizes.Steps * Support.Flops.LstmStep(Sizes.Input, Hidden), "LSTM(28→128), 28-step forward, batch 1"),
         new("gru-forward-t28-h128", 1, typeof(ForwardBenchmarks), nameof(ForwardBenchmarks.RnnGenGru), nameof(ForwardBenchmarks.LibTorchGru), null,
             Sizes.Steps * Support.Flops.GruStep(Sizes.Input, Hidden), "GRU(28→128), 28-step forward, batch 1"),
+        .. Packed(typeof(ForwardBenchmarks), "lstm-forward-t28-h128", nameof(ForwardBenchmarks.RnnGenLstmPacked), nameof(ForwardBenchmarks.RnnGenLstmBFloat16), nameof(ForwardBenchmarks.LibTorchLstm),
+            Sizes.Steps * Support.Flops.LstmStep(Sizes.Input, Hidden), "LSTM(28→128), 28-step forward, batch 1"),
+        .. Packed(typeof(ForwardBenchmarks), "gru-forward-t28-h128", nameof(ForwardBenchmarks.RnnGenGruPacked), nameof(ForwardBenchmarks.RnnGenGruBFloat16), nameof(ForwardBenchmarks.LibTorchGru),
+            Sizes.Steps * Support.Flops.GruStep(Sizes.Input, Hidden), "GRU(28→128), 28-step forward, batch 1"),
         .. Training(64),
         .. Training(8),
     ];
 
-    // Step with StepWeights: packed float32, and bfloat16 weights (libtorch stays float32, so that row is a mode
-    // libtorch's cell does not offer, set against the same libtorch time).
-    private static IEnumerable<BenchmarkCase> PackedSteps(string name, string packed, string bfloat16, string libTorch, double flops, string work) =>
+    // Step, or Predict through Step, with StepWeights: packed float32, and bfloat16 weights (libtorch stays float32, so
+    // that row is a mode libtorch's cell does not offer, set against the same libtorch time).
+    private static IEnumerable<BenchmarkCase> Packed(Type benchmarks, string name, string packed, string bfloat16, string libTorch, double flops, string work) =>
     [
-        new($"{name}-packed", 1, typeof(StepBenchmarks), packed, libTorch, null, flops, $"{work}, StepWeights in float32"),
-        new($"{name}-bf16", 1, typeof(StepBenchmarks), bfloat16, libTorch, null, flops, $"{work}, StepWeights in bfloat16"),
+        new($"{name}-packed", 1, benchmarks, packed, libTorch, null, flops, $"{work}, StepWeights in float32"),
+        new($"{name}-bf16", 1, benchmarks, bfloat16, libTorch, null, flops, $"{work}, StepWeights in bfloat16"),
     ];
 
     private static IEnumerable<BenchmarkCase> Training(int batch)

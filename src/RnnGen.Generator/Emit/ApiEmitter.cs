@@ -4,7 +4,10 @@ using static RnnGen.Generator.Emit.Names;
 
 namespace RnnGen.Generator.Emit;
 
-/// <summary>Writes the public batch API: Forward, Backward and Predict, which validate and then run the layers in order.</summary>
+/// <summary>
+/// Writes the public batch API: Forward, Backward and Predict, which validate and then run the layers in order, and, for
+/// a model that can stream, Predict through Step with a <c>StepWeights</c> copy.
+/// </summary>
 internal static class ApiEmitter
 {
     public static void Write(SourceWriter w, ModelSpec model)
@@ -12,6 +15,10 @@ internal static class ApiEmitter
         WriteForward(w, model);
         WriteBackward(w, model);
         WritePredict(w, model);
+        if (model.CanStep)
+        {
+            WritePredictWithStepWeights(w, model);
+        }
     }
 
     private static string InputType(ModelSpec model) => model.TokenInput ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
@@ -202,36 +209,88 @@ internal static class ApiEmitter
             "/// </summary>");
         using (w.Block("public void Predict(" + InputType(model) + " sequence, " + Span + " output)"))
         {
-            if (model.TokenInput)
-            {
-                w.Line("int steps = sequence.Length;");
-                w.Line("if (steps == 0)");
-                w.Line("{");
-                w.Line("    throw new global::System.ArgumentException(\"Expected at least one token.\", nameof(sequence));");
-                w.Line("}");
-            }
-            else
-            {
-                w.Line("if (sequence.IsEmpty || sequence.Length % InputSize != 0)");
-                w.Line("{");
-                w.Line("    throw new global::System.ArgumentException($\"Expected a whole number of steps of {InputSize} features (at least one), got {sequence.Length} values.\", nameof(sequence));");
-                w.Line("}");
-                w.Line();
-                w.Line("int steps = sequence.Length / InputSize;");
-            }
-
+            WriteSequenceSteps(w, model);
             w.Line();
             w.Line("if (steps > MaxSteps)");
             w.Line("{");
             w.Line("    throw new global::System.ArgumentException($\"The sequence has {steps} steps; this model was built for at most {MaxSteps} (maxSteps).\", nameof(sequence));");
             w.Line("}");
             w.Line();
-            w.Line(Sequences + ".ValidateLength(output.Length, " + (model.ReturnsSequences ? "steps * OutputSize" : "OutputSize") + ", nameof(output));");
+            w.Line(Sequences + ".ValidateLength(output.Length, " + PredictOutputLength(model) + ", nameof(output));");
             w.Line("global::System.Span<int> length = [steps];");
             w.Line("Forward(sequence, length, output);");
             w.Line("_hasForward = false; // Backward goes with a batch Forward, not with Predict");
         }
 
         w.Line();
+    }
+
+    // Predict as Step in a loop from the zero state, reading a packed copy of the weights: one sequence at a time is what
+    // a copy made for streaming serves best (Faster streaming in the README).
+    private static void WritePredictWithStepWeights(SourceWriter w, ModelSpec model)
+    {
+        bool hasState = model.StateSize > 0;
+        w.Lines(
+            "/// <summary>",
+            "/// Predict through Step with <paramref name=\"weights\"/>, a copy made by <c>CreateStepWeights</c>: the sequence step by step from",
+            "/// the zero state, with the outputs of Step in such a loop, which equal Predict's up to float rounding (and to the rounding",
+            "/// of the weights in a bfloat16 copy). With no limit on the steps (maxSteps does not apply); with null, the same as",
+            "/// <c>Predict(sequence, output)</c>. Allocates nothing; checks the whole sequence before it writes anything.",
+            "/// </summary>");
+        using (w.Block("public void Predict(" + InputType(model) + " sequence, " + Span + " output, global::RnnGen.StepWeights? weights)"))
+        {
+            w.Line("if (weights is null)");
+            w.Line("{");
+            w.Line("    Predict(sequence, output);");
+            w.Line("    return;");
+            w.Line("}");
+            w.Line();
+            WriteSequenceSteps(w, model);
+            w.Line();
+            w.Line(Sequences + ".ValidateLength(output.Length, " + PredictOutputLength(model) + ", nameof(output));");
+            if (model.TokenInput)
+            {
+                w.Line(Sequences + ".ValidateTokens(sequence, steps, [steps], VocabularySize, nameof(sequence));");
+            }
+
+            w.Line("weights.CheckModel(typeof(" + model.TypeName + "));");
+            if (hasState)
+            {
+                w.Line("State state = default;");
+            }
+
+            string input = model.TokenInput ? "sequence[t]" : "sequence.Slice(t * InputSize, InputSize)";
+            string output = model.ReturnsSequences ? "output.Slice(t * OutputSize, OutputSize)" : "output";
+            using (w.Block("for (int t = 0; t < steps; t++)"))
+            {
+                w.Line("Step(" + input + (hasState ? ", ref state" : string.Empty) + ", " + output + ", weights);");
+            }
+        }
+
+        w.Line();
+    }
+
+    private static string PredictOutputLength(ModelSpec model) => model.ReturnsSequences ? "steps * OutputSize" : "OutputSize";
+
+    // Declares steps, the sequence's length in steps, after checking that it holds at least one whole step.
+    private static void WriteSequenceSteps(SourceWriter w, ModelSpec model)
+    {
+        if (model.TokenInput)
+        {
+            w.Line("int steps = sequence.Length;");
+            w.Line("if (steps == 0)");
+            w.Line("{");
+            w.Line("    throw new global::System.ArgumentException(\"Expected at least one token.\", nameof(sequence));");
+            w.Line("}");
+        }
+        else
+        {
+            w.Line("if (sequence.IsEmpty || sequence.Length % InputSize != 0)");
+            w.Line("{");
+            w.Line("    throw new global::System.ArgumentException($\"Expected a whole number of steps of {InputSize} features (at least one), got {sequence.Length} values.\", nameof(sequence));");
+            w.Line("}");
+            w.Line();
+            w.Line("int steps = sequence.Length / InputSize;");
+        }
     }
 }

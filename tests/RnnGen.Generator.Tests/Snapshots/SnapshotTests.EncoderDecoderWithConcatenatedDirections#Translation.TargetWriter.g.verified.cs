@@ -253,6 +253,36 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         _hasForward = false; // Backward goes with a batch Forward, not with Predict
     }
 
+    /// <summary>
+    /// Predict through Step with <paramref name="weights"/>, a copy made by <c>CreateStepWeights</c>: the sequence step by step from
+    /// the zero state, with the outputs of Step in such a loop, which equal Predict's up to float rounding (and to the rounding
+    /// of the weights in a bfloat16 copy). With no limit on the steps (maxSteps does not apply); with null, the same as
+    /// <c>Predict(sequence, output)</c>. Allocates nothing; checks the whole sequence before it writes anything.
+    /// </summary>
+    public void Predict(global::System.ReadOnlySpan<int> sequence, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
+    {
+        if (weights is null)
+        {
+            Predict(sequence, output);
+            return;
+        }
+
+        int steps = sequence.Length;
+        if (steps == 0)
+        {
+            throw new global::System.ArgumentException("Expected at least one token.", nameof(sequence));
+        }
+
+        global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, steps * OutputSize, nameof(output));
+        global::RnnGen.Kernels.SequenceKernels.ValidateTokens(sequence, steps, [steps], VocabularySize, nameof(sequence));
+        weights.CheckModel(typeof(TargetWriter));
+        State state = default;
+        for (int t = 0; t < steps; t++)
+        {
+            Step(sequence[t], ref state, output.Slice(t * OutputSize, OutputSize), weights);
+        }
+    }
+
     // embedding: each token id selects a row of the [12, 8] table; padded steps give zeros.
     private void ForwardEmbedding(global::System.ReadOnlySpan<int> tokens, int steps, int batch)
     {

@@ -271,6 +271,36 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
         _hasForward = false; // Backward goes with a batch Forward, not with Predict
     }
 
+    /// <summary>
+    /// Predict through Step with <paramref name="weights"/>, a copy made by <c>CreateStepWeights</c>: the sequence step by step from
+    /// the zero state, with the outputs of Step in such a loop, which equal Predict's up to float rounding (and to the rounding
+    /// of the weights in a bfloat16 copy). With no limit on the steps (maxSteps does not apply); with null, the same as
+    /// <c>Predict(sequence, output)</c>. Allocates nothing; checks the whole sequence before it writes anything.
+    /// </summary>
+    public void Predict(global::System.ReadOnlySpan<float> sequence, global::System.Span<float> output, global::RnnGen.StepWeights? weights)
+    {
+        if (weights is null)
+        {
+            Predict(sequence, output);
+            return;
+        }
+
+        if (sequence.IsEmpty || sequence.Length % InputSize != 0)
+        {
+            throw new global::System.ArgumentException($"Expected a whole number of steps of {InputSize} features (at least one), got {sequence.Length} values.", nameof(sequence));
+        }
+
+        int steps = sequence.Length / InputSize;
+
+        global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
+        weights.CheckModel(typeof(EncoderDecoder));
+        State state = default;
+        for (int t = 0; t < steps; t++)
+        {
+            Step(sequence.Slice(t * InputSize, InputSize), ref state, output, weights);
+        }
+    }
+
     // encoder: every stacked layer and direction in turn; layer k reads layer k − 1's [forward, reverse] output.
     private void ForwardEncoder(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> initialState, int steps, int batch)
     {
