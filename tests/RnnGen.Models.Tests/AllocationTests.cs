@@ -3,7 +3,7 @@ using RnnGen.Models.Tests.Support;
 
 namespace RnnGen.Models.Tests;
 
-/// <summary>After construction, Forward, Backward, Predict and Step (each with or without packed weights) allocate nothing (exact, per thread).</summary>
+/// <summary>After construction, Forward, Backward, Predict and Step (the last two with or without packed weights) allocate nothing (exact, per thread).</summary>
 [Collection(KernelSettingsGroup.Name)]
 public sealed class AllocationTests
 {

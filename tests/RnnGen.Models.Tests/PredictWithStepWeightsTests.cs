@@ -13,7 +13,7 @@ public sealed class PredictWithStepWeightsTests
     private const double Tolerance = 1e-5;
     private const int Steps = 7;
 
-    public static TheoryData<string> Models => ["RowClassifier", "StackedLstm", "MixedLayers", "SigmoidRnnClassifier", "DenseFrontLstm", "LstmDropoutHead", "EmbeddingGruSoftmax", "EmbeddingLstmTagger"];
+    public static TheoryData<string> Models => ["RowClassifier", "StackedLstm", "MixedLayers", "SigmoidRnnClassifier", "DenseFrontLstm", "LstmDropoutHead", "DenseStepper", "EmbeddingGruSoftmax", "EmbeddingLstmTagger"];
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -50,7 +50,7 @@ public sealed class PredictWithStepWeightsTests
     {
         Subject subject = Subject.Create(name, seed: 23);
 
-        Assert.True(subject.Predict(null).AsSpan().SequenceEqual(subject.PredictInPlace()));
+        Assert.True(subject.Predict(null).AsSpan().SequenceEqual(subject.PredictThroughForward()));
     }
 
     [Fact]
@@ -71,6 +71,7 @@ public sealed class PredictWithStepWeightsTests
 
         Assert.True(predicted.AsSpan().SequenceEqual(stepped));
         Assert.Equal("sequence", Assert.Throws<ArgumentException>(() => model.Predict(sequence, predicted)).ParamName);
+        Assert.Equal("sequence", Assert.Throws<ArgumentException>(() => model.Predict(sequence, predicted, null)).ParamName);
     }
 
     [Fact]
@@ -85,30 +86,36 @@ public sealed class PredictWithStepWeightsTests
         Assert.Equal("sequence", Assert.Throws<ArgumentException>(() => model.Predict(ReadOnlySpan<float>.Empty, output, weights)).ParamName);
         Assert.Equal("output", Assert.Throws<ArgumentException>(() => model.Predict(sequence, new float[RowClassifier.OutputSize + 1], weights)).ParamName);
         StepWeights other = new StackedLstm(seed: 1).CreateStepWeights(StepPrecision.Float32);
-        Assert.Contains("CreateStepWeights", Assert.Throws<ArgumentException>(() => model.Predict(sequence, output, other)).Message);
+        var foreign = Assert.Throws<ArgumentException>(() => model.Predict(sequence, output, other));
+        Assert.Equal("weights", foreign.ParamName);
+        Assert.Contains("StackedLstm.CreateStepWeights", foreign.Message);
         Assert.All(output, v => Assert.True(float.IsNaN(v)));
 
-        // A tagger writes an output per step: a bad token at the last step must stop it before the first.
+        // A tagger writes an output per step: a bad token or an output one step short must stop it before the first.
         var tagger = new EmbeddingLstmTagger(seed: 28);
+        StepWeights tagging = tagger.CreateStepWeights(StepPrecision.Float32);
         int[] tokens = [1, 2, 3, 9];
         float[] tags = Untouched(tokens.Length * EmbeddingLstmTagger.OutputSize);
-        var error = Assert.Throws<ArgumentException>(() => tagger.Predict(tokens, tags, tagger.CreateStepWeights(StepPrecision.Float32)));
+        var error = Assert.Throws<ArgumentException>(() => tagger.Predict(tokens, tags, tagging));
         Assert.Equal("sequence", error.ParamName);
         Assert.Contains("step 3", error.Message);
         Assert.All(tags, v => Assert.True(float.IsNaN(v)));
+        float[] tooShort = Untouched((tokens.Length - 1) * EmbeddingLstmTagger.OutputSize);
+        Assert.Equal("output", Assert.Throws<ArgumentException>(() => tagger.Predict([1, 2, 3, 4], tooShort, tagging)).ParamName);
+        Assert.All(tooShort, v => Assert.True(float.IsNaN(v)));
     }
 
     private static float[] Untouched(int length) => Enumerable.Repeat(float.NaN, length).ToArray();
 
-    /// <summary>One test model and a sequence of <see cref="Steps"/> steps for it: Predict with or without a copy, and Step in a loop.</summary>
+    /// <summary>One test model and a sequence of <see cref="Steps"/> steps for it: Predict with or without a copy, Predict through Forward, and Step in a loop.</summary>
     private sealed class Subject(
-        Func<StepPrecision, StepWeights> create, Func<StepWeights?, float[]> predict, Func<float[]> predictInPlace, Func<StepWeights, float[]> stepLoop)
+        Func<StepPrecision, StepWeights> create, Func<StepWeights?, float[]> predict, Func<float[]> predictThroughForward, Func<StepWeights, float[]> stepLoop)
     {
         public StepWeights CreateStepWeights(StepPrecision precision) => create(precision);
 
         public float[] Predict(StepWeights? weights) => predict(weights);
 
-        public float[] PredictInPlace() => predictInPlace();
+        public float[] PredictThroughForward() => predictThroughForward();
 
         public float[] StepLoop(StepWeights weights) => stepLoop(weights);
 
@@ -167,6 +174,15 @@ public sealed class PredictWithStepWeightsTests
                         (w, o) => { var s = new LstmDropoutHead.State(); for (int t = 0; t < Steps; t++) { m.Step(x.AsSpan(t * LstmDropoutHead.InputSize, LstmDropoutHead.InputSize), ref s, o, w); } });
                 }
 
+                case "DenseStepper":
+                {
+                    var m = new DenseStepper(seed: seed);
+                    float[] x = GradientCheck.Gaussian(Steps * DenseStepper.InputSize, 1f, random);
+                    const int Size = DenseStepper.OutputSize;
+                    return Of(m.CreateStepWeights, (o, w) => m.Predict(x, o, w), o => m.Predict(x, o), Size, true,
+                        (w, o) => { for (int t = 0; t < Steps; t++) { m.Step(x.AsSpan(t * DenseStepper.InputSize, DenseStepper.InputSize), o.AsSpan(t * Size, Size), w); } });
+                }
+
                 case "EmbeddingGruSoftmax":
                 {
                     var m = new EmbeddingGruSoftmax(seed: seed);
@@ -186,14 +202,14 @@ public sealed class PredictWithStepWeightsTests
 
         // The closures over one model, each writing a fresh output of the sequence's length.
         private static Subject Of(
-            Func<StepPrecision, StepWeights> create, Action<float[], StepWeights?> predict, Action<float[]> predictInPlace, int outputSize, bool sequences,
+            Func<StepPrecision, StepWeights> create, Action<float[], StepWeights?> predict, Action<float[]> predictThroughForward, int outputSize, bool sequences,
             Action<StepWeights, float[]> stepLoop)
         {
             int length = sequences ? Steps * outputSize : outputSize;
             return new(
                 create,
                 w => Run(o => predict(o, w)),
-                () => Run(predictInPlace),
+                () => Run(predictThroughForward),
                 w => Run(o => stepLoop(w, o)));
 
             float[] Run(Action<float[]> fill)

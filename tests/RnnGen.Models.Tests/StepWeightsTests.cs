@@ -131,8 +131,9 @@ public sealed class StepWeightsTests
         ArgumentException error = Assert.Throws<ArgumentException>(
             () => classifier.Step(new float[RowClassifier.InputSize], ref state, new float[RowClassifier.OutputSize], foreign));
 
+        Assert.Equal("weights", error.ParamName);
         Assert.Contains("FeatureDetector.CreateStepWeights", error.Message, StringComparison.Ordinal);
-        Assert.Contains("RowClassifier.Step", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RowClassifier needs weights made by its own CreateStepWeights", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -216,7 +216,7 @@ internal static class ApiEmitter
             w.Line("    throw new global::System.ArgumentException($\"The sequence has {steps} steps; this model was built for at most {MaxSteps} (maxSteps).\", nameof(sequence));");
             w.Line("}");
             w.Line();
-            w.Line(Sequences + ".ValidateLength(output.Length, " + PredictOutputLength(model) + ", nameof(output));");
+            w.Line(Sequences + ".ValidateLength(output.Length, " + (model.ReturnsSequences ? "steps * OutputSize" : "OutputSize") + ", nameof(output));");
             w.Line("global::System.Span<int> length = [steps];");
             w.Line("Forward(sequence, length, output);");
             w.Line("_hasForward = false; // Backward goes with a batch Forward, not with Predict");
@@ -247,13 +247,14 @@ internal static class ApiEmitter
             w.Line();
             WriteSequenceSteps(w, model);
             w.Line();
-            w.Line(Sequences + ".ValidateLength(output.Length, " + PredictOutputLength(model) + ", nameof(output));");
+            // No maxSteps bounds steps here, so steps × OutputSize is taken in long.
+            w.Line(Sequences + ".ValidateLength(output.Length, " + (model.ReturnsSequences ? "(long)steps * OutputSize" : "OutputSize") + ", nameof(output));");
             if (model.TokenInput)
             {
                 w.Line(Sequences + ".ValidateTokens(sequence, steps, [steps], VocabularySize, nameof(sequence));");
             }
 
-            w.Line("weights.CheckModel(typeof(" + model.TypeName + "));");
+            w.Line("weights.CheckModel(typeof(" + model.TypeName + "), nameof(weights));");
             if (hasState)
             {
                 w.Line("State state = default;");
@@ -269,8 +270,6 @@ internal static class ApiEmitter
 
         w.Line();
     }
-
-    private static string PredictOutputLength(ModelSpec model) => model.ReturnsSequences ? "steps * OutputSize" : "OutputSize";
 
     // Declares steps, the sequence's length in steps, after checking that it holds at least one whole step.
     private static void WriteSequenceSteps(SourceWriter w, ModelSpec model)

@@ -85,7 +85,7 @@ internal static class StepEmitter
 
             w.Line(Sequences + ".ValidateLength(output.Length, OutputSize, nameof(output));");
             w.Line(ReadOnlySpan + " parameters = Parameters.Values;");
-            w.Line("weights?.CheckModel(typeof(" + model.TypeName + "));");
+            w.Line("weights?.CheckModel(typeof(" + model.TypeName + "), nameof(weights));");
             if (hasState)
             {
                 w.Line(Span + " s = state;");

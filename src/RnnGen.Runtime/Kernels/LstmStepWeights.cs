@@ -28,7 +28,6 @@ public sealed class LstmStepWeights
         Inputs = inputWeight.Columns;
         Hidden = recurrentWeight.Columns;
         Fused = inputWeight.CellGates == PackedStepMatrix.LstmGates;
-        Panels = inputWeight.Panels;
 
         int gates = inputBias.Length, stride = AlignedFloats.WholeLines(gates);
         _biases = AlignedFloats.Allocate(3 * stride, out _biasSumStart);
@@ -77,9 +76,6 @@ public sealed class LstmStepWeights
 
     /// <summary>Whether the matrices were packed for the fused cell (their units fill whole panels).</summary>
     internal bool Fused { get; }
-
-    /// <summary>The matrices' panels.</summary>
-    internal int Panels { get; }
 
     /// <summary>
     /// Checks that the matrices and biases make one LSTM layer, then copies the biases: <paramref name="recurrentWeight"/>

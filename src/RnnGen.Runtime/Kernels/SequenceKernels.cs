@@ -56,6 +56,18 @@ public static class SequenceKernels
         }
     }
 
+    /// <summary>
+    /// Throws unless <paramref name="actual"/> equals <paramref name="expected"/>, a product of sizes that may pass
+    /// int's range (steps × outputs of a sequence with no step limit).
+    /// </summary>
+    public static void ValidateLength(int actual, long expected, string name)
+    {
+        if (actual != expected)
+        {
+            ThrowLength(expected, actual, " values", name);
+        }
+    }
+
     /// <summary>Throws unless the optional span is empty or has exactly <paramref name="expected"/> values.</summary>
     public static void ValidateOptionalLength(int actual, int expected, string name)
     {
@@ -67,7 +79,7 @@ public static class SequenceKernels
 
     // Apart from the checks, so that Step's two checks per call stay small enough to inline.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowLength(int expected, int actual, string what, string name) =>
+    private static void ThrowLength(long expected, int actual, string what, string name) =>
         throw new ArgumentException($"Expected {expected}{what}, got {actual}.", name);
 
     /// <summary>Throws unless every token at a step inside its sequence is in [0, vocabularySize).</summary>

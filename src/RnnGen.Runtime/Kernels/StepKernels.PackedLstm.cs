@@ -20,7 +20,7 @@ public static partial class StepKernels
     /// <param name="input">The layer's input.</param>
     /// <param name="h">The hidden state, H values: read, then overwritten with the new one.</param>
     /// <param name="c">The cell state, H values, updated in place.</param>
-    /// <param name="scratch">4H floats, overwritten.</param>
+    /// <param name="scratch">4H floats of workspace; what they hold afterwards is unspecified.</param>
     /// <remarks><paramref name="input"/>, <paramref name="h"/>, <paramref name="c"/> and <paramref name="scratch"/> must not overlap.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="weights"/> is null.</exception>
     /// <exception cref="ArgumentException">A span's length does not fit the weights.</exception>
@@ -72,8 +72,8 @@ public static partial class StepKernels
 }
 
 /// <summary>
-/// The loops of the fused LSTM step. A panel packed for the cell holds two vectors of units of each gate: its eight
-/// accumulators take the input's columns, then h's, through the loop of the maps' whole panels
+/// The loops of the fused LSTM step. A panel packed for the cell holds two vectors of units of each gate: for each
+/// panel, eight accumulators take the input's columns, then h's, through the maps' loop over a whole panel
 /// (<see cref="PackedSlots.Accumulate"/>), and the cell then runs on them.
 /// </summary>
 file static class PackedLstmLoops
@@ -152,7 +152,8 @@ file static class PackedLstmLoops
     // The cell on one panel: s0, s1 hold units [first, first + 2 lanes) of gate i, s2, s3 of f, s4, s5 of g, s6, s7 of o.
     // Each gate gets b_ih + b_hh, summed as the map sums them, then CellKernels.LstmForward's operations, so the bits
     // are those of the map and that cell. Every activation is issued before the two updates, so that the eight independent
-    // exponentials overlap (unit by unit, the step took 9 ns longer).
+    // exponentials overlap (unit by unit, the step took 9 ns longer). The new h goes to next: h itself for one panel,
+    // scratch for several.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Cell<TSimd, TVec>(ref float biasSum, ref float c, ref float next, nuint n, nuint first, TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7)
         where TSimd : struct, ISimd<TVec>

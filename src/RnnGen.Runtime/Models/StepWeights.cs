@@ -197,18 +197,21 @@ public sealed class StepWeights
     [EditorBrowsable(EditorBrowsableState.Never)]
     public ReadOnlySpan<float> Unpacked(int index) => _unpacked.AsSpan(_unpackedStarts[index], _unpackedLengths[index]);
 
-    /// <summary>Throws unless the copy was made by <paramref name="modelType"/>, whose Step is about to read it.</summary>
+    /// <summary>Throws unless the copy was made by <paramref name="modelType"/>, whose Step or Predict is about to read it.</summary>
+    /// <param name="modelType">The model class about to read the copy.</param>
+    /// <param name="paramName">The caller's parameter that holds the copy, named by the exception.</param>
     /// <exception cref="ArgumentException">It was made by another model class.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public void CheckModel(Type modelType)
+    public void CheckModel(Type modelType, string paramName)
     {
         if (modelType != ModelType)
         {
-            ThrowOtherModel(modelType);
+            ThrowOtherModel(modelType, paramName);
         }
     }
 
-    private void ThrowOtherModel(Type modelType) =>
+    private void ThrowOtherModel(Type modelType, string paramName) =>
         throw new ArgumentException(
-            $"These step weights were made by {ModelType.FullName}.CreateStepWeights; {modelType.FullName}.Step needs weights made by its own CreateStepWeights.");
+            $"These step weights were made by {ModelType.FullName}.CreateStepWeights; {modelType.FullName} needs weights made by its own CreateStepWeights.",
+            paramName);
 }

@@ -219,8 +219,8 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
 
         int steps = sequence.Length / InputSize;
 
-        global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, steps * OutputSize, nameof(output));
-        weights.CheckModel(typeof(StepClassifier));
+        global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, (long)steps * OutputSize, nameof(output));
+        weights.CheckModel(typeof(StepClassifier), nameof(weights));
         for (int t = 0; t < steps; t++)
         {
             Step(sequence.Slice(t * InputSize, InputSize), output.Slice(t * OutputSize, OutputSize), weights);
@@ -328,7 +328,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-        weights?.CheckModel(typeof(StepClassifier));
+        weights?.CheckModel(typeof(StepClassifier), nameof(weights));
         scoped global::System.ReadOnlySpan<float> x = input;
 
         // dense

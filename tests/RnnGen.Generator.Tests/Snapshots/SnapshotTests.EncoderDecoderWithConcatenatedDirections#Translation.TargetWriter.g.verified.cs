@@ -273,9 +273,9 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
             throw new global::System.ArgumentException("Expected at least one token.", nameof(sequence));
         }
 
-        global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, steps * OutputSize, nameof(output));
+        global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, (long)steps * OutputSize, nameof(output));
         global::RnnGen.Kernels.SequenceKernels.ValidateTokens(sequence, steps, [steps], VocabularySize, nameof(sequence));
-        weights.CheckModel(typeof(TargetWriter));
+        weights.CheckModel(typeof(TargetWriter), nameof(weights));
         State state = default;
         for (int t = 0; t < steps; t++)
         {
@@ -633,7 +633,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
 
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-        weights?.CheckModel(typeof(TargetWriter));
+        weights?.CheckModel(typeof(TargetWriter), nameof(weights));
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = default;
 

@@ -261,7 +261,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         int steps = sequence.Length / InputSize;
 
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
-        weights.CheckModel(typeof(RowClassifier));
+        weights.CheckModel(typeof(RowClassifier), nameof(weights));
         State state = default;
         for (int t = 0; t < steps; t++)
         {
@@ -573,7 +573,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-        weights?.CheckModel(typeof(RowClassifier));
+        weights?.CheckModel(typeof(RowClassifier), nameof(weights));
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = input;
 

@@ -261,7 +261,7 @@ partial class Forecasting
             int steps = sequence.Length / InputSize;
 
             global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
-            weights.CheckModel(typeof(Forecaster));
+            weights.CheckModel(typeof(Forecaster), nameof(weights));
             State state = default;
             for (int t = 0; t < steps; t++)
             {
@@ -564,7 +564,7 @@ partial class Forecasting
             global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
             global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
             global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-            weights?.CheckModel(typeof(Forecaster));
+            weights?.CheckModel(typeof(Forecaster), nameof(weights));
             global::System.Span<float> s = state;
             scoped global::System.ReadOnlySpan<float> x = input;
 

@@ -269,8 +269,8 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
 
         int steps = sequence.Length / InputSize;
 
-        global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, steps * OutputSize, nameof(output));
-        weights.CheckModel(typeof(EventTagger));
+        global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, (long)steps * OutputSize, nameof(output));
+        weights.CheckModel(typeof(EventTagger), nameof(weights));
         State state = default;
         for (int t = 0; t < steps; t++)
         {
@@ -635,7 +635,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-        weights?.CheckModel(typeof(EventTagger));
+        weights?.CheckModel(typeof(EventTagger), nameof(weights));
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = input;
 

@@ -293,7 +293,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         int steps = sequence.Length / InputSize;
 
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
-        weights.CheckModel(typeof(DeepSigmoidRnn));
+        weights.CheckModel(typeof(DeepSigmoidRnn), nameof(weights));
         State state = default;
         for (int t = 0; t < steps; t++)
         {
@@ -989,7 +989,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(input.Length, InputSize, nameof(input));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.ReadOnlySpan<float> parameters = Parameters.Values;
-        weights?.CheckModel(typeof(DeepSigmoidRnn));
+        weights?.CheckModel(typeof(DeepSigmoidRnn), nameof(weights));
         global::System.Span<float> s = state;
         scoped global::System.ReadOnlySpan<float> x = input;
 

@@ -10,3 +10,9 @@ namespace RnnGen.Models.Tests.Models;
 [Lstm(32, Layers = 2)]
 [Dense(2)]
 public partial class StackedLstm;
+
+/// <summary>No recurrent layer: Step has no state, and each step's output stands alone.</summary>
+[RnnModel(InputSize = 3)]
+[Dense(4, Activation = Activation.Tanh)]
+[Dense(2)]
+public partial class DenseStepper;
