@@ -156,9 +156,10 @@ file static class PackedLstmLoops
     }
 
     // x86 without AVX-512 has 16 vector registers, where the cell's eight activations in flight and their constants
-    // spill some 240 values a panel to the stack: the LSTM(28→32) step took 526 ns so, 375 ns with each panel's sums
-    // stored to scratch with their biases (as the map writes them) and CellKernels.LstmForward run on them after the
-    // last panel, which gives the same bits (LSTM(28→128): 4.55 against 4.02 µs; Zen 3, one vCPU, scratch harness).
+    // spill to the stack (242 stack accesses in a panel's cell): the LSTM(28→32) step took 512–554 ns so, 374–419 ns
+    // with each panel's sums stored to scratch with their biases (as the map writes them) and CellKernels.LstmForward
+    // run on them after the last panel, which gives the same bits (LSTM(28→128) 4.23–4.58 against 4.01–4.80 µs; Zen 3,
+    // scratch harness, docs/performance.md).
     private static bool SixteenRegisters => X86Base.IsSupported && !Avx512F.IsSupported;
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
