@@ -286,7 +286,7 @@ internal static class StepEmitter
                         w.Line(layer.Identifier + "CellForward(gates, recurrent, h, View(_stepRecurrentN, 0, " + Invariant(h) + "));");
                         break;
                     case CellKind.Lstm:
-                        // The copy's LSTM layers go through the fused step, which runs the cell on each panel's gates in registers.
+                        // The copy's LSTM layers go through the fused step (StepKernels.LstmStep).
                         w.Line(Span + " c = s.Slice(" + Invariant(layer.StateOffset + ((layer.Stack + k) * h)) + ", " + Invariant(h) + ");");
                         WriteEitherWeights(
                             w,

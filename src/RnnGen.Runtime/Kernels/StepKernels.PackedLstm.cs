@@ -45,7 +45,24 @@ public static partial class StepKernels
 
         PackedLstmLoops.Run(
             weights.InputWeight, weights.RecurrentWeight, ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(h),
-            ref weights.BiasSumStart, ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(scratch));
+            ref weights.BiasSumStart, ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(scratch), PackedLstmLoops.SixteenRegisters);
+    }
+
+    /// <summary>
+    /// <see cref="LstmStep"/>'s fused loops with the cell where the caller says, in registers or after the last
+    /// panel, whatever this machine's registers: tests compare the two bit for bit. The weights must be packed for the
+    /// cell, and the spans' lengths fit them.
+    /// </summary>
+    internal static void FusedLstmStep(LstmStepWeights weights, ReadOnlySpan<float> input, Span<float> h, Span<float> c, Span<float> scratch, bool cellAfterPanels)
+    {
+        if (!weights.Fused || input.Length != weights.Inputs || h.Length != weights.Hidden || c.Length != weights.Hidden || scratch.Length != 4L * weights.Hidden)
+        {
+            throw new ArgumentException("The weights must be packed for the cell, and the spans fit them.", nameof(weights));
+        }
+
+        PackedLstmLoops.Run(
+            weights.InputWeight, weights.RecurrentWeight, ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(h),
+            ref weights.BiasSumStart, ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(scratch), cellAfterPanels);
     }
 
     // Units that do not fill whole panels: the packed map (which checks the shapes again), then the cell.
@@ -76,24 +93,27 @@ public static partial class StepKernels
 /// <summary>
 /// The loops of the fused LSTM step. A panel packed for the cell holds two vectors of units of each gate: for each
 /// panel, eight accumulators take the input's columns, then h's, through the maps' loop over a whole panel
-/// (<see cref="PackedSlots.Accumulate"/>), and the cell then runs on them.
+/// (<see cref="PackedSlots.Accumulate"/>), and the cell then runs on them while they are in registers, or, on x86
+/// without AVX-512, on all panels' sums stored to scratch after the last panel.
 /// </summary>
 file static class PackedLstmLoops
 {
     // The operands come as arguments: taken through a struct on the caller's stack, the LSTM(28→32) step ran 4–5 ns
     // longer (of some 130); the instructions between one step's cell and the next step's product are what keeps the
     // core from overlapping the two (docs/performance.md, "Streaming: one step").
-    public static void Run(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float scratch)
+    // Inlined into LstmStep, where cellAfterPanels is the constant SixteenRegisters and its test goes away.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float scratch, bool cellAfterPanels)
     {
         bool pairs = w.Precision == StepPrecision.BFloat16;
         switch (w.Lanes)
         {
-            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
-            case 16: Step<Simd512, Vector512<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
-            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
-            case 8: Step<Simd256, Vector256<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
-            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
-            default: Step<Simd128, Vector128<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch); break;
+            case 16 when pairs: Step<Simd512, Vector512<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch, cellAfterPanels); break;
+            case 16: Step<Simd512, Vector512<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch, cellAfterPanels); break;
+            case 8 when pairs: Step<Simd256, Vector256<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch, cellAfterPanels); break;
+            case 8: Step<Simd256, Vector256<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch, cellAfterPanels); break;
+            case 4 when pairs: Step<Simd128, Vector128<float>, BFloat16Pairs>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch, cellAfterPanels); break;
+            default: Step<Simd128, Vector128<float>, Float32Slots>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch, cellAfterPanels); break;
         }
     }
 
@@ -101,12 +121,12 @@ file static class PackedLstmLoops
     // LSTM(28→32) step took 119–121 ns against 122–126 through the loop (alternating processes, one vCPU; 155–157 against
     // 160–163 on the other); the same branch inside the looping method gained nothing.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float scratch)
+    private static void Step<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float scratch, bool cellAfterPanels)
         where TSimd : struct, ISimd<TVec>
         where TVec : struct
         where TFormat : struct, IPackedFormat
     {
-        if (SixteenRegisters)
+        if (cellAfterPanels)
         {
             PanelsThenCell<TSimd, TVec, TFormat>(w, u, ref x, ref h, ref biasSum, ref c, ref scratch);
         }
@@ -156,11 +176,11 @@ file static class PackedLstmLoops
     }
 
     // x86 without AVX-512 has 16 vector registers, where the cell's eight activations in flight and their constants
-    // spill to the stack (242 stack accesses in a panel's cell): the LSTM(28→32) step took 512–554 ns so, 374–419 ns
-    // with each panel's sums stored to scratch with their biases (as the map writes them) and CellKernels.LstmForward
-    // run on them after the last panel, which gives the same bits (LSTM(28→128) 4.23–4.58 against 4.01–4.80 µs; Zen 3,
-    // scratch harness, docs/performance.md).
-    private static bool SixteenRegisters => X86Base.IsSupported && !Avx512F.IsSupported;
+    // spill to the stack (242 stack accesses in a panel's cell): the LSTM(28→32) step took 512–554 ns that way,
+    // 374–419 ns with each panel's sums stored to scratch with their biases (as the map writes them) and
+    // CellKernels.LstmForward run on them after the last panel, which gives the same bits (LSTM(28→128) 4.23–4.58
+    // against 4.01–4.80 µs; Zen 3, scratch harness, docs/performance.md).
+    public static bool SixteenRegisters => X86Base.IsSupported && !Avx512F.IsSupported;
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void PanelsThenCell<TSimd, TVec, TFormat>(PackedStepMatrix w, PackedStepMatrix u, ref float x, ref float h, ref float biasSum, ref float c, ref float scratch)

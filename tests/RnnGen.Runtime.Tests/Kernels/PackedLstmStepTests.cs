@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using RnnGen.Kernels;
@@ -39,6 +40,39 @@ public class PackedLstmStepTests
                     foreach (int inputs in InputLengths)
                     {
                         Compare(lanes, precision, hidden, inputs, random);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void The_cell_in_registers_and_after_the_last_panel_give_the_same_bits()
+    {
+        // The fused step takes one of the two by the machine's vector registers (after the last panel on x86 without
+        // AVX-512); each must give the other's bits, so that both are checked on any machine.
+        var random = new Random(47);
+        foreach (int lanes in Lanes.Where(InHardware))
+        {
+            foreach (StepPrecision precision in Precisions)
+            {
+                foreach (int panels in (int[])[1, 2, 3])
+                {
+                    int hidden = panels * 2 * lanes, gates = 4 * hidden;
+                    const int Inputs = 28;
+                    LstmStepWeights weights = LstmStepWeights.Create(
+                        PackedStepMatrix.Pack(Values(gates * Inputs, random), gates, Inputs, precision, lanes, cellGates: 4), Values(gates, random),
+                        PackedStepMatrix.Pack(Values(gates * hidden, random), gates, hidden, precision, lanes, cellGates: 4), Values(gates, random));
+                    float[] h = Values(hidden, random), c = Values(hidden, random);
+                    float[] hAfter = (float[])h.Clone(), cAfter = (float[])c.Clone(), scratch = new float[gates];
+                    for (int step = 0; step < Steps; step++)
+                    {
+                        float[] x = Values(Inputs, random);
+                        StepKernels.FusedLstmStep(weights, x, h, c, scratch, cellAfterPanels: false);
+                        StepKernels.FusedLstmStep(weights, x, hAfter, cAfter, scratch, cellAfterPanels: true);
+                        string context = $"{precision}, {lanes} lanes, hidden {hidden}, step {step}";
+                        Assert.True(h.Select(BitConverter.SingleToUInt32Bits).SequenceEqual(hAfter.Select(BitConverter.SingleToUInt32Bits)), $"{context}: h differs");
+                        Assert.True(c.Select(BitConverter.SingleToUInt32Bits).SequenceEqual(cAfter.Select(BitConverter.SingleToUInt32Bits)), $"{context}: c differs");
                     }
                 }
             }
