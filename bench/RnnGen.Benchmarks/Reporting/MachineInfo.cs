@@ -29,24 +29,31 @@ internal sealed record MachineInfo(string Cpu, int Cores, string Simd, string Do
 
     /// <summary>
     /// The CPU's name, family and model (a name like "AMD EPYC" is the same for Zen 3 and Zen 5, whose results differ
-    /// twofold) and its caches, e.g. "AMD EPYC (family 25, model 1; L1d 32K, L2 512K, L3 32768K)".
+    /// twofold) and its caches, e.g. "AMD EPYC (family 25, model 1; L1d 32K, L2 512K, L3 32768K)". Read when the
+    /// results are written, after the whole run: what cannot be read is left out, never thrown.
     /// </summary>
     private static string CpuModel()
     {
-        const string Path = "/proc/cpuinfo";
-        if (!File.Exists(Path))
+        string architecture = RuntimeInformation.ProcessArchitecture.ToString();
+        Dictionary<string, string> fields = [];
+        try
         {
-            return RuntimeInformation.ProcessArchitecture.ToString();
+            // the first processor's block: "key<tabs>: value" lines up to the first empty one
+            foreach (string line in File.ReadLines("/proc/cpuinfo").TakeWhile(line => line.Length > 0))
+            {
+                string[] parts = line.Split(':', 2);
+                if (parts.Length == 2)
+                {
+                    fields.TryAdd(parts[0].Trim(), parts[1].Trim());
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return architecture;
         }
 
-        // the first processor's block: "key<tabs>: value" lines up to the first empty one
-        Dictionary<string, string> fields = File.ReadLines(Path)
-            .TakeWhile(line => line.Length > 0)
-            .Select(line => line.Split(':', 2))
-            .Where(parts => parts.Length == 2)
-            .GroupBy(parts => parts[0].Trim(), parts => parts[1].Trim())
-            .ToDictionary(group => group.Key, group => group.First());
-        string name = fields.GetValueOrDefault("model name") ?? RuntimeInformation.ProcessArchitecture.ToString();
+        string name = fields.GetValueOrDefault("model name") ?? architecture;
         List<string> details = [];
         if (fields.TryGetValue("cpu family", out string? family) && fields.TryGetValue("model", out string? model))
         {
@@ -62,24 +69,25 @@ internal sealed record MachineInfo(string Cpu, int Cores, string Simd, string Do
         return details.Count == 0 ? name : $"{name} ({string.Join("; ", details)})";
     }
 
-    /// <summary>The first CPU's data and unified caches by level, as Linux lists them ("L1d 32K, L2 512K, …"), or "".</summary>
+    /// <summary>The first CPU's data and unified caches by level as Linux lists them ("L1d 32K, L2 512K, …"), or "".</summary>
     private static string Caches()
     {
-        const string Folder = "/sys/devices/system/cpu/cpu0/cache";
-        if (!Directory.Exists(Folder))
+        try
+        {
+            IEnumerable<string> caches = Directory.EnumerateDirectories("/sys/devices/system/cpu/cpu0/cache", "index*")
+                .Select(index => (
+                    Level: int.TryParse(ReadTrimmed(Path.Combine(index, "level")), out int level) ? level : 0,
+                    Type: ReadTrimmed(Path.Combine(index, "type")),
+                    Size: ReadTrimmed(Path.Combine(index, "size"))))
+                .Where(cache => (cache.Type is "Data" or "Unified") && cache.Level > 0 && cache.Size.Length > 0)
+                .OrderBy(cache => cache.Level)
+                .Select(cache => $"L{cache.Level}{(cache.Type == "Data" ? "d" : "")} {cache.Size}");
+            return string.Join(", ", caches);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             return "";
         }
-
-        IEnumerable<string> caches = Directory.EnumerateDirectories(Folder, "index*")
-            .Select(index => (
-                Level: ReadTrimmed(Path.Combine(index, "level")),
-                Type: ReadTrimmed(Path.Combine(index, "type")),
-                Size: ReadTrimmed(Path.Combine(index, "size"))))
-            .Where(cache => cache.Type is "Data" or "Unified" && cache.Level.Length > 0 && cache.Size.Length > 0)
-            .OrderBy(cache => cache.Level, StringComparer.Ordinal)
-            .Select(cache => $"L{cache.Level}{(cache.Type == "Data" ? "d" : "")} {cache.Size}");
-        return string.Join(", ", caches);
     }
 
     private static string ReadTrimmed(string file) => File.Exists(file) ? File.ReadAllText(file).Trim() : "";
