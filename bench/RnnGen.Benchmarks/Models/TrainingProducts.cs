@@ -110,8 +110,12 @@ internal sealed class TrainingProducts
         }
         else
         {
-            MatrixKernels.AccumulateTransposedProduct(_dRecurrent, _gateWidth, _hiddenPrevious, Hidden, _dWeightHh, _rows, _gateWidth, Hidden, _dBiasHh);
-            MatrixKernels.AccumulateTransposedProduct(_dGates, _gateWidth, _inputs, Sizes.Input, _dWeightIh, _rows, _gateWidth, Sizes.Input, _dBiasIh);
+            // a GRU's dRecurrent and dGates share their r and z blocks: one call takes both weights' r and z rows from
+            // dGates, then one call each for the n rows
+            const int ResetUpdate = 2 * Hidden;
+            MatrixKernels.AccumulateTransposedProducts(_dGates, _gateWidth, _hiddenPrevious, Hidden, _dWeightHh.AsSpan(0, ResetUpdate * Hidden), Hidden, _inputs, Sizes.Input, _dWeightIh.AsSpan(0, ResetUpdate * Sizes.Input), Sizes.Input, _rows, ResetUpdate, _dBiasIh.AsSpan(0, ResetUpdate), _dBiasHh.AsSpan(0, ResetUpdate));
+            MatrixKernels.AccumulateTransposedProduct(_dRecurrent.AsSpan(ResetUpdate), _gateWidth, _hiddenPrevious, Hidden, _dWeightHh.AsSpan(ResetUpdate * Hidden), _rows, Hidden, Hidden, _dBiasHh.AsSpan(ResetUpdate));
+            MatrixKernels.AccumulateTransposedProduct(_dGates.AsSpan(ResetUpdate), _gateWidth, _inputs, Sizes.Input, _dWeightIh.AsSpan(ResetUpdate * Sizes.Input), _rows, Hidden, Sizes.Input, _dBiasIh.AsSpan(ResetUpdate));
         }
     }
 

@@ -495,9 +495,11 @@ internal static class RecurrentEmitter
             w.Line("// the column sums of the gradient it reads, which are the bias gradient, on the same pass");
             if (gru)
             {
-                w.Line("// (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)");
-                w.Line(Kernels + ".AccumulateTransposedProduct(dRecurrent, GateStride, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);");
-                w.Line(Kernels + ".AccumulateTransposedProduct(dGates, GateStride, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);");
+                w.Line("// (dRecurrent's r and z blocks are dGates': one call takes both weights' r and z rows, and both biases' r and z");
+                w.Line("// sums, from dGates read once; the n blocks differ, one call each)");
+                w.Line(Kernels + ".AccumulateTransposedProducts(dGates, GateStride, hiddenPrevious, Hidden, dWeightHh.Slice(0, 2 * Hidden * Hidden), Hidden, input, InputWidth, dWeightIh.Slice(0, 2 * Hidden * InputWidth), InputWidth, rows, 2 * Hidden, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden));");
+                w.Line(Kernels + ".AccumulateTransposedProduct(dRecurrent.Slice(2 * Hidden), GateStride, hiddenPrevious, Hidden, dWeightHh.Slice(2 * Hidden * Hidden), rows, Hidden, Hidden, dBiasHh.Slice(2 * Hidden));");
+                w.Line(Kernels + ".AccumulateTransposedProduct(dGates.Slice(2 * Hidden), GateStride, input, InputWidth, dWeightIh.Slice(2 * Hidden * InputWidth), rows, Hidden, InputWidth, dBiasIh.Slice(2 * Hidden));");
             }
             else
             {

@@ -493,9 +493,11 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
 
         // parameter gradients, all steps at once: dW_hh += dRecurrentᵀ·h_{t-1}, dW_ih += dGatesᵀ·x; each product also adds
         // the column sums of the gradient it reads, which are the bias gradient, on the same pass
-        // (b_hh's r and z sums, from dRecurrent, are b_ih's: the same gradients on both sides; their n sums differ)
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent, GateStride, hiddenPrevious, Hidden, dWeightHh, rows, GateWidth, Hidden, dBiasHh);
-        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates, GateStride, input, InputWidth, dWeightIh, rows, GateWidth, InputWidth, dBiasIh);
+        // (dRecurrent's r and z blocks are dGates': one call takes both weights' r and z rows, and both biases' r and z
+        // sums, from dGates read once; the n blocks differ, one call each)
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProducts(dGates, GateStride, hiddenPrevious, Hidden, dWeightHh.Slice(0, 2 * Hidden * Hidden), Hidden, input, InputWidth, dWeightIh.Slice(0, 2 * Hidden * InputWidth), InputWidth, rows, 2 * Hidden, dBiasIh.Slice(0, 2 * Hidden), dBiasHh.Slice(0, 2 * Hidden));
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dRecurrent.Slice(2 * Hidden), GateStride, hiddenPrevious, Hidden, dWeightHh.Slice(2 * Hidden * Hidden), rows, Hidden, Hidden, dBiasHh.Slice(2 * Hidden));
+        global::RnnGen.Kernels.MatrixKernels.AccumulateTransposedProduct(dGates.Slice(2 * Hidden), GateStride, input, InputWidth, dWeightIh.Slice(2 * Hidden * InputWidth), rows, Hidden, InputWidth, dBiasIh.Slice(2 * Hidden));
         if (!inputGradient.IsEmpty)
         {
             // dx += dGates·W_ih
