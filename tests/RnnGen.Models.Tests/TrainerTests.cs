@@ -196,6 +196,32 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_for_another_optimizer_changes_neither_the_weights_nor_the_optimizer()
+    {
+        string path = Path.Combine(_folder, "adam.safetensors");
+        var model = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
+        var trainer = new Trainer<FeatureDetector>(model, new Adam(), Loss.BinaryCrossEntropy);
+        trainer.Fit(SignTask(32, 1), new FitOptions { Epochs = 1, BatchSize = 16, CheckpointPath = path });
+
+        // the weights fit; the optimizer state does not (another beta2, then another optimizer)
+        var fresh = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 2);
+        float[] before = fresh.Parameters.Values.ToArray();
+        var other = new Adam(beta2: 0.99f);
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, fresh.Parameters, other));
+        Assert.Contains("beta2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, fresh.Parameters.Values.ToArray());
+        Assert.Equal(0, other.Steps);
+        Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, fresh.Parameters, new Sgd(learningRate: 0.1f)));
+        Assert.Equal(before, fresh.Parameters.Values.ToArray());
+
+        // and the optimizer that wrote it loads both
+        var same = new Adam();
+        Checkpoint.Load(path, fresh.Parameters, same);
+        Assert.Equal(model.Parameters.Values.ToArray(), fresh.Parameters.Values.ToArray());
+        Assert.Equal(2, same.Steps);
+    }
+
+    [Fact]
     public void A_softmax_output_layer_with_cross_entropy_is_refused_because_the_loss_applies_softmax()
     {
         var error = Assert.Throws<ArgumentException>(() => new Trainer<EmbeddingGruSoftmax>(new EmbeddingGruSoftmax(), new Adam(), Loss.SoftmaxCrossEntropy));

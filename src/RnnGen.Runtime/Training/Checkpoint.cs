@@ -58,9 +58,14 @@ public static class Checkpoint
     /// <summary>
     /// Loads the weights (strictly: every tensor, exact shapes) and, when <paramref name="optimizer"/> is given, its state,
     /// so training resumes where it stopped: pass <see cref="CheckpointInfo.Epoch"/> as <see cref="FitOptions.InitialEpoch"/>
-    /// and <see cref="CheckpointInfo.MonitoredValue"/> as <see cref="FitOptions.InitialBest"/>.
+    /// and <see cref="CheckpointInfo.MonitoredValue"/> as <see cref="FitOptions.InitialBest"/>. The optimizer's learning
+    /// rate becomes the saved one (as a schedule had set it): create the <see cref="Trainer{TModel}"/> first, whose
+    /// schedule takes the rate it finds at its creation as the base.
     /// </summary>
-    /// <exception cref="InvalidDataException">A file is corrupt, does not fit the model or the optimizer, or the two files are not from the same save.</exception>
+    /// <exception cref="InvalidDataException">
+    /// A file is corrupt, does not fit the model or the optimizer, or the two files are not from the same save; neither
+    /// the parameters nor the optimizer has changed.
+    /// </exception>
     public static CheckpointInfo Load(string weightsPath, ParameterSet parameters, Optimizer? optimizer = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -73,8 +78,15 @@ public static class Checkpoint
             throw new InvalidDataException($"{weightsPath} was saved after optimizer step {saved}, but {OptimizerPath(weightsPath)} holds the state of step {step ?? "?"}: the pair is torn (a crash between the two writes?).");
         }
 
+        // Both files are checked before either writes: a weights file that does not fit, or an optimizer state for
+        // another optimizer, leaves the model and the optimizer as they were.
+        Optimizer.ImportedState? imported = optimizer?.ReadState(state!);
         parameters.Load(weights, strict: true);
-        optimizer?.ImportState(state!);
+        if (imported is not null)
+        {
+            optimizer!.ApplyState(imported);
+        }
+
         return new CheckpointInfo(Integer(weights, "epoch"), Number(weights, "monitored_value"));
     }
 

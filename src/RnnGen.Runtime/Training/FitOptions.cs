@@ -37,7 +37,9 @@ public sealed record FitOptions
     /// <summary>
     /// Epochs already done (Keras <c>initial_epoch</c>): training runs epochs InitialEpoch + 1 … Epochs. To resume from a
     /// checkpoint, load it with <see cref="Checkpoint.Load"/> and pass its epoch here (and its monitored value as
-    /// <see cref="InitialBest"/>); with the same seed the run continues exactly as if it had never stopped.
+    /// <see cref="InitialBest"/>); with the same seed the run continues exactly as if it had never stopped. Create the
+    /// trainer before loading: a schedule starts from the optimizer's learning rate when the trainer is created, and
+    /// the checkpoint restores the rate the schedule had reached, which would otherwise be decayed twice.
     /// </summary>
     public int InitialEpoch { get; init; }
 

@@ -184,7 +184,15 @@ public abstract class Optimizer
     /// checked before anything changes.
     /// </remarks>
     /// <exception cref="InvalidDataException">The file does not hold a matching state; the message lists every problem and nothing changed.</exception>
-    public void ImportState(SafetensorsFile file)
+    public void ImportState(SafetensorsFile file) => ApplyState(ReadState(file));
+
+    /// <summary>
+    /// The state <paramref name="file"/> holds, checked as <see cref="ImportState"/> checks it, without changing
+    /// anything: a checkpoint checks the optimizer's file before it writes the weights, so that a mismatch leaves
+    /// both as they were.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file does not hold a matching state.</exception>
+    internal ImportedState ReadState(SafetensorsFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
         IReadOnlyDictionary<string, string> metadata = file.Metadata;
@@ -224,11 +232,20 @@ public abstract class Optimizer
                 Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems));
         }
 
-        SetLearningRate(learningRate);
-        Steps = step;
-        _buffers = buffers;
-        _parameterCount = parameterCount;
+        return new ImportedState(learningRate, step, buffers, parameterCount);
     }
+
+    /// <summary>Replaces the state with one that <see cref="ReadState"/> returned; cannot fail.</summary>
+    internal void ApplyState(ImportedState state)
+    {
+        SetLearningRate(state.LearningRate);
+        Steps = state.Step;
+        _buffers = state.Buffers;
+        _parameterCount = state.ParameterCount;
+    }
+
+    /// <summary>An optimizer state read from a file and checked against this optimizer, not yet applied.</summary>
+    internal sealed record ImportedState(float LearningRate, long Step, float[][] Buffers, int ParameterCount);
 
     /// <summary>
     /// Applies one update to the parameters [<paramref name="offset"/>, offset + values.Length) of the set, whose values
