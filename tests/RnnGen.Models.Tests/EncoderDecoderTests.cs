@@ -272,6 +272,24 @@ public sealed class EncoderDecoderTests
         Assert.NotEqual(Run(0), Run(0.5));
     }
 
+    [Fact]
+    public void A_sampling_probability_out_of_range_in_a_late_epoch_is_refused_before_the_first()
+    {
+        var data = CopyPairs(32, new SeededRandom(26));
+        var pair = new Copier(maxBatch: 16, maxSourceSteps: 5, maxTargetSteps: 6, seed: 27);
+        float[] before = pair.Parameters.Values.ToArray();
+        var trainer = new EncoderDecoderTrainer<Copier>(pair, new Adam(learningRate: 0.01f));
+        var asked = new List<int>();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(data, new EncoderDecoderFitOptions
+        {
+            Epochs = 3, BatchSize = 16, SamplingProbability = epoch => { asked.Add(epoch); return epoch == 3 ? 1.5 : 0.1; },
+        }));
+        Assert.Contains("SamplingProbability(3)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { 1, 2, 3 }, asked);
+        Assert.Equal(before, pair.Parameters.Values.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(data, new EncoderDecoderFitOptions { Epochs = 1, BatchSize = 16, ClipGradientNorm = float.PositiveInfinity }));
+    }
+
     private static SequencePairDataset CopyPairs(int count, SeededRandom random)
     {
         var sources = new int[count][];

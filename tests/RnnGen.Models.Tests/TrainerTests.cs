@@ -284,6 +284,73 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_whose_labels_are_all_ignored_leaves_the_weights_and_the_optimizer_alone()
+    {
+        // the second batch of eight has only ignored labels: its gradient is zero, but an Adam step would still move
+        // the weights by the momentum the first batch left
+        SequenceDataset counted = CountingTask(8, 3);
+        var sequences = new List<int[]>();
+        var labels = new List<int>();
+        for (int i = 0; i < 8; i++)
+        {
+            sequences.Add(counted.Tokens![i]);
+            labels.Add(counted.Labels![i]);
+        }
+
+        for (int i = 0; i < 8; i++)
+        {
+            sequences.Add([1, 2, 3]);
+            labels.Add(SoftmaxCrossEntropy.DefaultIgnoreLabel);
+        }
+
+        var both = new TokenClassifier(maxBatch: 8, maxSteps: 8, seed: 4);
+        var optimizer = new Adam(learningRate: 1e-2f, weightDecay: 0.1f);
+        var progress = new List<TrainingProgress>();
+        new Trainer<TokenClassifier>(both, optimizer, Loss.SoftmaxCrossEntropy).Fit(SequenceDataset.FromTokens(sequences, labels.ToArray()), new FitOptions
+        {
+            Epochs = 1, BatchSize = 8, Shuffle = false, Progress = new SynchronousProgress<TrainingProgress>(progress.Add),
+        });
+
+        var first = new TokenClassifier(maxBatch: 8, maxSteps: 8, seed: 4);
+        new Trainer<TokenClassifier>(first, new Adam(learningRate: 1e-2f, weightDecay: 0.1f), Loss.SoftmaxCrossEntropy).Fit(counted, new FitOptions { Epochs = 1, BatchSize = 8, Shuffle = false });
+
+        Assert.Equal(1, optimizer.Steps);
+        Assert.Equal(first.Parameters.Values.ToArray(), both.Parameters.Values.ToArray());
+        Assert.Equal(new[] { 1, 2 }, progress.Select(p => p.Batch));
+    }
+
+    [Fact]
+    public void Predict_does_not_read_the_targets()
+    {
+        // per-step labels for a model with one output per sequence: they are not the model's targets, and Predict
+        // ignores targets (before, filling them overran the batch's label buffer)
+        var sequences = Enumerable.Range(0, 16).Select(i => new[] { 1 + (i % 7), 2 }).ToList();
+        var stepLabels = sequences.Select(_ => new[] { 0, 1 }).ToList();
+        var model = new TokenClassifier(maxBatch: 16, maxSteps: 8, seed: 1);
+        var trainer = new Trainer<TokenClassifier>(model, new Adam(), Loss.SoftmaxCrossEntropy);
+        IReadOnlyList<float[]> predicted = trainer.Predict(SequenceDataset.FromTokens(sequences, stepLabels));
+        IReadOnlyList<float[]> plain = trainer.Predict(SequenceDataset.FromTokens(sequences, new int[16]));
+        Assert.Equal(16, predicted.Count);
+        Assert.Equal(plain, predicted);
+    }
+
+    [Fact]
+    public void Options_that_could_only_fail_later_are_refused_before_training()
+    {
+        var model = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
+        float[] before = model.Parameters.Values.ToArray();
+        var trainer = new Trainer<FeatureDetector>(model, new Adam(), Loss.BinaryCrossEntropy);
+        var infinite = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(SignTask(32, 1), new FitOptions { Epochs = 1, BatchSize = 16, ClipGradientNorm = float.PositiveInfinity }));
+        Assert.Equal("options", infinite.ParamName);
+        Assert.Contains("ClipGradientNorm", infinite.Message, StringComparison.Ordinal);
+        var delta = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(SignTask(32, 1), new FitOptions { Epochs = 1, BatchSize = 16, EarlyStopping = new EarlyStopping(MinimumDelta: double.NaN) }));
+        Assert.Contains("MinimumDelta", delta.Message, StringComparison.Ordinal);
+        Assert.Equal("batchSize", Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Evaluate(SignTask(32, 1), batchSize: 0)).ParamName);
+        Assert.Equal("batchSize", Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Predict(SignTask(32, 1), batchSize: 17)).ParamName);
+        Assert.Equal(before, model.Parameters.Values.ToArray());
+    }
+
+    [Fact]
     public void A_dataset_that_does_not_fit_the_model_is_refused_with_a_reason()
     {
         var tokens = new Trainer<TokenClassifier>(new TokenClassifier(maxBatch: 8, maxSteps: 8), new Adam(), Loss.SoftmaxCrossEntropy);

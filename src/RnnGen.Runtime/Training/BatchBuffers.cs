@@ -66,6 +66,13 @@ internal sealed class BatchBuffers
     /// </summary>
     public void Fill(SequenceDataset data, ReadOnlySpan<int> requested, int ignoreLabel)
     {
+        FillInputs(data, requested);
+        FillTargets(data, ignoreLabel);
+    }
+
+    /// <summary>The inputs and lengths of <paramref name="requested"/>, longest first; the targets are left as they were.</summary>
+    public void FillInputs(SequenceDataset data, ReadOnlySpan<int> requested)
+    {
         Batch = requested.Length;
         Span<int> indices = _order.AsSpan(0, Batch);
         requested.CopyTo(indices);
@@ -74,6 +81,13 @@ internal sealed class BatchBuffers
         Steps = data.Tokens is not null
             ? SequenceBatch.FillTokens(data.Tokens, indices, _tokens, lengths)
             : SequenceBatch.FillFeatures(data.Features!, data.FeatureSize, indices, _features, lengths);
+    }
+
+    /// <summary>The targets of the sequences <see cref="FillInputs"/> filled, in its order.</summary>
+    private void FillTargets(SequenceDataset data, int ignoreLabel)
+    {
+        ReadOnlySpan<int> indices = _order.AsSpan(0, Batch);
+        ReadOnlySpan<int> lengths = _lengths.AsSpan(0, Batch);
         switch (data.TargetKind)
         {
             case TargetKind.Label:

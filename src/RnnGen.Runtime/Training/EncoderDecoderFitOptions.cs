@@ -30,7 +30,8 @@ public sealed record EncoderDecoderFitOptions
     /// Scheduled sampling (Bengio et al., 2015): the probability, per 1-based epoch, that a decoder input is the model's
     /// own previous prediction instead of the true previous token; null or 0 is pure teacher forcing. The predictions
     /// come from a teacher-forced pass over the same batch without dropout (the two-pass form of Mihaylova and Martins,
-    /// 2019), so a batch costs one more forward pass when the probability is above 0.
+    /// 2019), so a batch costs one more forward pass when the probability is above 0. Fit asks it for every epoch
+    /// before the first runs, and refuses a value outside [0, 1] then.
     /// </summary>
     public Func<int, double>? SamplingProbability { get; init; }
 

@@ -51,6 +51,7 @@ public sealed class EncoderDecoderTrainer<TModel>
             CheckCompatible(validationData, nameof(options));
         }
 
+        double[] samplingByEpoch = SamplingByEpoch(options);
         var batch = Buffers(options.BatchSize, train, options.Validation);
         var parameters = Model.Parameters;
         var seeds = new SeededRandom(options.Seed);
@@ -69,12 +70,7 @@ public sealed class EncoderDecoderTrainer<TModel>
 
             var random = seeds.Fork((ulong)epoch);
             Model.SeedDropout(random.NextUInt64());
-            double sampling = options.SamplingProbability?.Invoke(epoch) ?? 0;
-            if (!(sampling >= 0 && sampling <= 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(options), sampling, $"SamplingProbability({epoch}) must be in [0, 1].");
-            }
-
+            double sampling = samplingByEpoch[epoch - 1];
             for (int i = 0; i < order.Length; i++)
             {
                 order[i] = i;
@@ -208,6 +204,27 @@ public sealed class EncoderDecoderTrainer<TModel>
             Batch = batch,
         };
 
+    /// <summary>
+    /// The scheduled-sampling probability of every epoch, asked of the option once each before training starts, so that
+    /// a value outside [0, 1] in a late epoch is refused before any epoch has run.
+    /// </summary>
+    private static double[] SamplingByEpoch(EncoderDecoderFitOptions options)
+    {
+        var probabilities = new double[options.Epochs];
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            double probability = options.SamplingProbability?.Invoke(epoch) ?? 0;
+            if (!(probability >= 0 && probability <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), probability, $"SamplingProbability({epoch}) must be in [0, 1].");
+            }
+
+            probabilities[epoch - 1] = probability;
+        }
+
+        return probabilities;
+    }
+
     private void ValidateOptions(EncoderDecoderFitOptions options)
     {
         if (options.Epochs < 1)
@@ -220,9 +237,9 @@ public sealed class EncoderDecoderTrainer<TModel>
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"BatchSize must be in [1, {Model.MaxBatch}] (the model's maxBatch).");
         }
 
-        if (options.ClipGradientNorm is { } clip && !(clip > 0))
+        if (options.ClipGradientNorm is { } clip && !(clip > 0 && float.IsFinite(clip)))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), clip, "ClipGradientNorm must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(options), clip, "ClipGradientNorm must be positive and finite (leave it null not to clip).");
         }
     }
 

@@ -23,5 +23,9 @@ public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch,
 /// <summary>Loss and metric of a model on a dataset, from <see cref="Trainer{TModel}.Evaluate"/>.</summary>
 /// <param name="Loss">Mean loss.</param>
 /// <param name="Metric">Accuracy (classification) or mean absolute error (regression).</param>
-/// <param name="Counted">Rows (sequences or steps) that counted.</param>
+/// <param name="Counted">
+/// What the loss is the mean of: the labels that counted (sequences or steps, ignored labels left out) for softmax
+/// cross-entropy; the target values of the counted rows (rows × the output width) for binary cross-entropy and mean
+/// squared error, as PyTorch's mean reduction counts them.
+/// </param>
 public readonly record struct Evaluation(double Loss, double Metric, int Counted);

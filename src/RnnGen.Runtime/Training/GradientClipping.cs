@@ -36,7 +36,16 @@ public static class GradientClipping
     {
         ArgumentGuard.NonNegative(maxNorm, nameof(maxNorm));
         float totalNorm = GlobalNorm(gradients);
+        Scale(gradients, maxNorm, totalNorm);
+        return totalNorm;
+    }
 
+    /// <summary>
+    /// <see cref="ClipByGlobalNorm"/>'s rescaling for a norm already measured: the trainer measures it first, so that a
+    /// non-finite gradient can be traced to its tensor before the clipping spreads it to every other.
+    /// </summary>
+    internal static void Scale(Span<float> gradients, float maxNorm, float totalNorm)
+    {
         // clip_coef = max_norm / (total_norm + 1e-6); clip_coef_clamped = clamp(clip_coef, max=1), all in float32.
         // MathF.Min propagates NaN as torch.clamp does.
         float coefficient = MathF.Min(maxNorm / (totalNorm + NormEpsilon), 1f);
@@ -44,7 +53,5 @@ public static class GradientClipping
         {
             gradients[i] *= coefficient;
         }
-
-        return totalNorm;
     }
 }

@@ -157,9 +157,18 @@ public sealed class Trainer<TModel>
                 parameters.ZeroGradients();
                 buffers.Forward(training: true);
                 var step = Objective.Compute(buffers);
+                if (step.LossCount == 0)
+                {
+                    // every target of the batch is ignored: its gradient is zero, and a step would still move the
+                    // weights by the optimizer's momentum or weight decay
+                    options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, totals.Loss, totals.Metric));
+                    continue;
+                }
+
                 if (!BackwardChecked(buffers, options, epoch, batch + 1, step))
                 {
                     skipped++;
+                    options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, totals.Loss, totals.Metric));
                     continue;
                 }
 
@@ -246,7 +255,7 @@ public sealed class Trainer<TModel>
         for (int start = 0; start < data.Count; start += size)
         {
             var indices = all.AsSpan(start, Math.Min(size, data.Count - start));
-            buffers.Fill(data, indices, _ignoreLabel);
+            buffers.FillInputs(data, indices);
             buffers.Forward(training: false);
             ReadOnlySpan<float> outputs = buffers.Outputs;
             for (int b = 0; b < indices.Length; b++)
@@ -305,14 +314,19 @@ public sealed class Trainer<TModel>
             throw new ArgumentOutOfRangeException(nameof(options), options.ValidationSplit, "ValidationSplit must be in [0, 1).");
         }
 
-        if (options.ClipGradientNorm is { } clip && !(clip > 0))
+        if (options.ClipGradientNorm is { } clip && !(clip > 0 && float.IsFinite(clip)))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), clip, "ClipGradientNorm must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(options), clip, "ClipGradientNorm must be positive and finite (leave it null not to clip).");
         }
 
         if (options.EarlyStopping is { Patience: < 1 })
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.EarlyStopping.Patience, "EarlyStopping.Patience must be at least 1.");
+        }
+
+        if (options.EarlyStopping is { } stopping && !double.IsFinite(stopping.MinimumDelta))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), stopping.MinimumDelta, "EarlyStopping.MinimumDelta must be finite.");
         }
     }
 
@@ -390,11 +404,14 @@ public sealed class Trainer<TModel>
         if (double.IsFinite(step.LossSum))
         {
             buffers.Backward();
-            float norm = options.ClipGradientNorm is { } maximum
-                ? GradientClipping.ClipByGlobalNorm(parameters.Gradients, maximum)
-                : GradientClipping.GlobalNorm(parameters.Gradients);
+            float norm = GradientClipping.GlobalNorm(parameters.Gradients);
             if (float.IsFinite(norm))
             {
+                if (options.ClipGradientNorm is { } maximum)
+                {
+                    GradientClipping.Scale(parameters.Gradients, maximum, norm);
+                }
+
                 return true;
             }
         }
@@ -425,7 +442,9 @@ public sealed class Trainer<TModel>
             }
         }
 
-        string what = tensor is null ? "the loss is " + step.LossSum.ToString(CultureInfo.InvariantCulture) : "the gradient of " + tensor + " is not finite";
+        string what = tensor is not null ? "the gradient of " + tensor + " is not finite"
+            : double.IsFinite(step.LossSum) ? "every gradient is finite but their global norm overflows float32"
+            : "the loss is " + step.LossSum.ToString(CultureInfo.InvariantCulture);
         throw new TrainingDivergedException($"Training diverged at epoch {epoch}, batch {batch}: {what}. The weights are those before this batch; lower the learning rate, clip gradients (ClipGradientNorm), or skip such batches (NonFiniteBatches = Skip).")
         {
             Epoch = epoch,
@@ -434,16 +453,17 @@ public sealed class Trainer<TModel>
         };
     }
 
-    private BatchBuffers Buffers(int batch, int steps, int valueSize)
+    // Named as Evaluate's and Predict's argument, which this checks (Fit has checked its BatchSize already).
+    private BatchBuffers Buffers(int batchSize, int steps, int valueSize)
     {
-        if (batch < 1 || batch > Model.MaxBatch)
+        if (batchSize < 1 || batchSize > Model.MaxBatch)
         {
-            throw new ArgumentOutOfRangeException(nameof(batch), batch, $"Batches must have 1 to {Model.MaxBatch} sequences (the model's maxBatch).");
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"Batches must have 1 to {Model.MaxBatch} sequences (the model's maxBatch).");
         }
 
-        if (_buffers is null || batch > _capacity.Batch || steps > _capacity.Steps || valueSize > _capacity.ValueSize)
+        if (_buffers is null || batchSize > _capacity.Batch || steps > _capacity.Steps || valueSize > _capacity.ValueSize)
         {
-            _capacity = (Math.Max(batch, _capacity.Batch), Math.Max(steps, _capacity.Steps), Math.Max(valueSize, _capacity.ValueSize));
+            _capacity = (Math.Max(batchSize, _capacity.Batch), Math.Max(steps, _capacity.Steps), Math.Max(valueSize, _capacity.ValueSize));
             _buffers = new BatchBuffers(Model, _capacity.Batch, _capacity.Steps, _capacity.ValueSize);
         }
 

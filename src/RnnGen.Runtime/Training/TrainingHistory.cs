@@ -22,7 +22,10 @@ public sealed class TrainingHistory
     /// <summary>One record per completed epoch.</summary>
     public IReadOnlyList<EpochRecord> Epochs { get; }
 
-    /// <summary>1-based epoch with the best monitored value.</summary>
+    /// <summary>
+    /// 1-based epoch with the best monitored value: when a resumed run (<see cref="FitOptions.InitialBest"/>) improves on
+    /// nothing, the <see cref="FitOptions.InitialEpoch"/> it resumed from; 0 when no epoch had a finite monitored value.
+    /// </summary>
     public int BestEpoch { get; }
 
     /// <summary>True when early stopping ended the run.</summary>
