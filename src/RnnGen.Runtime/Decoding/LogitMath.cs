@@ -5,13 +5,14 @@ namespace RnnGen.Decoding;
 /// <summary>The two reductions of a logit vector that decoding needs.</summary>
 internal static class LogitMath
 {
-    /// <summary>Index of the largest value, the lowest index on ties (a NaN never wins).</summary>
+    /// <summary>Index of the largest value, the lowest index on ties; a NaN never wins (0 when every value is NaN).</summary>
     public static int ArgMax(ReadOnlySpan<float> values)
     {
         int best = 0;
         for (int i = 1; i < values.Length; i++)
         {
-            if (values[i] > values[best])
+            // a comparison with NaN is false both ways: a NaN in the lead gives way to the first number after it
+            if (values[i] > values[best] || (float.IsNaN(values[best]) && !float.IsNaN(values[i])))
             {
                 best = i;
             }

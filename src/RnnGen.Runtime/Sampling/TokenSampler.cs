@@ -52,7 +52,7 @@ public sealed class TokenSampler
         }
     }
 
-    /// <summary>The index of the largest logit (the first one on ties).</summary>
+    /// <summary>The index of the largest logit (the first one on ties); a NaN is never the largest (0 when all are NaN).</summary>
     public static int ArgMax(ReadOnlySpan<float> logits)
     {
         if (logits.IsEmpty)
@@ -60,16 +60,7 @@ public sealed class TokenSampler
             throw new ArgumentException("There are no logits to choose from.", nameof(logits));
         }
 
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
+        return Decoding.LogitMath.ArgMax(logits);
     }
 
     /// <summary>Draws one token index from <paramref name="logits"/>.</summary>
@@ -80,17 +71,18 @@ public sealed class TokenSampler
             throw new ArgumentException($"Expected {_scratch.Length} logits, got {logits.Length}.", nameof(logits));
         }
 
-        if (_temperature == 0f || _topK == 1)
-        {
-            return ArgMax(logits);
-        }
-
         foreach (float logit in logits)
         {
             if (!float.IsFinite(logit))
             {
                 throw new ArgumentException($"The logits contain {logit}; a model that outputs NaN or infinity cannot be sampled.", nameof(logits));
             }
+        }
+
+        // top-1 is not a shortcut to greedy: it keeps every logit tied with the largest, as any other k keeps ties
+        if (_temperature == 0f)
+        {
+            return ArgMax(logits);
         }
 
         float max = logits[ArgMax(logits)];

@@ -10,14 +10,39 @@ public sealed class TokenSamplerTests
     private static readonly float[] Logits = [1.0f, 2.0f, 0.5f, -1.0f, 2.0f, 0.0f];
 
     [Fact]
-    public void Temperature_zero_and_top_one_are_greedy()
+    public void Temperature_zero_is_greedy()
     {
         var sampler = new TokenSampler(Logits.Length, 1) { Temperature = 0 };
         Assert.Equal(1, sampler.Sample(Logits)); // first of the tied maxima
-        sampler.Temperature = 1;
-        sampler.TopK = 1;
-        Assert.Equal(1, sampler.Sample(Logits));
         Assert.Equal(1, TokenSampler.ArgMax(Logits));
+        Assert.Equal(4, sampler.Sample([1f, 2f, 0.5f, -1f, 3f, 0f]));
+    }
+
+    [Fact]
+    public void Top_one_keeps_the_logits_tied_with_the_largest_as_every_k_keeps_ties()
+    {
+        // tokens 1 and 4 share the largest logit: top-1 draws each about half the time, and nothing else
+        var sampler = new TokenSampler(Logits.Length, 3) { TopK = 1 };
+        var counts = new int[Logits.Length];
+        for (int i = 0; i < 10_000; i++)
+        {
+            counts[sampler.Sample(Logits)]++;
+        }
+
+        Assert.Equal(10_000, counts[1] + counts[4]);
+        Assert.InRange(counts[1], 4_700, 5_300);
+
+        // without a tie it always draws the largest
+        Assert.All(Enumerable.Range(0, 100), _ => Assert.Equal(4, sampler.Sample([1f, 2f, 0.5f, -1f, 3f, 0f])));
+    }
+
+    [Fact]
+    public void A_nan_logit_never_wins_the_argmax_even_in_first_place()
+    {
+        Assert.Equal(2, TokenSampler.ArgMax([float.NaN, 0.5f, 2f]));
+        Assert.Equal(1, TokenSampler.ArgMax([float.NaN, 0.5f, float.NaN, -1f]));
+        Assert.Equal(0, TokenSampler.ArgMax([3f, float.NaN, 2f]));
+        Assert.Equal(0, TokenSampler.ArgMax([float.NaN, float.NaN]));
     }
 
     [Theory]
@@ -88,6 +113,13 @@ public sealed class TokenSamplerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => sampler.TopK = -1);
         Assert.Equal("logits", Assert.Throws<ArgumentException>(() => sampler.Sample(new float[4])).ParamName);
         Assert.Equal("logits", Assert.Throws<ArgumentException>(() => sampler.Sample([0f, float.NaN, 1f])).ParamName);
+
+        // greedy does not hide a broken model either
+        sampler.Temperature = 0;
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(() => sampler.Sample([float.NaN, 0f, 1f])).ParamName);
+        sampler.Temperature = 1;
+        sampler.TopK = 1;
+        Assert.Equal("logits", Assert.Throws<ArgumentException>(() => sampler.Sample([0f, float.PositiveInfinity, 1f])).ParamName);
     }
 
     private static double[] Softmax(float[] logits, float temperature, float keepAtLeast)
