@@ -81,6 +81,8 @@ internal sealed class SafetensorsLayout
                 throw new ArgumentException($"Tensor name '{name}' appears more than once; names must be unique.", nameof(tensors));
             }
 
+            CheckWellFormed(name, $"Tensor {i}'s name", nameof(tensors));
+
             if (shape is null)
             {
                 throw new ArgumentException($"Tensor '{name}' has no shape; use an empty shape for a scalar.", nameof(tensors));
@@ -109,6 +111,30 @@ internal sealed class SafetensorsLayout
                 {
                     throw new ArgumentException($"Metadata entry '{item.Key}' is null; metadata values must be strings.", nameof(metadata));
                 }
+
+                CheckWellFormed(item.Key, "A metadata key", nameof(metadata));
+                CheckWellFormed(item.Value, $"Metadata entry {SafetensorsFile.Quote(item.Key)}", nameof(metadata));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The header is UTF-8 JSON, and the JSON writer replaces a lone surrogate with U+FFFD: a name or value that would
+    /// not read back as written is refused before anything is written.
+    /// </summary>
+    private static void CheckWellFormed(string text, string what, string parameter)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                throw new ArgumentException(
+                    $"{what} has a lone surrogate (U+{(int)text[i]:X4}) at index {i}, which UTF-8 cannot hold; the file would not read back as written.",
+                    parameter);
             }
         }
     }

@@ -155,7 +155,24 @@ public class SafetensorsWriterTests
         AssertRejected(path, "more than once", new SafetensorsEntry("w", [1], new float[1]), new SafetensorsEntry("w", [1], new float[1]));
         AssertRejected(path, "no name", new SafetensorsEntry("", [1], new float[1]));
         AssertRejected(path, "__metadata__", new SafetensorsEntry("__metadata__", [1], new float[1]));
+
+        // UTF-8 cannot hold a lone surrogate: written, the name would come back as U+FFFD
+        AssertRejected(path, "(U+D800) at index 1", new SafetensorsEntry("w\uD800", [1], new float[1]));
+        AssertRejected(path, "(U+DC00) at index 0", new SafetensorsEntry("\uDC00w", [1], new float[1]));
         Assert.Empty(Directory.GetFiles(directory.Path));
+
+        // a pair is one character, and round-trips
+        SafetensorsFile file = SafetensorsFile.Parse(SafetensorsWriter.Serialize([new("w\uD83D\uDE00", [1], new[] { 1f })]));
+        Assert.Equal("w\uD83D\uDE00", file.Tensors[0].Name);
+    }
+
+    [Fact]
+    public void Metadata_with_a_lone_surrogate_is_rejected()
+    {
+        Assert.Contains("lone surrogate", Assert.Throws<ArgumentException>(() => SafetensorsWriter.Serialize([], new Dictionary<string, string> { ["k\uDBFF"] = "v" })).Message, StringComparison.Ordinal);
+        ArgumentException error = Assert.Throws<ArgumentException>(() => SafetensorsWriter.Serialize([], new Dictionary<string, string> { ["note"] = "\uD800" }));
+        Assert.Contains("'note'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("metadata", error.ParamName);
     }
 
     [Fact]
