@@ -50,7 +50,8 @@ public static class DataSplit
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         int validationCount = HeldOutCount(count, validationFraction, nameof(validationFraction));
         int testCount = HeldOutCount(count, testFraction, nameof(testFraction));
-        CheckTrainingLeft(count, validationCount + testCount, validationFraction, testFraction, nameof(testFraction));
+        // the fraction that holds out more: naming the other would point at the wrong argument
+        CheckTrainingLeft(count, validationCount + testCount, validationFraction, testFraction, validationCount > testCount ? nameof(validationFraction) : nameof(testFraction));
         int trainCount = count - validationCount - testCount;
         int[] order = Order(count, seed, shuffle);
         return (Part(order, 0, trainCount), Part(order, trainCount, validationCount), Part(order, trainCount + validationCount, testCount));

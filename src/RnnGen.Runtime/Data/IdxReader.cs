@@ -13,8 +13,9 @@ namespace RnnGen.Data;
 /// </summary>
 /// <remarks>
 /// A path ending in <c>.gz</c> is gunzipped while it is read, so the files can be used as downloaded.
-/// Input is treated as hostile: a wrong magic number, a truncated header, sizes that are negative, zero or whose
-/// product overflows, data shorter or longer than the sizes declare, and corrupt gzip data are each reported as an
+/// Input is treated as hostile: a wrong magic number, a truncated header, sizes that are negative or whose product
+/// overflows, images of zero rows or columns (a file of zero images or labels is read as empty), data shorter or
+/// longer than the sizes declare, and corrupt gzip data are each reported as an
 /// <see cref="InvalidDataException"/> whose message starts with the path. Memory is allocated as data actually
 /// arrives, never on the strength of the declared sizes alone.
 /// </remarks>

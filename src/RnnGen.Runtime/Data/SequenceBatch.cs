@@ -47,7 +47,10 @@ public static class SequenceBatch
     /// <paramref name="indices"/> (e.g. the next token, for a language model), and <paramref name="paddingLabel"/>
     /// after each member's end.
     /// </summary>
-    /// <param name="labels">Label sequences, each as long as its input sequence.</param>
+    /// <param name="labels">
+    /// Label sequences, each as long as its input sequence (not checked here, as the inputs are not given: a shorter one is
+    /// padded with <paramref name="paddingLabel"/> from its end).
+    /// </param>
     /// <param name="indices">Which sequences form the batch, in batch order; at least one.</param>
     /// <param name="steps">Steps of the batch, as returned by <see cref="FillFeatures"/> or <see cref="FillTokens"/>.</param>
     /// <param name="destination">Receives steps × batch labels.</param>
@@ -92,21 +95,23 @@ public static class SequenceBatch
             throw new ArgumentException($"The batch has {batch} members but lengths holds {lengths.Length}.", nameof(lengths));
         }
 
+        // every check before the first write: a refused batch leaves lengths and destination as they were
         int steps = 0;
         for (int b = 0; b < batch; b++)
         {
-            lengths[b] = SequenceAt(sequences, indices, b, width, nameof(sequences)).Length / width;
-            steps = Math.Max(steps, lengths[b]);
+            steps = Math.Max(steps, SequenceAt(sequences, indices, b, width, nameof(sequences)).Length / width);
         }
 
         CheckCapacity((long)steps * batch * width, destination.Length, width == 1 ? "steps × batch" : "steps × batch × width", nameof(destination));
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<T> sequence = sequences[indices[b]];
+            int length = sequence.Length / width;
+            lengths[b] = length;
             for (int t = 0; t < steps; t++)
             {
                 Span<T> target = destination.Slice(((t * batch) + b) * width, width);
-                if (t < lengths[b])
+                if (t < length)
                 {
                     sequence.Slice(t * width, width).CopyTo(target);
                 }

@@ -78,23 +78,23 @@ public sealed class SequenceDataset
 
     /// <summary>Feature sequences with one class label each.</summary>
     public static SequenceDataset FromFeatures(IReadOnlyList<float[]> sequences, int featureSize, int[] labels) =>
-        Create(sequences, null, featureSize, TargetKind.Label, labels, null, null, 0);
+        Create(sequences, featureSize, TargetKind.Label, labels, null, null, 0);
 
     /// <summary>Feature sequences with a vector of <paramref name="valueSize"/> values each, per sequence or per step.</summary>
     public static SequenceDataset FromFeatures(IReadOnlyList<float[]> sequences, int featureSize, IReadOnlyList<float[]> values, int valueSize, bool perStep = false) =>
-        Create(sequences, null, featureSize, perStep ? TargetKind.StepValues : TargetKind.Values, null, null, values, valueSize);
+        Create(sequences, featureSize, perStep ? TargetKind.StepValues : TargetKind.Values, null, null, values, valueSize);
 
     /// <summary>Token sequences with one class label each.</summary>
     public static SequenceDataset FromTokens(IReadOnlyList<int[]> sequences, int[] labels) =>
-        Create(null, sequences, 1, TargetKind.Label, labels, null, null, 0);
+        Create(sequences, 1, TargetKind.Label, labels, null, null, 0);
 
     /// <summary>Token sequences with one class label per step (e.g. the next token).</summary>
     public static SequenceDataset FromTokens(IReadOnlyList<int[]> sequences, IReadOnlyList<int[]> stepLabels) =>
-        Create(null, sequences, 1, TargetKind.StepLabels, null, stepLabels, null, 0);
+        Create(sequences, 1, TargetKind.StepLabels, null, stepLabels, null, 0);
 
     /// <summary>Token sequences with a vector of <paramref name="valueSize"/> values each (e.g. a binary target), per sequence or per step.</summary>
     public static SequenceDataset FromTokens(IReadOnlyList<int[]> sequences, IReadOnlyList<float[]> values, int valueSize, bool perStep = false) =>
-        Create(null, sequences, 1, perStep ? TargetKind.StepValues : TargetKind.Values, null, null, values, valueSize);
+        Create(sequences, 1, perStep ? TargetKind.StepValues : TargetKind.Values, null, null, values, valueSize);
 
     /// <summary>Steps of sequence <paramref name="index"/>.</summary>
     public int StepsOf(int index) => Features is null ? Tokens![index].Length : Features[index].Length / FeatureSize;
@@ -157,17 +157,27 @@ public sealed class SequenceDataset
         return true;
     }
 
-    private static SequenceDataset Create(IReadOnlyList<float[]>? features, IReadOnlyList<int[]>? tokens, int featureSize, TargetKind kind, int[]? labels, IReadOnlyList<int[]>? stepLabels, IReadOnlyList<float[]>? values, int valueSize)
+    // T is float for feature sequences and int for token sequences; the parameters are named as the public factories
+    // name them, so that every exception names the caller's argument.
+    private static SequenceDataset Create<T>(IReadOnlyList<T[]> sequences, int featureSize, TargetKind kind, int[]? labels, IReadOnlyList<int[]>? stepLabels, IReadOnlyList<float[]>? values, int valueSize)
     {
-        int count = features?.Count ?? tokens?.Count ?? throw new ArgumentNullException(features is null ? nameof(tokens) : nameof(features));
+        string targetName = kind switch
+        {
+            TargetKind.Label => nameof(labels),
+            TargetKind.StepLabels => nameof(stepLabels),
+            _ => nameof(values),
+        };
+        ArgumentNullException.ThrowIfNull(sequences);
+        int count = sequences.Count;
         if (count == 0)
         {
-            throw new ArgumentException("The dataset has no sequences.", features is null ? nameof(tokens) : nameof(features));
+            throw new ArgumentException("The dataset has no sequences.", nameof(sequences));
         }
 
         // The lists are copied (not the sequences), so adding to the caller's lists later cannot change this dataset.
-        features = features?.ToArray();
-        tokens = tokens?.ToArray();
+        T[][] copy = sequences.ToArray();
+        var features = copy as float[][];
+        var tokens = copy as int[][];
         labels = labels?.ToArray();
         stepLabels = stepLabels?.ToArray();
         values = values?.ToArray();
@@ -176,10 +186,10 @@ public sealed class SequenceDataset
             throw new ArgumentOutOfRangeException(nameof(featureSize), featureSize, "Each step needs at least one feature.");
         }
 
-        int targets = labels?.Length ?? stepLabels?.Count ?? values?.Count ?? throw new ArgumentNullException(nameof(labels), "The dataset needs targets.");
+        int targets = labels?.Length ?? stepLabels?.Count ?? values?.Count ?? throw new ArgumentNullException(targetName, "The dataset needs targets.");
         if (targets != count)
         {
-            throw new ArgumentException($"There are {count} sequences but {targets} targets.", kind == TargetKind.Label ? nameof(labels) : kind == TargetKind.StepLabels ? nameof(stepLabels) : nameof(values));
+            throw new ArgumentException($"There are {count} sequences but {targets} targets.", targetName);
         }
 
         if (values is not null && valueSize < 1)
@@ -189,16 +199,32 @@ public sealed class SequenceDataset
 
         for (int i = 0; i < count; i++)
         {
-            int length = features?[i].Length ?? tokens![i].Length;
+            if (copy[i] is null)
+            {
+                throw new ArgumentException($"Sequence {i} is null.", nameof(sequences));
+            }
+
+            bool targetMissing = kind switch
+            {
+                TargetKind.Label => false,
+                TargetKind.StepLabels => stepLabels![i] is null,
+                _ => values![i] is null,
+            };
+            if (targetMissing)
+            {
+                throw new ArgumentException($"The target of sequence {i} is null.", targetName);
+            }
+
+            int length = copy[i].Length;
             if (length == 0 || length % featureSize != 0)
             {
-                throw new ArgumentException($"Sequence {i} has {length} values; it needs at least one step of {featureSize} features and a whole number of steps.", features is null ? nameof(tokens) : nameof(features));
+                throw new ArgumentException($"Sequence {i} has {length} values; it needs at least one step of {featureSize} features and a whole number of steps.", nameof(sequences));
             }
 
             int steps = length / featureSize;
             if (features is not null && !AllFinite(features[i]))
             {
-                throw new ArgumentException($"Sequence {i} contains NaN or infinity.", nameof(features));
+                throw new ArgumentException($"Sequence {i} contains NaN or infinity.", nameof(sequences));
             }
 
             if (values is not null && !AllFinite(values[i]))

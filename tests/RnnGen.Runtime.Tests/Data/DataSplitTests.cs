@@ -126,6 +126,8 @@ public class DataSplitTests
         ArgumentException noTraining = Assert.Throws<ArgumentException>(() => DataSplit.Split(1, 0.5, 0));
         Assert.Contains("Holding out 1 of 1 items", noTraining.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => DataSplit.TrainValidationTest(10, 0.5, 0.5, 0));
+        Assert.Equal("validationFraction", Assert.Throws<ArgumentException>(() => DataSplit.TrainValidationTest(10, 0.95, 0.0, 0)).ParamName);
+        Assert.Equal("testFraction", Assert.Throws<ArgumentException>(() => DataSplit.TrainValidationTest(10, 0.0, 0.95, 0)).ParamName);
         ArgumentException noValidation = Assert.Throws<ArgumentException>(() => DataSplit.Split(50, 1e-17, 0));
         Assert.Contains("selects none", noValidation.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => DataSplit.Split(0, 0.0, 0));

@@ -175,9 +175,11 @@ public class SequenceBatchTests
     [Fact]
     public void Buffers_too_small_for_the_batch_are_rejected_with_the_sizes()
     {
+        int[] untouched = [-1, -1];
         ArgumentException destination = Assert.Throws<ArgumentException>(
-            () => SequenceBatch.FillFeatures(Features, Width, [0, 1], new float[15], new int[2]));
+            () => SequenceBatch.FillFeatures(Features, Width, [0, 1], new float[15], untouched));
         Assert.Contains("steps × batch × width = 16 elements but destination holds 15", destination.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { -1, -1 }, untouched); // a refused batch writes nothing
 
         ArgumentException lengths = Assert.Throws<ArgumentException>(
             () => SequenceBatch.FillTokens(Tokens, [0, 1], new int[16], new int[1]));
