@@ -1,3 +1,4 @@
+using System.IO;
 using RnnGen.Models.Tests.Models;
 using RnnGen.Models.Tests.Support;
 using RnnGen.Training;
@@ -270,6 +271,54 @@ public sealed class EncoderDecoderTests
         Assert.Equal(Run(0), Run(0));
         Assert.Equal(Run(0.5), Run(0.5));
         Assert.NotEqual(Run(0), Run(0.5));
+    }
+
+    [Fact]
+    public void Resuming_from_the_best_checkpoint_continues_bit_identically()
+    {
+        var random = new SeededRandom(28);
+        var data = CopyPairs(96, random);
+        var validation = CopyPairs(32, random);
+        string folder = Directory.CreateTempSubdirectory("rnngen-pair-resume-").FullName;
+        try
+        {
+            EncoderDecoderFitOptions Options(int epochs, string checkpoint, CheckpointInfo? resume = null) => new()
+            {
+                Epochs = epochs,
+                InitialEpoch = resume?.Epoch ?? 0,
+                InitialBest = resume?.MonitoredValue,
+                BatchSize = 16,
+                Seed = 29,
+                Validation = validation,
+                Schedule = new StepDecay(stepSize: 2, gamma: 0.5f),
+                SamplingProbability = epoch => 0.1 * epoch,
+                CheckpointPath = checkpoint,
+            };
+
+            var uninterrupted = new Copier(maxBatch: 16, maxSourceSteps: 5, maxTargetSteps: 6, seed: 30);
+            TrainingHistory full = new EncoderDecoderTrainer<Copier>(uninterrupted, new Adam(learningRate: 0.01f))
+                .Fit(data, Options(5, Path.Combine(folder, "full.safetensors")));
+
+            // stopped after 3 epochs, then resumed from its best checkpoint (epoch 3 unless a later one did worse)
+            string path = Path.Combine(folder, "best.safetensors");
+            new EncoderDecoderTrainer<Copier>(new Copier(maxBatch: 16, maxSourceSteps: 5, maxTargetSteps: 6, seed: 30), new Adam(learningRate: 0.01f))
+                .Fit(data, Options(3, path));
+            var resumed = new Copier(maxBatch: 16, maxSourceSteps: 5, maxTargetSteps: 6, seed: 31);
+            var optimizer = new Adam(learningRate: 0.01f);
+            var trainer = new EncoderDecoderTrainer<Copier>(resumed, optimizer);
+            CheckpointInfo info = Checkpoint.Load(path, resumed.Parameters, optimizer);
+            Assert.InRange(info.Epoch, 1, 3);
+            TrainingHistory rest = trainer.Fit(data, Options(5, path, info));
+
+            Assert.Equal(5 - info.Epoch, rest.Epochs.Count);
+            Assert.Equal(uninterrupted.Parameters.Values.ToArray(), resumed.Parameters.Values.ToArray());
+            Assert.Equal(full.BestEpoch, rest.BestEpoch);
+            Assert.Equal(full.Epochs[^1], rest.Epochs[^1] with { Seconds = full.Epochs[^1].Seconds });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

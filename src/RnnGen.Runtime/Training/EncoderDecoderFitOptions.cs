@@ -5,8 +5,22 @@ namespace RnnGen.Training;
 /// <summary>Options of <see cref="EncoderDecoderTrainer{TModel}.Fit"/>.</summary>
 public sealed record EncoderDecoderFitOptions
 {
-    /// <summary>Passes over the training pairs.</summary>
+    /// <summary>Passes over the training pairs, counting those of <see cref="InitialEpoch"/>.</summary>
     public int Epochs { get; init; } = 1;
+
+    /// <summary>
+    /// Epochs already done: training runs epochs InitialEpoch + 1 … Epochs. To resume from a checkpoint, create the
+    /// trainer, load the checkpoint with <see cref="Checkpoint.Load"/> and pass its epoch here (and its monitored value
+    /// as <see cref="InitialBest"/>); with the same seed the run continues exactly as if it had never stopped.
+    /// </summary>
+    public int InitialEpoch { get; init; }
+
+    /// <summary>
+    /// The lowest monitored loss so far, when resuming from a checkpoint (<see cref="CheckpointInfo.MonitoredValue"/>):
+    /// later checkpoints are then written only for epochs that beat it, as in the uninterrupted run. Null when starting
+    /// fresh.
+    /// </summary>
+    public double? InitialBest { get; init; }
 
     /// <summary>Pairs per batch; the model must have been built with at least this maxBatch.</summary>
     public int BatchSize { get; init; } = 32;
@@ -30,8 +44,8 @@ public sealed record EncoderDecoderFitOptions
     /// Scheduled sampling (Bengio et al., 2015): the probability, per 1-based epoch, that a decoder input is the model's
     /// own previous prediction instead of the true previous token; null or 0 is pure teacher forcing. The predictions
     /// come from a teacher-forced pass over the same batch without dropout (the two-pass form of Mihaylova and Martins,
-    /// 2019), so a batch costs one more forward pass when the probability is above 0. Fit asks it for every epoch
-    /// before the first runs, and refuses a value outside [0, 1] then.
+    /// 2019), so a batch costs one more forward pass when the probability is above 0. Fit asks it for every epoch it
+    /// will run before the first, and refuses a value outside [0, 1] then.
     /// </summary>
     public Func<int, double>? SamplingProbability { get; init; }
 

@@ -39,7 +39,10 @@ public sealed class EncoderDecoderTrainer<TModel>
     /// <summary>The optimizer.</summary>
     public Optimizer Optimizer { get; }
 
-    /// <summary>Trains for <see cref="EncoderDecoderFitOptions.Epochs"/> epochs; the history's metric is token accuracy.</summary>
+    /// <summary>
+    /// Trains epochs <see cref="EncoderDecoderFitOptions.InitialEpoch"/> + 1 … <see cref="EncoderDecoderFitOptions.Epochs"/>;
+    /// the history's metric is token accuracy.
+    /// </summary>
     public TrainingHistory Fit(SequencePairDataset train, EncoderDecoderFitOptions options)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -58,9 +61,10 @@ public sealed class EncoderDecoderTrainer<TModel>
         int[] order = new int[train.Count];
         int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var epochs = new List<EpochRecord>();
-        double best = double.NaN;
-        int bestEpoch = 0;
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        // A run resumed from a checkpoint compares against that epoch's loss, as the uninterrupted run did.
+        double best = options.InitialBest ?? double.NaN;
+        int bestEpoch = options.InitialBest.HasValue ? options.InitialEpoch : 0;
+        for (int epoch = options.InitialEpoch + 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             if (options.Schedule is not null)
@@ -205,13 +209,13 @@ public sealed class EncoderDecoderTrainer<TModel>
         };
 
     /// <summary>
-    /// The scheduled-sampling probability of every epoch, asked of the option once each before training starts, so that
-    /// a value outside [0, 1] in a late epoch is refused before any epoch has run.
+    /// The scheduled-sampling probability of every epoch to run, asked of the option once each before training starts,
+    /// so that a value outside [0, 1] in a late epoch is refused before any epoch has run.
     /// </summary>
     private static double[] SamplingByEpoch(EncoderDecoderFitOptions options)
     {
         var probabilities = new double[options.Epochs];
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        for (int epoch = options.InitialEpoch + 1; epoch <= options.Epochs; epoch++)
         {
             double probability = options.SamplingProbability?.Invoke(epoch) ?? 0;
             if (!(probability >= 0 && probability <= 1))
@@ -227,9 +231,14 @@ public sealed class EncoderDecoderTrainer<TModel>
 
     private void ValidateOptions(EncoderDecoderFitOptions options)
     {
-        if (options.Epochs < 1)
+        if (options.Epochs < 1 || options.InitialEpoch < 0 || options.InitialEpoch >= options.Epochs)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, "Epochs must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, $"Epochs ({options.Epochs}) must be at least 1 and above InitialEpoch ({options.InitialEpoch}), which must be at least 0.");
+        }
+
+        if (options.InitialBest is { } initialBest && !double.IsFinite(initialBest))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), initialBest, "InitialBest must be finite.");
         }
 
         if (options.BatchSize < 1 || options.BatchSize > Model.MaxBatch)
