@@ -31,9 +31,9 @@ public static class CellKernels
     public static void LstmForward(Span<float> gates, Span<float> c, Span<float> h, Span<float> tanhCell)
     {
         int hidden = c.Length;
-        Check(gates.Length, 4 * hidden, h.Length, hidden);
+        Check(gates.Length, 4L * hidden, nameof(gates), h.Length, hidden, nameof(h));
         bool keep = !tanhCell.IsEmpty;
-        Check(tanhCell.Length, keep ? hidden : 0, hidden, hidden);
+        Check(tanhCell.Length, keep ? hidden : 0, nameof(tanhCell), hidden, hidden, nameof(c));
         var cell = new LstmForwardRow(gates, c, h, tanhCell, keep);
         nuint n = (nuint)hidden;
         nuint j = 0;
@@ -84,9 +84,9 @@ public static class CellKernels
     public static void LstmBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> tanhCell, ReadOnlySpan<float> cellPrevious, ReadOnlySpan<float> dOutput, Span<float> dH, Span<float> dC, Span<float> dGates)
     {
         int hidden = tanhCell.Length;
-        Check(gates.Length, 4 * hidden, cellPrevious.Length, hidden);
-        Check(dGates.Length, 4 * hidden, dH.Length, hidden);
-        Check(dC.Length, hidden, dOutput.IsEmpty ? hidden : dOutput.Length, hidden);
+        Check(gates.Length, 4L * hidden, nameof(gates), cellPrevious.Length, hidden, nameof(cellPrevious));
+        Check(dGates.Length, 4L * hidden, nameof(dGates), dH.Length, hidden, nameof(dH));
+        Check(dC.Length, hidden, nameof(dC), dOutput.IsEmpty ? hidden : dOutput.Length, hidden, nameof(dOutput));
         var cell = new LstmBackwardRow(gates, tanhCell, cellPrevious, dOutput, dH, dC, dGates);
         nuint n = (nuint)hidden;
         nuint j = 0;
@@ -133,8 +133,8 @@ public static class CellKernels
     public static void GruForward(Span<float> gates, ReadOnlySpan<float> recurrent, Span<float> h, Span<float> recurrentN)
     {
         int hidden = h.Length;
-        Check(gates.Length, 3 * hidden, recurrent.Length, 3 * hidden);
-        Check(recurrentN.Length, hidden, hidden, hidden);
+        Check(gates.Length, 3L * hidden, nameof(gates), recurrent.Length, 3L * hidden, nameof(recurrent));
+        Check(recurrentN.Length, hidden, nameof(recurrentN), hidden, hidden, nameof(h));
         var cell = new GruForwardRow(gates, recurrent, h, recurrentN);
         nuint n = (nuint)hidden;
         nuint j = 0;
@@ -177,9 +177,9 @@ public static class CellKernels
     public static void GruBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> recurrentN, ReadOnlySpan<float> hiddenPrevious, ReadOnlySpan<float> dOutput, Span<float> dH, Span<float> dGates, Span<float> dRecurrent)
     {
         int hidden = dH.Length;
-        Check(gates.Length, 3 * hidden, recurrentN.Length, hidden);
-        Check(dGates.Length, 3 * hidden, dRecurrent.Length, 3 * hidden);
-        Check(hiddenPrevious.Length, hidden, dOutput.IsEmpty ? hidden : dOutput.Length, hidden);
+        Check(gates.Length, 3L * hidden, nameof(gates), recurrentN.Length, hidden, nameof(recurrentN));
+        Check(dGates.Length, 3L * hidden, nameof(dGates), dRecurrent.Length, 3L * hidden, nameof(dRecurrent));
+        Check(hiddenPrevious.Length, hidden, nameof(hiddenPrevious), dOutput.IsEmpty ? hidden : dOutput.Length, hidden, nameof(dOutput));
         var cell = new GruBackwardRow(gates, recurrentN, hiddenPrevious, dOutput, dH, dGates, dRecurrent);
         nuint n = (nuint)hidden;
         nuint j = 0;
@@ -433,18 +433,21 @@ public static class CellKernels
         return end;
     }
 
-    private static void Check(int length, int expected, int otherLength, int otherExpected)
+    // The expected lengths in long: 4 × a hidden size above 2^29 would wrap in int and let a short buffer pass.
+    private static void Check(int length, long expected, string name, int otherLength, long otherExpected, string otherName)
     {
         if (length != expected || otherLength != otherExpected)
         {
-            ThrowLengths(length, expected, otherLength, otherExpected);
+            ThrowLengths(length, expected, name, otherLength, otherExpected, otherName);
         }
     }
 
     // Apart from the check, so that it stays small enough to inline into each cell call.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowLengths(int length, int expected, int otherLength, int otherExpected) =>
-        throw new ArgumentException($"Cell buffers have lengths {length} and {otherLength}; expected {expected} and {otherExpected}.");
+    private static void ThrowLengths(int length, long expected, string name, int otherLength, long otherExpected, string otherName) =>
+        throw new ArgumentException(
+            $"Cell buffers {name} and {otherName} have lengths {length} and {otherLength}; expected {expected} and {otherExpected}.",
+            length != expected ? name : otherName);
 
     /// <summary>One row's buffers for LstmForward, as references the loops of every width share.</summary>
     private readonly ref struct LstmForwardRow(Span<float> gates, Span<float> c, Span<float> h, Span<float> tanhCell, bool keep)

@@ -268,7 +268,8 @@ public static partial class MatrixKernels
             SumColumns(ref _g[first], ref _sums[first], ref _otherSums[first], _rows, _gStride, (nuint)(Bound(part + 1, parts) - first), _both);
         }
 
-        private int Bound(int part, int parts) => part == parts ? _width : _width * part / parts / ColumnBlock * ColumnBlock;
+        // In long: width × part passes int.MaxValue for widths above 2^31 / threads.
+        private int Bound(int part, int parts) => part == parts ? _width : (int)((long)_width * part / parts) / ColumnBlock * ColumnBlock;
     }
 
     /// <summary>Row fills split between the kernel threads by blocks of rows.</summary>
@@ -296,6 +297,6 @@ public static partial class MatrixKernels
         }
 
         public void RunPart(int part, int parts) =>
-            FillRows(ref *_c, _cStride, ref *_row, _rows * part / parts, _rows * (part + 1) / parts, _width);
+            FillRows(ref *_c, _cStride, ref *_row, (int)((long)_rows * part / parts), (int)((long)_rows * (part + 1) / parts), _width);
     }
 }

@@ -269,6 +269,10 @@ public static partial class MatrixKernels
     /// <exception cref="ArgumentException">A size is negative or <paramref name="w"/> is too short.</exception>
     public static ReadOnlySpan<float> PackWeightsForThisThread(ReadOnlySpan<float> w, int outputs, int inner, bool transposed)
     {
+        // w first: sizes too large for a packed buffer are also larger than any w
+        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner);
+        CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
         Span<float> packed = AlignedFloats.Reuse(ref t_packedWeights, ref t_packedWeightsStart, PackedWeightsLength(outputs, inner));
         PackWeights(w, outputs, inner, transposed, packed);
         return packed;

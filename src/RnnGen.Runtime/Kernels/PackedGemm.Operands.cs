@@ -75,7 +75,7 @@ internal static partial class PackedGemm
         public void RunPart(int part, int parts) =>
             MultiplyAddPanels(
                 _first.AsColumns(), _second.AsColumns(), _sums.AsRowSums(), _bias.AsRowBias(), _prepacked, ref *_a, _aRowStride, _aDepthStride,
-                _m, _depth, _panels * part / parts, _panels * (part + 1) / parts);
+                _m, _depth, (int)((long)_panels * part / parts), (int)((long)_panels * (part + 1) / parts));
     }
 
     /// <summary><see cref="Columns"/> at pinned addresses, kept by a <see cref="Job"/> between threads.</summary>

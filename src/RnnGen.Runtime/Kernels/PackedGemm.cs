@@ -121,8 +121,9 @@ internal static partial class PackedGemm
     public static bool FitOnePackedBlock(int depth, int n1, int n2) =>
         (long)Math.Min(DepthBlock, depth) * (RoundUpToTile(n1) + RoundUpToTile(n2)) <= MaximumPackedBlock;
 
+    // In long: columns near int.MaxValue would round up past it.
     /// <summary>Floats that <see cref="PackB"/> writes for a B of <paramref name="depth"/> × <paramref name="columns"/>.</summary>
-    public static long PackedLength(int depth, int columns) => (long)RoundUpToTile(columns) * depth;
+    public static long PackedLength(int depth, int columns) => ((long)columns + TileColumns - 1) / TileColumns * TileColumns * depth;
 
     /// <summary>
     /// B [depth × columns] (element (k, j) at b[k·depthStride + j·columnStride]) as

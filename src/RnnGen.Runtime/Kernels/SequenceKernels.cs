@@ -18,6 +18,7 @@ public static class SequenceKernels
     /// </summary>
     public static int ValidateBatch(int inputLength, int width, ReadOnlySpan<int> lengths, int maxBatch, int maxSteps, string inputName, string lengthsName)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         int batch = lengths.Length;
         if (batch < 1 || batch > maxBatch)
         {
@@ -169,6 +170,11 @@ public static class SequenceKernels
     /// <summary>Rows laid out as a grid [outer, inner] copied to the grid [inner, outer]: row o·inner + i goes to row i·outer + o.</summary>
     private static void TransposeRows(ReadOnlySpan<float> source, Span<float> destination, int outer, int inner, int width)
     {
+        if (outer == 0 || inner == 0 || width == 0)
+        {
+            return; // nothing to move (and the slices below would start past an empty source)
+        }
+
         if (outer == 1 || inner == 1)
         {
             // one row or one column of the grid: both orders are the same

@@ -31,8 +31,14 @@ public static class Softmax
     }
 
     /// <summary>gradient ← y ⊙ (gradient − Σ gradient ⊙ y), the softmax Jacobian applied to the gradient of its output y.</summary>
+    /// <exception cref="ArgumentException">The two spans differ in length.</exception>
     public static void Backward(ReadOnlySpan<float> output, Span<float> gradient)
     {
+        if (gradient.Length != output.Length)
+        {
+            throw new ArgumentException($"The gradient has {gradient.Length} values but the softmax output {output.Length}.", nameof(gradient));
+        }
+
         float dot = 0f;
         for (int i = 0; i < output.Length; i++)
         {

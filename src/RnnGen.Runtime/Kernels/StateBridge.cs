@@ -14,7 +14,7 @@ public static class StateBridge
     /// <summary>[layers·2, batch, hidden] → [layers, batch, 2·hidden], for one h or c block.</summary>
     public static void ConcatenateDirections(ReadOnlySpan<float> source, Span<float> target, int layers, int batch, int hidden)
     {
-        Check(source.Length, target.Length, layers, batch, hidden);
+        Check(source.Length, nameof(source), target.Length, nameof(target), layers, batch, hidden);
         for (int l = 0; l < layers; l++)
         {
             for (int d = 0; d < 2; d++)
@@ -30,7 +30,7 @@ public static class StateBridge
     /// <summary>The inverse of <see cref="ConcatenateDirections"/>: [layers, batch, 2·hidden] → [layers·2, batch, hidden].</summary>
     public static void SplitDirections(ReadOnlySpan<float> source, Span<float> target, int layers, int batch, int hidden)
     {
-        Check(target.Length, source.Length, layers, batch, hidden);
+        Check(target.Length, nameof(target), source.Length, nameof(source), layers, batch, hidden);
         for (int l = 0; l < layers; l++)
         {
             for (int d = 0; d < 2; d++)
@@ -43,12 +43,17 @@ public static class StateBridge
         }
     }
 
-    private static void Check(int directional, int concatenated, int layers, int batch, int hidden)
+    private static void Check(int directional, string directionalName, int concatenated, string concatenatedName, int layers, int batch, int hidden)
     {
-        int length = layers * 2 * batch * hidden;
+        ArgumentOutOfRangeException.ThrowIfNegative(layers);
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ArgumentOutOfRangeException.ThrowIfNegative(hidden);
+        long length = (long)layers * 2 * batch * hidden;
         if (directional != length || concatenated != length)
         {
-            throw new ArgumentException($"Expected {length} floats on both sides ({layers} layers × 2 directions × {batch} × {hidden}), got {directional} and {concatenated}.");
+            throw new ArgumentException(
+                $"Expected {length} floats on both sides ({layers} layers × 2 directions × {batch} × {hidden}), got {directional} and {concatenated}.",
+                directional != length ? directionalName : concatenatedName);
         }
     }
 }

@@ -19,7 +19,7 @@ public static partial class StepKernels
     public static void Affine(PackedStepMatrix weight, ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Span<float> output)
     {
         ArgumentNullException.ThrowIfNull(weight);
-        CheckPacked(weight, input.Length, bias.Length, output.Length, nameof(weight), nameof(input), nameof(bias));
+        CheckPacked(weight, input.Length, bias.Length, output.Length, nameof(weight), nameof(input), nameof(bias), nameof(output));
         CheckInOrder(weight, nameof(weight));
         if (weight.RowMajor)
         {
@@ -50,8 +50,8 @@ public static partial class StepKernels
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(otherWeight);
-        CheckPacked(weight, input.Length, bias.Length, output.Length, nameof(weight), nameof(input), nameof(bias));
-        CheckPacked(otherWeight, otherInput.Length, otherBias.Length, output.Length, nameof(otherWeight), nameof(otherInput), nameof(otherBias));
+        CheckPacked(weight, input.Length, bias.Length, output.Length, nameof(weight), nameof(input), nameof(bias), nameof(output));
+        CheckPacked(otherWeight, otherInput.Length, otherBias.Length, output.Length, nameof(otherWeight), nameof(otherInput), nameof(otherBias), nameof(output));
         CheckPackedAlike(weight, otherWeight, nameof(otherWeight), nameof(weight));
         CheckInOrder(weight, nameof(weight));
 
@@ -83,18 +83,22 @@ public static partial class StepKernels
         }
     }
 
-    private static void CheckPacked(PackedStepMatrix weight, int inputs, int biases, int outputs, string weightName, string inputName, string biasName)
+    private static void CheckPacked(PackedStepMatrix weight, int inputs, int biases, int outputs, string weightName, string inputName, string biasName, string outputName)
     {
         if (weight.Rows != outputs || weight.Columns != inputs || biases != outputs)
         {
-            ThrowPackedShape(weight, inputs, biases, outputs, weightName, inputName, biasName);
+            ThrowPackedShape(weight, inputs, biases, outputs, weightName, inputName, biasName, outputName);
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowPackedShape(PackedStepMatrix weight, int inputs, int biases, int outputs, string weightName, string inputName, string biasName)
+    private static void ThrowPackedShape(PackedStepMatrix weight, int inputs, int biases, int outputs, string weightName, string inputName, string biasName, string outputName)
     {
-        string name = weight.Columns != inputs ? inputName : biases != outputs ? biasName : weightName;
+        // the odd one out: the output when the weight's rows and the bias agree with each other
+        string name = weight.Columns != inputs ? inputName
+            : weight.Rows == biases ? outputName
+            : biases != outputs ? biasName
+            : weightName;
         throw new ArgumentException(
             string.Create(CultureInfo.InvariantCulture, $"{weightName} is [{weight.Rows}, {weight.Columns}], which does not map {inputName} of {inputs} values to {outputs} outputs with {biasName} of {biases} values."),
             name);

@@ -32,6 +32,8 @@ public static class Workspace
     /// <summary>A zeroed buffer of <paramref name="rows"/> × <paramref name="width"/> floats, from a 64-byte boundary.</summary>
     public static WorkspaceBuffer Floats(int rows, int width)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(width);
         long length = (long)rows * width;
         if (length > Array.MaxLength)
         {
