@@ -49,6 +49,54 @@ public sealed class EncoderDecoderTests
     }
 
     [Fact]
+    public void A_wrong_source_gradient_is_refused_before_the_decoder_adds_its_gradients()
+    {
+        var pair = new BidirectionalPair(3, 4, 5, seed: 6);
+        var random = new SeededRandom(7);
+        float[] sources = GradientCheck.Gaussian(4 * 3 * BidirectionalPair.SourceInputSize, 1f, random);
+        var (targets, targetLengths) = Tokens(5, 3, 6, random);
+        var logits = new float[5 * 3 * BidirectionalPair.TargetVocabularySize];
+        pair.Forward(sources, [4, 2, 3], targets, targetLengths, logits);
+        float[] logitGradient = GradientCheck.Gaussian(logits.Length, 1f, random);
+
+        var error = Assert.Throws<ArgumentException>(() => pair.Backward(logitGradient, new float[sources.Length - 1]));
+        Assert.Equal("sourceGradient", error.ParamName);
+        Assert.All(pair.Parameters.Gradients.ToArray(), g => Assert.Equal(0f, g));
+
+        // the Forward's activations are still there: the same call with a right span goes through once
+        pair.Backward(logitGradient, new float[sources.Length]);
+        Assert.Contains(pair.Parameters.Gradients.ToArray(), g => g != 0f);
+    }
+
+    [Fact]
+    public void A_pair_checks_tokens_and_decoding_arguments_before_either_model_runs()
+    {
+        var pair = new TokenPair(3, 5, 6, seed: 3);
+        var random = new SeededRandom(4);
+        var (sources, sourceLengths) = Tokens(5, 3, 7, random);
+        var (targets, targetLengths) = Tokens(6, 3, 7, random);
+        var logits = new float[6 * 3 * TokenPair.TargetVocabularySize];
+        pair.Forward(sources, sourceLengths, targets, targetLengths, logits);
+
+        // refused under the pair's own names, and the cached Forward survives each refusal
+        int[] badTargets = (int[])targets.Clone();
+        badTargets[0] = TokenPair.TargetVocabularySize;
+        Assert.Equal("targetInputs", Assert.Throws<ArgumentException>(() => pair.Forward(sources, sourceLengths, badTargets, targetLengths, new float[logits.Length])).ParamName);
+        int[] badSources = (int[])sources.Clone();
+        badSources[0] = -1;
+        Assert.Equal("sources", Assert.Throws<ArgumentException>(() => pair.Forward(badSources, sourceLengths, targets, targetLengths, new float[logits.Length])).ParamName);
+        Assert.Equal("source", Assert.Throws<ArgumentException>(() => pair.Translate([1, TokenPair.SourceVocabularySize], Start, End, new int[4])).ParamName);
+        Assert.Equal("endToken", Assert.Throws<ArgumentOutOfRangeException>(() => pair.Translate([1, 2], Start, TokenPair.TargetVocabularySize, new int[4])).ParamName);
+        Assert.Equal("lengthPenalty", Assert.Throws<ArgumentOutOfRangeException>(() => pair.BeamSearch([1, 2], Start, End, new int[4], width: 2, lengthPenalty: double.NaN)).ParamName);
+
+        // a width whose hypotheses would not fit an array (65,536² ids wrapped to 0 in int)
+        Assert.Equal("width", Assert.Throws<ArgumentOutOfRangeException>(() => pair.BeamSearch([1, 2], Start, End, new int[65_536], width: 65_536)).ParamName);
+
+        pair.Backward(GradientCheck.Gaussian(logits.Length, 1f, random));
+        Assert.Contains(pair.Parameters.Gradients.ToArray(), g => g != 0f);
+    }
+
+    [Fact]
     public void Mixed_pair_gradients_with_a_copied_and_a_concatenated_layer()
     {
         var pair = new MixedPair(4, 5, 4, seed: 9);

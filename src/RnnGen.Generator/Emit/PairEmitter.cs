@@ -93,7 +93,13 @@ internal static class PairEmitter
             "private readonly global::RnnGen.Decoding.SequenceDecoder<" + d + ", " + d + ".State> _decoding;",
             "private int _batch;",
             "private int _encoderOutputLength;",
-            "private bool _hasForward;",
+            "private bool _hasForward;");
+        if (!encoder.TokenInput)
+        {
+            w.Line("private int _sourceSteps; // of the last Forward, for Backward's sourceGradient");
+        }
+
+        w.Lines(
             string.Empty,
             "/// <summary>The encoder; its parameters are the <c>encoder.</c> tensors of <see cref=\"Parameters\"/>.</summary>",
             "public " + e + " Encoder { get; }",
@@ -174,7 +180,7 @@ internal static class PairEmitter
             "/// with <paramref name=\"sourceLengths\"/>; <paramref name=\"targetInputs\"/> is [targetSteps, batch] decoder inputs (the start token, then",
             "/// the target without its last token) with <paramref name=\"targetLengths\"/>. The encoder's final state at each source's",
             "/// length becomes the decoder's initial state; <paramref name=\"logits\"/> receives [targetSteps, batch, TargetVocabularySize].",
-            "/// Sizes are checked before anything runs. Activations are cached for <c>Backward</c>.",
+            "/// Sizes and token ids are checked before anything runs. Activations are cached for <c>Backward</c>.",
             "/// </summary>");
         using (w.Block("public void Forward(" + sources + ", " + Ints + " sourceLengths, " + Ints + " targetInputs, " + Ints + " targetLengths, " + Span + " logits, bool training = false)"))
         {
@@ -183,15 +189,28 @@ internal static class PairEmitter
                 "int sourceSteps = " + Checks + ".ValidateBatch(sources.Length, " + width + ", sourceLengths, MaxBatch, MaxSourceSteps, nameof(sources), nameof(sourceLengths));",
                 "int targetSteps = " + Checks + ".ValidateBatch(targetInputs.Length, 1, targetLengths, MaxBatch, MaxTargetSteps, nameof(targetInputs), nameof(targetLengths));",
                 Checks + ".ValidateLength(targetLengths.Length, batch, nameof(targetLengths));",
-                Checks + ".ValidateLength(logits.Length, targetSteps * batch * TargetVocabularySize, nameof(logits));",
+                Checks + ".ValidateLength(logits.Length, targetSteps * batch * TargetVocabularySize, nameof(logits));");
+            if (encoder.TokenInput)
+            {
+                w.Line(Checks + ".ValidateTokens(sources, sourceSteps, sourceLengths, SourceVocabularySize, nameof(sources));");
+            }
+
+            // every token checked before either model runs, under this method's names (the models' own checks say "inputs")
+            w.Lines(
+                Checks + ".ValidateTokens(targetInputs, targetSteps, targetLengths, TargetVocabularySize, nameof(targetInputs));",
                 "_hasForward = false;",
                 "int states = batch * StateSize;",
                 "_encoderOutputLength = " + (encoder.ReturnsSequences ? "sourceSteps * batch" : "batch") + " * " + e + ".OutputSize;",
                 "Encoder.Forward(sources, sourceLengths, View(_encoderOutputs, 0, _encoderOutputLength), default, View(_encoderFinalState, 0, states), training);",
                 "HandOver(View(_encoderFinalState, 0, states), View(_decoderInitialState, 0, states), batch);",
                 "Decoder.Forward(targetInputs, targetLengths, logits, View(_decoderInitialState, 0, states), default, training);",
-                "_batch = batch;",
-                "_hasForward = true;");
+                "_batch = batch;");
+            if (!encoder.TokenInput)
+            {
+                w.Line("_sourceSteps = sourceSteps;");
+            }
+
+            w.Line("_hasForward = true;");
         }
 
         w.Line();
@@ -216,6 +235,12 @@ internal static class PairEmitter
             using (w.Block("if (!_hasForward)"))
             {
                 w.Line("throw new global::System.InvalidOperationException(\"Backward needs a Forward first: it reuses the activations that Forward cached (Encode, Translate and BeamSearch replace them).\");");
+            }
+
+            if (!encoder.TokenInput)
+            {
+                // checked before the decoder adds its gradients: the encoder's own check comes after them
+                w.Line(Checks + ".ValidateOptionalLength(sourceGradient.Length, _sourceSteps * _batch * SourceInputSize, nameof(sourceGradient));");
             }
 
             w.Lines(
@@ -292,9 +317,14 @@ internal static class PairEmitter
                 w.Line("throw new global::System.ArgumentException($\"The source has {" + steps + "} steps; this pair was built with maxSourceSteps {MaxSourceSteps}.\", nameof(source));");
             }
 
+            w.Line("_sourceLength[0] = " + steps + ";");
+            if (encoder.TokenInput)
+            {
+                w.Line(Checks + ".ValidateTokens(source, " + steps + ", _sourceLength, SourceVocabularySize, nameof(source));");
+            }
+
             w.Lines(
                 "_hasForward = false;",
-                "_sourceLength[0] = " + steps + ";",
                 "// For one sequence the encoder's final state is laid out as the decoder's state (directions concatenated included).",
                 Span + " start = state;",
                 "Encoder.Forward(source, _sourceLength, View(_encoderOutputs, 0, " + (encoder.ReturnsSequences ? "_sourceLength[0] * " : string.Empty) + encoder.QualifiedName + ".OutputSize), default, start, false);");
@@ -310,6 +340,7 @@ internal static class PairEmitter
             "/// </summary>");
         using (w.Block("public int Translate(" + source + ", int startToken, int endToken, global::System.Span<int> output, global::RnnGen.StepWeights? decoderWeights = null)"))
         {
+            w.Line("_decoding.CheckGreedy(startToken, endToken); // before the encoder replaces a Forward's activations");
             w.Line(d + ".State state = default;");
             w.Line("Encode(source, ref state);");
             w.Line("return _decoding.Greedy(ref state, startToken, endToken, output, decoderWeights);");
@@ -325,6 +356,7 @@ internal static class PairEmitter
             "/// </summary>");
         using (w.Block("public int BeamSearch(" + source + ", int startToken, int endToken, global::System.Span<int> output, int width, double lengthPenalty = 1.0, global::RnnGen.StepWeights? decoderWeights = null)"))
         {
+            w.Line("_decoding.CheckBeamSearch(startToken, endToken, output.Length, width, lengthPenalty); // before the encoder replaces a Forward's activations");
             w.Line(d + ".State state = default;");
             w.Line("Encode(source, ref state);");
             w.Line("return _decoding.BeamSearch(in state, startToken, endToken, output, width, lengthPenalty, decoderWeights);");

@@ -38,7 +38,7 @@ public sealed class SequenceDecoder<TDecoder, TState>
     /// <returns>The number of tokens written.</returns>
     public int Greedy(ref TState state, int startToken, int endToken, Span<int> output, StepWeights? weights = null)
     {
-        CheckTokens(startToken, endToken);
+        CheckGreedy(startToken, endToken);
         int token = startToken;
         for (int t = 0; t < output.Length; t++)
         {
@@ -72,13 +72,7 @@ public sealed class SequenceDecoder<TDecoder, TState>
     /// <returns>The number of tokens written.</returns>
     public int BeamSearch(in TState start, int startToken, int endToken, Span<int> output, int width, double lengthPenalty = 1.0, StepWeights? weights = null)
     {
-        CheckTokens(startToken, endToken);
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        if (!(lengthPenalty >= 0) || double.IsInfinity(lengthPenalty))
-        {
-            throw new ArgumentOutOfRangeException(nameof(lengthPenalty), lengthPenalty, "The length penalty must be finite and at least 0.");
-        }
-
+        CheckBeamSearch(startToken, endToken, output.Length, width, lengthPenalty);
         int maxLength = output.Length;
         if (_beams.Width < width || _beams.MaxLength < maxLength)
         {
@@ -181,7 +175,12 @@ public sealed class SequenceDecoder<TDecoder, TState>
         return Math.Min(count + 1, width);
     }
 
-    private void CheckTokens(int startToken, int endToken)
+    /// <summary>
+    /// Throws what <see cref="Greedy"/> would for these arguments, without decoding: an encoder–decoder pair checks them
+    /// before it runs the encoder.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A token is outside the decoder's vocabulary.</exception>
+    public void CheckGreedy(int startToken, int endToken)
     {
         int vocabulary = _logits.Length;
         if ((uint)startToken >= (uint)vocabulary)
@@ -192,6 +191,30 @@ public sealed class SequenceDecoder<TDecoder, TState>
         if ((uint)endToken >= (uint)vocabulary)
         {
             throw new ArgumentOutOfRangeException(nameof(endToken), endToken, $"Token ids must be in [0, {vocabulary}).");
+        }
+    }
+
+    /// <summary>
+    /// Throws what <see cref="BeamSearch"/> would for these arguments (<paramref name="maxLength"/> is the output's
+    /// length), without decoding.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A token is outside the vocabulary, the width is below 1, the hypotheses of that width and length would not fit an
+    /// array, or the length penalty is negative or not finite.
+    /// </exception>
+    public void CheckBeamSearch(int startToken, int endToken, int maxLength, int width, double lengthPenalty)
+    {
+        CheckGreedy(startToken, endToken);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        if ((long)width * maxLength > Array.MaxLength)
+        {
+            // each of the beams' token arrays holds width × maxLength ids
+            throw new ArgumentOutOfRangeException(nameof(width), width, $"{width} hypotheses of up to {maxLength} tokens need {(long)width * maxLength} ids in one array, more than .NET arrays hold.");
+        }
+
+        if (!(lengthPenalty >= 0) || double.IsInfinity(lengthPenalty))
+        {
+            throw new ArgumentOutOfRangeException(nameof(lengthPenalty), lengthPenalty, "The length penalty must be finite and at least 0.");
         }
     }
 

@@ -102,7 +102,7 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
     /// with <paramref name="sourceLengths"/>; <paramref name="targetInputs"/> is [targetSteps, batch] decoder inputs (the start token, then
     /// the target without its last token) with <paramref name="targetLengths"/>. The encoder's final state at each source's
     /// length becomes the decoder's initial state; <paramref name="logits"/> receives [targetSteps, batch, TargetVocabularySize].
-    /// Sizes are checked before anything runs. Activations are cached for <c>Backward</c>.
+    /// Sizes and token ids are checked before anything runs. Activations are cached for <c>Backward</c>.
     /// </summary>
     public void Forward(global::System.ReadOnlySpan<int> sources, global::System.ReadOnlySpan<int> sourceLengths, global::System.ReadOnlySpan<int> targetInputs, global::System.ReadOnlySpan<int> targetLengths, global::System.Span<float> logits, bool training = false)
     {
@@ -111,6 +111,8 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
         int targetSteps = global::RnnGen.Kernels.SequenceKernels.ValidateBatch(targetInputs.Length, 1, targetLengths, MaxBatch, MaxTargetSteps, nameof(targetInputs), nameof(targetLengths));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(targetLengths.Length, batch, nameof(targetLengths));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(logits.Length, targetSteps * batch * TargetVocabularySize, nameof(logits));
+        global::RnnGen.Kernels.SequenceKernels.ValidateTokens(sources, sourceSteps, sourceLengths, SourceVocabularySize, nameof(sources));
+        global::RnnGen.Kernels.SequenceKernels.ValidateTokens(targetInputs, targetSteps, targetLengths, TargetVocabularySize, nameof(targetInputs));
         _hasForward = false;
         int states = batch * StateSize;
         _encoderOutputLength = batch * global::Translation.SourceReader.OutputSize;
@@ -164,8 +166,9 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
         {
             throw new global::System.ArgumentException($"The source has {source.Length} steps; this pair was built with maxSourceSteps {MaxSourceSteps}.", nameof(source));
         }
-        _hasForward = false;
         _sourceLength[0] = source.Length;
+        global::RnnGen.Kernels.SequenceKernels.ValidateTokens(source, source.Length, _sourceLength, SourceVocabularySize, nameof(source));
+        _hasForward = false;
         // For one sequence the encoder's final state is laid out as the decoder's state (directions concatenated included).
         global::System.Span<float> start = state;
         Encoder.Forward(source, _sourceLength, View(_encoderOutputs, 0, global::Translation.SourceReader.OutputSize), default, start, false);
@@ -179,6 +182,7 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
     /// </summary>
     public int Translate(global::System.ReadOnlySpan<int> source, int startToken, int endToken, global::System.Span<int> output, global::RnnGen.StepWeights? decoderWeights = null)
     {
+        _decoding.CheckGreedy(startToken, endToken); // before the encoder replaces a Forward's activations
         global::Translation.TargetWriter.State state = default;
         Encode(source, ref state);
         return _decoding.Greedy(ref state, startToken, endToken, output, decoderWeights);
@@ -192,6 +196,7 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
     /// </summary>
     public int BeamSearch(global::System.ReadOnlySpan<int> source, int startToken, int endToken, global::System.Span<int> output, int width, double lengthPenalty = 1.0, global::RnnGen.StepWeights? decoderWeights = null)
     {
+        _decoding.CheckBeamSearch(startToken, endToken, output.Length, width, lengthPenalty); // before the encoder replaces a Forward's activations
         global::Translation.TargetWriter.State state = default;
         Encode(source, ref state);
         return _decoding.BeamSearch(in state, startToken, endToken, output, width, lengthPenalty, decoderWeights);
