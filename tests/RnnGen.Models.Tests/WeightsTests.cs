@@ -135,5 +135,6 @@ public sealed class WeightsTests : IDisposable
         var tagger = new EmbeddingLstmTagger(maxBatch: 1, maxSteps: 3);
         Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => tagger.Forward([1, 9, 2], [3], new float[12])).ParamName);
         tagger.Forward([1, 2, -7], [2], new float[12]); // the padded step's id is never read
+        Assert.Equal("sequence", Assert.Throws<ArgumentException>(() => tagger.Predict([1, 9, 2], new float[12])).ParamName);
     }
 }

@@ -218,6 +218,12 @@ internal static class ApiEmitter
             w.Line();
             w.Line(Sequences + ".ValidateLength(output.Length, " + (model.ReturnsSequences ? "steps * OutputSize" : "OutputSize") + ", nameof(output));");
             w.Line("global::System.Span<int> length = [steps];");
+            if (model.TokenInput)
+            {
+                // here, so that a bad id is reported as this method's sequence (Forward would call it inputs)
+                w.Line(Sequences + ".ValidateTokens(sequence, steps, length, VocabularySize, nameof(sequence));");
+            }
+
             w.Line("Forward(sequence, length, output);");
             w.Line("_hasForward = false; // Backward goes with a batch Forward, not with Predict");
         }

@@ -240,6 +240,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
 
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, OutputSize, nameof(output));
         global::System.Span<int> length = [steps];
+        global::RnnGen.Kernels.SequenceKernels.ValidateTokens(sequence, steps, length, VocabularySize, nameof(sequence));
         Forward(sequence, length, output);
         _hasForward = false; // Backward goes with a batch Forward, not with Predict
     }

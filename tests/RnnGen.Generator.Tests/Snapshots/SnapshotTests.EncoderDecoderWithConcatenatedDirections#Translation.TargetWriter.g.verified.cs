@@ -249,6 +249,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
 
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(output.Length, steps * OutputSize, nameof(output));
         global::System.Span<int> length = [steps];
+        global::RnnGen.Kernels.SequenceKernels.ValidateTokens(sequence, steps, length, VocabularySize, nameof(sequence));
         Forward(sequence, length, output);
         _hasForward = false; // Backward goes with a batch Forward, not with Predict
     }
