@@ -221,27 +221,33 @@ public static class CellKernels
     }
 
     /// <summary>Applies <paramref name="activation"/> (Tanh, Sigmoid or Relu) to <paramref name="values"/> in place.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="activation"/> is another value: None has nothing to apply, and Softmax is not element-wise
+    /// (<see cref="Softmax.Forward"/>); either used to leave the values as they were without a word.
+    /// </exception>
     public static void Activate(Span<float> values, Activation activation)
     {
+        if (activation is not (Activation.Tanh or Activation.Sigmoid or Activation.Relu))
+        {
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Activate applies Tanh, Sigmoid or Relu element by element.");
+        }
+
         ref float x = ref MemoryMarshal.GetReference(values);
         nuint n = (nuint)values.Length;
         nuint j = 0;
-        if (activation is Activation.Tanh or Activation.Sigmoid or Activation.Relu)
+        if (Vector512.IsHardwareAccelerated)
         {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                j = Activate<Simd512, Vector512<float>>(ref x, n, j, activation);
-            }
+            j = Activate<Simd512, Vector512<float>>(ref x, n, j, activation);
+        }
 
-            if (Vector256.IsHardwareAccelerated)
-            {
-                j = Activate<Simd256, Vector256<float>>(ref x, n, j, activation);
-            }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            j = Activate<Simd256, Vector256<float>>(ref x, n, j, activation);
+        }
 
-            if (Vector128.IsHardwareAccelerated)
-            {
-                j = Activate<Simd128, Vector128<float>>(ref x, n, j, activation);
-            }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            j = Activate<Simd128, Vector128<float>>(ref x, n, j, activation);
         }
 
         for (; j < n; j++)
@@ -251,8 +257,7 @@ public static class CellKernels
             {
                 Activation.Tanh => Activations.Tanh(v),
                 Activation.Sigmoid => Activations.Sigmoid(v),
-                Activation.Relu => Activations.Relu(v),
-                _ => v,
+                _ => Activations.Relu(v),
             };
         }
     }

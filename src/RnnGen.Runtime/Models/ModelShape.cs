@@ -1,3 +1,5 @@
+using System;
+
 namespace RnnGen;
 
 /// <summary>The fixed sizes of a generated model, for code that works with any model.</summary>
@@ -14,5 +16,17 @@ public sealed record ModelShape(bool TokenInput, int InputSize, int OutputSize, 
     public int InputWidth => TokenInput ? 1 : InputSize;
 
     /// <summary>Length of a Forward output for a batch.</summary>
-    public int OutputLength(int steps, int batch) => (ReturnsSequences ? steps * batch : batch) * OutputSize;
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative, or the length is more than an int holds.</exception>
+    public int OutputLength(int steps, int batch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        long length = (ReturnsSequences ? (long)steps * batch : batch) * (long)OutputSize;
+        if (length > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{steps} steps × {batch} sequences × {OutputSize} outputs are {length} values, more than one span holds.");
+        }
+
+        return (int)length;
+    }
 }

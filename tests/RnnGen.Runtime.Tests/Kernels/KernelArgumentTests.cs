@@ -64,6 +64,25 @@ public unsafe class KernelArgumentTests
     }
 
     [Fact]
+    public void Activate_refuses_what_it_cannot_apply_element_by_element()
+    {
+        float[] values = [0.5f, -1f];
+        Assert.Equal("activation", Assert.Throws<ArgumentOutOfRangeException>(() => CellKernels.Activate(values, Activation.Softmax)).ParamName);
+        Assert.Equal("activation", Assert.Throws<ArgumentOutOfRangeException>(() => CellKernels.Activate(values, Activation.None)).ParamName);
+        Assert.Equal("activation", Assert.Throws<ArgumentOutOfRangeException>(() => CellKernels.Activate(values, (Activation)99)).ParamName);
+        Assert.Equal(new[] { 0.5f, -1f }, values);
+    }
+
+    [Fact]
+    public void An_output_length_beyond_int_is_refused_not_wrapped()
+    {
+        var shape = new ModelShape(TokenInput: false, InputSize: 3, OutputSize: 4096, StateSize: 8, ReturnsSequences: true, ParameterCount: 10);
+        Assert.Equal(12 * 4096, shape.OutputLength(3, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => shape.OutputLength(1_000_000, 1000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => shape.OutputLength(-1, 2));
+    }
+
+    [Fact]
     public void Packing_a_weight_larger_than_any_array_names_the_weight()
     {
         var error = Assert.Throws<ArgumentException>(() => MatrixKernels.PackWeightsForThisThread(new float[10], 100_000, 100_000, transposed: true));
