@@ -69,6 +69,14 @@ public sealed class EncoderDecoderTests
     }
 
     [Fact]
+    public void A_pair_names_the_limit_that_is_out_of_range()
+    {
+        Assert.Equal("maxBatch", Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPair(maxBatch: 0)).ParamName);
+        Assert.Equal("maxSourceSteps", Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPair(maxSourceSteps: 0)).ParamName);
+        Assert.Equal("maxTargetSteps", Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPair(maxTargetSteps: -1)).ParamName);
+    }
+
+    [Fact]
     public void A_pair_checks_tokens_and_decoding_arguments_before_either_model_runs()
     {
         var pair = new TokenPair(3, 5, 6, seed: 3);

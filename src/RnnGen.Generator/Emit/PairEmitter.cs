@@ -132,7 +132,11 @@ internal static class PairEmitter
             "/// </summary>");
         using (w.Block("public " + pair.Declaration.TypeName + "(int maxBatch = 1, int maxSourceSteps = 256, int maxTargetSteps = 256, ulong seed = 0)"))
         {
+            // checked here so that a bad limit is named as the caller wrote it (the models' own checks say maxSteps)
             w.Lines(
+                "global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);",
+                "global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSourceSteps);",
+                "global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTargetSteps);",
                 "MaxBatch = maxBatch;",
                 "MaxSourceSteps = maxSourceSteps;",
                 "MaxTargetSteps = maxTargetSteps;",

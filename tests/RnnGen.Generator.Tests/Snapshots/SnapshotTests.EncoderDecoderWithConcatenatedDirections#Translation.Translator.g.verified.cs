@@ -65,6 +65,9 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
     /// </summary>
     public Translator(int maxBatch = 1, int maxSourceSteps = 256, int maxTargetSteps = 256, ulong seed = 0)
     {
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSourceSteps);
+        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTargetSteps);
         MaxBatch = maxBatch;
         MaxSourceSteps = maxSourceSteps;
         MaxTargetSteps = maxTargetSteps;
