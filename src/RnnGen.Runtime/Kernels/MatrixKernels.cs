@@ -241,9 +241,7 @@ public static partial class MatrixKernels
     /// <exception cref="ArgumentException">A size is negative or a span is too short.</exception>
     public static void PackWeights(ReadOnlySpan<float> w, int outputs, int inner, bool transposed, Span<float> packed)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
-        ArgumentOutOfRangeException.ThrowIfNegative(inner);
-        CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
+        CheckWeight(w, outputs, inner);
         (int depth, int columns) = transposed ? (inner, outputs) : (outputs, inner);
         CheckPacked(packed, depth, columns);
 
@@ -258,6 +256,14 @@ public static partial class MatrixKernels
         }
     }
 
+    // A weight [outputs, inner], contiguous: the sizes and w's length.
+    private static void CheckWeight(ReadOnlySpan<float> w, int outputs, int inner)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
+        ArgumentOutOfRangeException.ThrowIfNegative(inner);
+        CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
+    }
+
     /// <summary>
     /// <see cref="PackWeights"/> into a buffer of the calling thread's own, reused by its next call (made or grown on
     /// the way; no allocation once the thread has seen its largest weight). A time loop split between threads
@@ -269,10 +275,7 @@ public static partial class MatrixKernels
     /// <exception cref="ArgumentException">A size is negative or <paramref name="w"/> is too short.</exception>
     public static ReadOnlySpan<float> PackWeightsForThisThread(ReadOnlySpan<float> w, int outputs, int inner, bool transposed)
     {
-        // w first: sizes too large for a packed buffer are also larger than any w
-        ArgumentOutOfRangeException.ThrowIfNegative(outputs);
-        ArgumentOutOfRangeException.ThrowIfNegative(inner);
-        CheckMatrix(w.Length, outputs, inner, inner, nameof(w), nameof(inner));
+        CheckWeight(w, outputs, inner); // first: sizes too large for a packed buffer are also larger than any w
         Span<float> packed = AlignedFloats.Reuse(ref t_packedWeights, ref t_packedWeightsStart, PackedWeightsLength(outputs, inner));
         PackWeights(w, outputs, inner, transposed, packed);
         return packed;

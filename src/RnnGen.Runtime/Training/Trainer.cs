@@ -157,23 +157,22 @@ public sealed class Trainer<TModel>
                 parameters.ZeroGradients();
                 buffers.Forward(training: true);
                 var step = Objective.Compute(buffers);
-                if (step.LossCount == 0)
+
+                // A batch whose every target is ignored counts nothing: its gradient is zero, and a step would still
+                // move the weights by the optimizer's momentum or weight decay.
+                if (step.LossCount > 0)
                 {
-                    // every target of the batch is ignored: its gradient is zero, and a step would still move the
-                    // weights by the optimizer's momentum or weight decay
-                    options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, totals.Loss, totals.Metric));
-                    continue;
+                    if (BackwardChecked(buffers, options, epoch, batch + 1, step))
+                    {
+                        Optimizer.Step(parameters);
+                        totals.Add(step);
+                    }
+                    else
+                    {
+                        skipped++;
+                    }
                 }
 
-                if (!BackwardChecked(buffers, options, epoch, batch + 1, step))
-                {
-                    skipped++;
-                    options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, totals.Loss, totals.Metric));
-                    continue;
-                }
-
-                Optimizer.Step(parameters);
-                totals.Add(step);
                 options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, totals.Loss, totals.Metric));
             }
 

@@ -80,15 +80,7 @@ public static class Metrics
     /// <summary>Index of the first largest value; a NaN is never the largest (an all-NaN row gives -1, never correct).</summary>
     private static int ArgMax(ReadOnlySpan<float> row)
     {
-        int best = -1;
-        for (int i = 0; i < row.Length; i++)
-        {
-            if (!float.IsNaN(row[i]) && (best < 0 || row[i] > row[best]))
-            {
-                best = i;
-            }
-        }
-
-        return best;
+        int best = Decoding.LogitMath.ArgMax(row);
+        return float.IsNaN(row[best]) ? -1 : best;
     }
 }
