@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Linq;
+using Microsoft.Win32.SafeHandles;
 
 namespace RnnGen;
 
@@ -55,13 +56,48 @@ public sealed class SafetensorsFile
     public bool TryGetTensor(string name, [NotNullWhen(true)] out SafetensorsTensor? tensor) =>
         _tensorsByName.TryGetValue(name, out tensor);
 
-    /// <summary>Reads and parses the safetensors file at <paramref name="path"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not a well-formed safetensors file.</exception>
+    /// <summary>
+    /// Reads and parses the safetensors file at <paramref name="path"/>: the header first, then each tensor's bytes into
+    /// an array of its own, so a file of any size loads as long as each tensor fits in one array (2 GB); a checkpoint's
+    /// optimizer state passes 2 GB near 134 million parameters. Nothing between or after the tensors is read.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a well-formed safetensors file, or it holds a tensor of more
+    /// than <see cref="Array.MaxLength"/> bytes.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static SafetensorsFile Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Parse(File.ReadAllBytes(path), path);
+        using SafeFileHandle file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        long length = RandomAccess.GetLength(file);
+        if (length < LengthPrefixSize)
+        {
+            throw FileTooShort(length, path);
+        }
+
+        Span<byte> prefix = stackalloc byte[LengthPrefixSize];
+        ReadExactly(file, prefix, 0, length, path);
+        int headerLength = CheckHeaderLength(prefix, length, path);
+        byte[] headerBytes = new byte[headerLength];
+        ReadExactly(file, headerBytes, LengthPrefixSize, length, path);
+
+        long dataStart = LengthPrefixSize + (long)headerLength;
+        SafetensorsHeader header = ReadHeader(headerBytes, length - dataStart, path);
+        var tensors = new SafetensorsTensor[header.Entries.Count];
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            SafetensorsHeaderEntry entry = header.Entries[i];
+            long size = entry.End - entry.Begin;
+            if (size > Array.MaxLength)
+            {
+                throw Invalid(path, $"tensor {Quote(entry.Name)} has {size} bytes, more than one array holds ({Array.MaxLength})");
+            }
+
+            byte[] data = new byte[size];
+            ReadExactly(file, data, dataStart + entry.Begin, length, path);
+            tensors[i] = new SafetensorsTensor(entry.Name, entry.DType, entry.Shape, entry.ElementCount, data);
+        }
+
+        return new SafetensorsFile(path, header.Metadata, tensors);
     }
 
     /// <summary>
@@ -77,31 +113,17 @@ public sealed class SafetensorsFile
         ReadOnlySpan<byte> span = bytes.Span;
         if (span.Length < LengthPrefixSize)
         {
-            throw Invalid(source, $"the file is {span.Length} bytes long, shorter than the {LengthPrefixSize}-byte header length");
+            throw FileTooShort(span.Length, source);
         }
 
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(span);
-        if (headerLength > MaxHeaderLength)
-        {
-            throw Invalid(source, $"the header length {headerLength} exceeds the limit of {MaxHeaderLength} bytes (100 MiB)");
-        }
-
-        int available = span.Length - LengthPrefixSize;
-        if ((int)headerLength > available)
-        {
-            throw Invalid(source, $"the header length {headerLength} runs past the end of the file, which has {available} bytes after the length prefix");
-        }
-
-        int dataStart = LengthPrefixSize + (int)headerLength;
+        int dataStart = LengthPrefixSize + CheckHeaderLength(span, span.Length, source);
         ReadOnlyMemory<byte> data = bytes[dataStart..];
-        SafetensorsHeader header = SafetensorsHeaderReader.Read(span[LengthPrefixSize..dataStart], data.Length, source);
-        CheckNoOverlap(header.Entries, source);
-
+        SafetensorsHeader header = ReadHeader(span[LengthPrefixSize..dataStart], data.Length, source);
         var tensors = new SafetensorsTensor[header.Entries.Count];
         for (int i = 0; i < tensors.Length; i++)
         {
             SafetensorsHeaderEntry entry = header.Entries[i];
-            tensors[i] = new SafetensorsTensor(entry.Name, entry.DType, entry.Shape, entry.ElementCount, data[entry.Begin..entry.End]);
+            tensors[i] = new SafetensorsTensor(entry.Name, entry.DType, entry.Shape, entry.ElementCount, data[(int)entry.Begin..(int)entry.End]);
         }
 
         return new SafetensorsFile(source, header.Metadata, tensors);
@@ -113,6 +135,51 @@ public sealed class SafetensorsFile
     /// <summary>Quotes text taken from a file, shortened so that a hostile header cannot bloat a message.</summary>
     internal static string Quote(string text) =>
         text.Length <= MaxQuotedLength ? $"'{text}'" : $"'{text[..MaxQuotedLength]}…' ({text.Length} characters)";
+
+    /// <summary>The header length that <paramref name="prefix"/> declares, checked against the limit and the file's length.</summary>
+    private static int CheckHeaderLength(ReadOnlySpan<byte> prefix, long fileLength, string source)
+    {
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > MaxHeaderLength)
+        {
+            throw Invalid(source, $"the header length {headerLength} exceeds the limit of {MaxHeaderLength} bytes (100 MiB)");
+        }
+
+        long available = fileLength - LengthPrefixSize;
+        if ((long)headerLength > available)
+        {
+            throw Invalid(source, $"the header length {headerLength} runs past the end of the file, which has {available} bytes after the length prefix");
+        }
+
+        return (int)headerLength;
+    }
+
+    private static SafetensorsHeader ReadHeader(ReadOnlySpan<byte> header, long dataLength, string source)
+    {
+        SafetensorsHeader parsed = SafetensorsHeaderReader.Read(header, dataLength, source);
+        CheckNoOverlap(parsed.Entries, source);
+        return parsed;
+    }
+
+    private static InvalidDataException FileTooShort(long length, string source) =>
+        Invalid(source, $"the file is {length} bytes long, shorter than the {LengthPrefixSize}-byte header length");
+
+    /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/> of the file, which had <paramref name="length"/> bytes when opened.</summary>
+    private static void ReadExactly(SafeFileHandle file, Span<byte> buffer, long offset, long length, string path)
+    {
+        while (!buffer.IsEmpty)
+        {
+            int read = RandomAccess.Read(file, buffer, offset);
+            if (read == 0)
+            {
+                // another process truncated the file after we measured it
+                throw Invalid(path, $"the file ended at byte {offset} while being read, though it had {length} bytes when opened");
+            }
+
+            buffer = buffer[read..];
+            offset += read;
+        }
+    }
 
     private static void CheckNoOverlap(IReadOnlyList<SafetensorsHeaderEntry> entries, string source)
     {

@@ -16,5 +16,5 @@ internal readonly record struct SafetensorsHeaderEntry(
     SafetensorsDType DType,
     int[] Shape,
     int ElementCount,
-    int Begin,
-    int End);
+    long Begin,
+    long End);

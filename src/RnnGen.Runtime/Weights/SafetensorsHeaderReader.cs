@@ -26,10 +26,10 @@ internal ref struct SafetensorsHeaderReader
     };
 
     private readonly string _source;
-    private readonly int _dataLength;
+    private readonly long _dataLength;
     private Utf8JsonReader _json;
 
-    private SafetensorsHeaderReader(ReadOnlySpan<byte> header, int dataLength, string source)
+    private SafetensorsHeaderReader(ReadOnlySpan<byte> header, long dataLength, string source)
     {
         _source = source;
         _dataLength = dataLength;
@@ -37,7 +37,7 @@ internal ref struct SafetensorsHeaderReader
     }
 
     /// <summary>Parses <paramref name="header"/>; <paramref name="dataLength"/> is the size of the data section after it.</summary>
-    public static SafetensorsHeader Read(ReadOnlySpan<byte> header, int dataLength, string source)
+    public static SafetensorsHeader Read(ReadOnlySpan<byte> header, long dataLength, string source)
     {
         if (!Utf8.IsValid(header))
         {
@@ -199,7 +199,7 @@ internal ref struct SafetensorsHeaderReader
                 $"but its data_offsets [{begin}, {end}] span {end - begin} bytes");
         }
 
-        return new SafetensorsHeaderEntry(name, dtype, shape, elementCount, (int)begin, (int)end);
+        return new SafetensorsHeaderEntry(name, dtype, shape, elementCount, begin, end);
     }
 
     private SafetensorsDType ReadDType(string name)

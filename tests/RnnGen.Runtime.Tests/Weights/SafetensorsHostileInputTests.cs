@@ -92,6 +92,21 @@ public class SafetensorsHostileInputTests
         Assert.Contains(phrase, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Read_from_disk_rejects_each_corrupt_file_as_Parse_does(string caseName)
+    {
+        (byte[] file, string phrase) = Cases[caseName];
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("corrupt.safetensors");
+        File.WriteAllBytes(path, file);
+
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(path));
+
+        Assert.StartsWith(path + ": ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(phrase, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_overlap_error_names_both_tensors_and_their_offsets()
     {
