@@ -186,12 +186,31 @@ public class DiagnosticTests
         {
             "RNNG015",
             "[RnnModel(InputSize = 3)] [Lstm(4)] [Lstm(4, [|Name = \"lstm_l0\"|])] internal partial class Model;",
-            ["Layer names 'lstm' and 'lstm_l0'", "(Lstm…, LstmL0…)", "rename 'lstm_l0'"]
+            ["Layer names 'lstm' and 'lstm_l0'", "(Lstm…, LstmL0…)", "give one of them another Name, so that 'lstm_l0' no longer starts with 'lstm'"]
         },
         {
+            // the later layer has the shorter name: the fix must not ask to make 'dense' not start with 'dense_output'
             "RNNG015",
             "[RnnModel(InputSize = 3)] [Dense(4, Name = \"dense_output\")] [[|Dense(2)|]] internal partial class Model;",
-            ["Layer names 'dense_output' and 'dense'", "(DenseOutput…, Dense…)", "rename 'dense'"]
+            ["Layer names 'dense_output' and 'dense'", "(DenseOutput…, Dense…)", "so that 'dense_output' no longer starts with 'dense' followed by a new word"]
+        },
+        {
+            // the generated code holds the rate as a float, and this one rounds to 1
+            "RNNG007",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] [Dropout([|0.99999999|])] internal partial class Model;",
+            ["[Dropout(0.99999999)]", "at least 0 and below 1"]
+        },
+        {
+            // named constructor arguments out of order: the squiggle is on the wrong one, not on the first written
+            "RNNG003",
+            "[Embedding([|dimension: 0|], vocabularySize: 10)] [Lstm(4)] internal partial class Model;",
+            ["[Embedding]", "dimension is 0"]
+        },
+        {
+            // 22 of the largest attributes: each layer's count fits a long, their sum (9.5·10^18) does not
+            "RNNG011",
+            "[RnnModel(InputSize = 16777216)]" + string.Concat(Enumerable.Repeat(" [Lstm(16777216, Layers = 64, Bidirectional = true, ReturnSequences = true)]", 22)) + " internal partial class [|Model|];",
+            ["Model 'Model' is too large", "more than the limit of 268,435,456"]
         },
     };
 
@@ -281,6 +300,39 @@ public class DiagnosticTests
             "RNNG016",
             Encoder + Decoder + "[EncoderDecoder(typeof(Enc), typeof(Dec))] internal partial class [|Encoder|];",
             ["cannot be named 'Encoder'"]
+        },
+        {
+            "RNNG016",
+            Encoder + Decoder + "[EncoderDecoder(typeof(Enc), typeof(Dec))] internal partial class [|HandOver|];",
+            ["cannot be named 'HandOver'"]
+        },
+        {
+            "RNNG017",
+            Encoder + Decoder + "[EncoderDecoder(typeof(Enc), typeof(Dec))] internal partial class Pair { public [|Pair|](int size) { _ = size; } }",
+            ["constructor of 'Pair' does not call the generated constructor", "the models and buffers would stay unallocated", "add ': this(maxBatch, maxSourceSteps, maxTargetSteps, seed)'"]
+        },
+        {
+            // named arguments in the other order: the encoder's error is on the encoder's argument
+            "RNNG020",
+            Decoder + "internal class Plain;\n[EncoderDecoder(decoder: typeof(Dec), [|encoder: typeof(Plain)|])] internal partial class Pair;",
+            ["encoder 'Plain' is not an RnnGen model declared in this project"]
+        },
+        {
+            "RNNG024",
+            "[Embedding(10, 4)] [Lstm(8)] internal abstract partial class Enc;\n" + Decoder + "[EncoderDecoder([|typeof(Enc)|], typeof(Dec))] internal partial class Pair;",
+            ["encoder 'Enc' is abstract", "creates it with 'new', so remove 'abstract'"]
+        },
+        {
+            // a class without a modifier is internal: the public pair's Decoder property would not compile (CS0053)
+            "RNNG024",
+            "[Embedding(10, 4)] [Lstm(8)] public partial class Enc;\n" + Decoder + "[EncoderDecoder(typeof(Enc), [|typeof(Dec)|])] public partial class Pair;",
+            ["decoder 'Dec' is internal but 'Pair' is public", "make 'Dec' public (with any type it is nested in), or 'Pair' internal"]
+        },
+        {
+            // public, but nested in an internal class
+            "RNNG024",
+            Decoder.Replace("internal partial class Dec", "public partial class Dec", StringComparison.Ordinal) + "internal partial class Outer { [Embedding(10, 4)] [Lstm(8)] public partial class Enc; }\n[EncoderDecoder([|typeof(Outer.Enc)|], typeof(Dec))] public partial class Pair;",
+            ["encoder 'Enc' is internal but 'Pair' is public"]
         },
     };
 

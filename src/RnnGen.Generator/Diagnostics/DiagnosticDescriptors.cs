@@ -94,7 +94,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ClashingLayerNames = Error(
         "RNNG015",
         "Layer names clash in generated code",
-        "Layer names '{0}' and '{1}' give clashing generated member names ({2}…, {3}…): rename '{1}' so its name does not start with '{0}' followed by a new word");
+        "Layer names '{0}' and '{1}' give clashing generated member names ({2}…, {3}…): give one of them another Name, so that '{4}' no longer starts with '{5}' followed by a new word");
 
     public static readonly DiagnosticDescriptor ReservedTypeName = Error(
         "RNNG016",
@@ -104,7 +104,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ConstructorMustChain = Error(
         "RNNG017",
         "Model constructor must call the generated one",
-        "This constructor of '{0}' does not call the generated constructor, so the model's buffers would stay unallocated: add ': this(maxBatch, maxSteps, seed)'");
+        "This constructor of '{0}' does not call the generated constructor, so the {1} would stay unallocated: add ': this({2})'");
 
     public static readonly DiagnosticDescriptor UnsupportedTypeShape = Error(
         "RNNG018",
@@ -135,6 +135,11 @@ internal static class DiagnosticDescriptors
         "RNNG023",
         "Encoder–decoder class also declares layers",
         "'{0}' has [EncoderDecoder] and layer attributes: a class is either one model or a pair of models, so move the layers to a model class of their own");
+
+    public static readonly DiagnosticDescriptor PairCannotUseModel = Error(
+        "RNNG024",
+        "Pair cannot create or expose its model",
+        "[EncoderDecoder]: {0} '{1}' {2}: {3}");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "RNNG900",

@@ -10,13 +10,17 @@ internal sealed record ContainingType(string Keyword, string Name);
 /// <param name="TokenInput">The model reads token ids through a first Embedding layer.</param>
 /// <param name="InputSize">Features per time step, or the vocabulary size for token input.</param>
 /// <param name="Layers">The layers in data-flow order.</param>
+/// <param name="Visibility">Who can see the class, counting the types it is nested in (a pair exposes its models).</param>
+/// <param name="IsAbstract">The class is abstract (a pair could not create it).</param>
 internal sealed record ModelSpec(
     string? Namespace,
     EquatableArray<ContainingType> ContainingTypes,
     string TypeName,
     bool TokenInput,
     int InputSize,
-    EquatableArray<LayerSpec> Layers)
+    EquatableArray<LayerSpec> Layers,
+    Microsoft.CodeAnalysis.Accessibility Visibility,
+    bool IsAbstract)
 {
     public LayerSpec Last => Layers[Layers.Count - 1];
 

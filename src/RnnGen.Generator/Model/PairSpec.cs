@@ -4,6 +4,7 @@ namespace RnnGen.Generator.Model;
 /// <param name="Namespace">The pair's namespace, or null for the global namespace.</param>
 /// <param name="ContainingTypes">Enclosing types, outermost first.</param>
 /// <param name="TypeName">The pair class name.</param>
+/// <param name="Visibility">Who can see the pair class, counting the types it is nested in.</param>
 /// <param name="Encoder">The encoder type as <see cref="ModelSpec.QualifiedName"/> spells it.</param>
 /// <param name="Decoder">The decoder type, likewise.</param>
 /// <param name="EncoderLocation">The encoder's <c>typeof</c> argument.</param>
@@ -13,6 +14,7 @@ internal sealed record PairDeclaration(
     string? Namespace,
     EquatableArray<ContainingType> ContainingTypes,
     string TypeName,
+    Microsoft.CodeAnalysis.Accessibility Visibility,
     string Encoder,
     string Decoder,
     LocationInfo? EncoderLocation,

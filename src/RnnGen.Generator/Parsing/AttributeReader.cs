@@ -92,11 +92,16 @@ internal sealed class AttributeReader
         return Location;
     }
 
-    /// <summary>Location of the positional argument at <paramref name="index"/>, else of the whole attribute.</summary>
+    /// <summary>
+    /// Location of the constructor argument for parameter <paramref name="index"/>, written in its place or by name
+    /// (<c>dimension: 0</c>, in any order), else of the whole attribute.
+    /// </summary>
     public LocationInfo? PositionalLocation(int index)
     {
         if (_syntax?.ArgumentList is { } list)
         {
+            var parameters = _data.AttributeConstructor?.Parameters;
+            string? parameterName = parameters is { } known && index < known.Length ? known[index].Name : null;
             int position = 0;
             foreach (var argument in list.Arguments)
             {
@@ -105,10 +110,14 @@ internal sealed class AttributeReader
                     continue;
                 }
 
-                if (position++ == index)
+                if (argument.NameColon is { } nameColon
+                    ? nameColon.Name.Identifier.ValueText == parameterName
+                    : position == index)
                 {
                     return LocationInfo.From(argument);
                 }
+
+                position++;
             }
         }
 

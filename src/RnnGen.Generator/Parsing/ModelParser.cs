@@ -133,11 +133,15 @@ internal static class ModelParser
             Escape(type.Name),
             tokenInput,
             tokenInput ? layers[0].Vocabulary : inputSize,
-            new EquatableArray<LayerSpec>(layers));
+            new EquatableArray<LayerSpec>(layers),
+            Visibility(type),
+            type.IsAbstract);
 
-        if (spec.ParameterCount > DiagnosticDescriptors.MaxParameterCount)
+        // summed in decimal: each layer's count fits a long, but a few dozen of the largest layers would not
+        decimal parameters = layers.Sum(layer => (decimal)layer.ParameterCount);
+        if (parameters > DiagnosticDescriptors.MaxParameterCount)
         {
-            Report(diagnostics, DiagnosticDescriptors.ModelTooLarge, typeLocation, "Model '" + type.Name + "'", "it has " + Grouped(spec.ParameterCount) + " parameters, more than the limit of 268,435,456 (1 GiB of float32)");
+            Report(diagnostics, DiagnosticDescriptors.ModelTooLarge, typeLocation, "Model '" + type.Name + "'", "it has " + parameters.ToString("N0", CultureInfo.InvariantCulture) + " parameters, more than the limit of 268,435,456 (1 GiB of float32)");
             return null;
         }
 
@@ -153,10 +157,13 @@ internal static class ModelParser
     ];
 
     private static bool CheckType(INamedTypeSymbol type, LocationInfo? location, List<DiagnosticInfo> diagnostics, out List<ContainingType> containingTypes) =>
-        CheckType(type, location, ReservedNames, diagnostics, out containingTypes);
+        CheckType(type, location, ReservedNames, "model's buffers", "maxBatch, maxSteps, seed", diagnostics, out containingTypes);
 
-    /// <summary>Checks that the class can take generated members and a generated constructor; lists its enclosing types.</summary>
-    internal static bool CheckType(INamedTypeSymbol type, LocationInfo? location, HashSet<string> reservedNames, List<DiagnosticInfo> diagnostics, out List<ContainingType> containingTypes)
+    /// <summary>
+    /// Checks that the class can take generated members and a generated constructor, whose parameters
+    /// <paramref name="constructorArguments"/> names and which allocates <paramref name="constructed"/>; lists its enclosing types.
+    /// </summary>
+    internal static bool CheckType(INamedTypeSymbol type, LocationInfo? location, HashSet<string> reservedNames, string constructed, string constructorArguments, List<DiagnosticInfo> diagnostics, out List<ContainingType> containingTypes)
     {
         containingTypes = [];
         if (type.IsStatic || type.IsRecord)
@@ -185,7 +192,7 @@ internal static class ModelParser
                 if (reference.GetSyntax() is ConstructorDeclarationSyntax declaration
                     && declaration.Initializer?.ThisOrBaseKeyword.IsKind(SyntaxKind.ThisKeyword) != true)
                 {
-                    Report(diagnostics, DiagnosticDescriptors.ConstructorMustChain, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name);
+                    Report(diagnostics, DiagnosticDescriptors.ConstructorMustChain, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name, constructed, constructorArguments);
                     return false;
                 }
             }
@@ -212,6 +219,21 @@ internal static class ModelParser
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Who can see <paramref name="type"/>: the least of its own accessibility and that of every type it is nested in
+    /// (Roslyn orders the values from private to public; protected and internal, not comparable, count as such).
+    /// </summary>
+    internal static Accessibility Visibility(INamedTypeSymbol type)
+    {
+        var visibility = type.DeclaredAccessibility;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            visibility = outer.DeclaredAccessibility < visibility ? outer.DeclaredAccessibility : visibility;
+        }
+
+        return visibility;
     }
 
     /// <summary>Why the generated constructor could not be written for this class, or null.</summary>
@@ -358,8 +380,9 @@ internal static class ModelParser
 
     private static LayerSpec? ParseDropout(AttributeReader reader, string name, string identifier, int width, bool sequence, List<DiagnosticInfo> diagnostics)
     {
+        // checked as the float the generated code holds: 0.99999999 rounds to 1, which would drop every feature
         double rate = reader.Positional<double>(0);
-        if (!(rate >= 0 && rate < 1))
+        if (!(rate >= 0 && (float)rate < 1f))
         {
             Report(diagnostics, DiagnosticDescriptors.DropoutRateOutOfRange, reader.PositionalLocation(0), rate.ToString("0.0###############", CultureInfo.InvariantCulture));
             return null;
@@ -509,7 +532,17 @@ internal static class ModelParser
             string longer = ReferenceEquals(shorter, identifier) ? earlier.Identifier : identifier;
             if (longer.Length > shorter.Length && longer.StartsWith(shorter, System.StringComparison.Ordinal) && char.IsUpper(longer[shorter.Length]))
             {
-                Report(diagnostics, DiagnosticDescriptors.ClashingLayerNames, reader.NamedLocation("Name"), earlier.Name, name, earlier.Identifier, identifier);
+                bool laterIsLonger = ReferenceEquals(longer, identifier);
+                Report(
+                    diagnostics,
+                    DiagnosticDescriptors.ClashingLayerNames,
+                    reader.NamedLocation("Name"),
+                    earlier.Name,
+                    name,
+                    earlier.Identifier,
+                    identifier,
+                    laterIsLonger ? name : earlier.Name,
+                    laterIsLonger ? earlier.Name : name);
                 return;
             }
         }

@@ -20,7 +20,7 @@ internal static class PairParser
     [
         "SourceInputSize", "SourceVocabularySize", "TargetVocabularySize", "StateSize", "ParameterCount", "Encoder", "Decoder",
         "Parameters", "MaxBatch", "MaxSourceSteps", "MaxTargetSteps", "Forward", "Backward", "Encode", "Translate", "BeamSearch",
-        "ResetParameters", "SeedDropout",
+        "ResetParameters", "SeedDropout", "View", "HandOver", "HandBack",
     ];
 
     public static PairDeclaration? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -44,7 +44,7 @@ internal static class PairParser
 
         var diagnostics = new List<DiagnosticInfo>();
         var typeLocation = LocationInfo.From((context.TargetNode as TypeDeclarationSyntax)?.Identifier.GetLocation() ?? context.TargetNode.GetLocation());
-        ModelParser.CheckType(type, typeLocation, ReservedNames, diagnostics, out var containingTypes);
+        ModelParser.CheckType(type, typeLocation, ReservedNames, "models and buffers", "maxBatch, maxSourceSteps, maxTargetSteps, seed", diagnostics, out var containingTypes);
         if (diagnostics.Count == 0 && type.GetAttributes().Any(a => AttributeNames.All.Contains(ModelParser.MetadataName(a.AttributeClass))))
         {
             ModelParser.Report(diagnostics, DiagnosticDescriptors.PairWithLayers, reader.Location, type.Name);
@@ -54,6 +54,7 @@ internal static class PairParser
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             new EquatableArray<ContainingType>(containingTypes),
             ModelParser.Escape(type.Name),
+            ModelParser.Visibility(type),
             ArgumentName(attribute.ConstructorArguments[0].Value),
             ArgumentName(attribute.ConstructorArguments[1].Value),
             reader.PositionalLocation(0),
@@ -96,7 +97,13 @@ internal static class PairParser
             return new PairResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
         }
 
-        CheckDecoder(decoder, declaration.DecoderLocation, diagnostics);
+        CheckUsable(declaration, encoder, "encoder", declaration.EncoderLocation, diagnostics);
+        CheckUsable(declaration, decoder, "decoder", declaration.DecoderLocation, diagnostics);
+        if (diagnostics.Count == 0)
+        {
+            CheckDecoder(decoder, declaration.DecoderLocation, diagnostics);
+        }
+
         if (diagnostics.Count == 0)
         {
             CheckStates(encoder, decoder, declaration.EncoderLocation, diagnostics);
@@ -123,6 +130,37 @@ internal static class PairParser
 
         return null;
     }
+
+    /// <summary>The pair creates each model with <c>new</c> and exposes it as a public property (Encoder, Decoder).</summary>
+    private static void CheckUsable(PairDeclaration pair, ModelSpec model, string role, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        string pairName = pair.TypeName.TrimStart('@');
+        if (model.IsAbstract)
+        {
+            ModelParser.Report(diagnostics, DiagnosticDescriptors.PairCannotUseModel, location, role, Short(model), "is abstract", "the pair creates it with 'new', so remove 'abstract'");
+        }
+        else if (model.Visibility < pair.Visibility)
+        {
+            ModelParser.Report(
+                diagnostics,
+                DiagnosticDescriptors.PairCannotUseModel,
+                location,
+                role,
+                Short(model),
+                "is " + Keyword(model.Visibility) + " but '" + pairName + "' is " + Keyword(pair.Visibility),
+                "the pair exposes it as a public property, so make '" + Short(model) + "' " + Keyword(pair.Visibility) + " (with any type it is nested in), or '" + pairName + "' " + Keyword(model.Visibility));
+        }
+    }
+
+    private static string Keyword(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Private => "private",
+        Accessibility.ProtectedAndInternal => "private protected",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.Public => "public",
+        _ => "internal",
+    };
 
     /// <summary>A decoder is fed its own predictions one token at a time, so it must read tokens and predict them.</summary>
     private static void CheckDecoder(ModelSpec decoder, LocationInfo? location, List<DiagnosticInfo> diagnostics)
