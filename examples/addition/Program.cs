@@ -13,7 +13,11 @@ using RnnGen.Training;
 using Spectre.Console;
 
 var clock = Stopwatch.StartNew();
-var options = ExampleOptions.Parse(args, "addition");
+if (ExampleOptions.Parse(args, "addition", out int exitCode) is not { } options)
+{
+    return exitCode;
+}
+
 const int Start = 0, End = 1, Plus = 12;
 int questions = options.Quick ? 6_000 : 50_000;
 var random = new SeededRandom(options.Seed);

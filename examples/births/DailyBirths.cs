@@ -21,21 +21,59 @@ internal sealed class DailyBirths
     public float[] Births { get; }
 
     /// <summary>Reads the stdlib CSV (year,month,date_of_month,day_of_week,births) and checks that no day is missing.</summary>
+    /// <exception cref="InvalidDataException">A row is malformed, a day is missing or repeated, or there is no row.</exception>
     public static DailyBirths Read(string path)
     {
         var dates = new List<DateOnly>();
         var births = new List<float>();
-        foreach (string line in File.ReadLines(path).Skip(1).Where(l => l.Length > 0))
+        int lineNumber = 1;   // the header
+        foreach (string line in File.ReadLines(path).Skip(1))
         {
-            int[] fields = Array.ConvertAll(line.Split(','), f => int.Parse(f, CultureInfo.InvariantCulture));
-            var date = new DateOnly(fields[0], fields[1], fields[2]);
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            string[] fields = line.Split(',');
+            if (fields.Length != 5)
+            {
+                throw Invalid(path, lineNumber, $"{fields.Length} fields, expected 5 (year,month,date_of_month,day_of_week,births)");
+            }
+
+            int[] values = new int[fields.Length];
+            for (int i = 0; i < fields.Length; i++)
+            {
+                if (!int.TryParse(fields[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]))
+                {
+                    throw Invalid(path, lineNumber, $"field {i + 1} is '{fields[i]}', not a whole number");
+                }
+            }
+
+            var (year, month, day) = (values[0], values[1], values[2]);
+            if (year is < 1 or > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+            {
+                throw Invalid(path, lineNumber, $"{year}-{month}-{day} is not a date");
+            }
+
+            if (values[4] < 0)
+            {
+                throw Invalid(path, lineNumber, $"a negative count of births ({values[4]})");
+            }
+
+            var date = new DateOnly(year, month, day);
             if (dates.Count > 0 && date != dates[^1].AddDays(1))
             {
-                throw new InvalidDataException($"{path}: {date:yyyy-MM-dd} follows {dates[^1]:yyyy-MM-dd}; the series must have every day once, in order.");
+                throw Invalid(path, lineNumber, $"{date:yyyy-MM-dd} follows {dates[^1]:yyyy-MM-dd}; the series must have every day once, in order");
             }
 
             dates.Add(date);
-            births.Add(fields[4]);
+            births.Add(values[4]);
+        }
+
+        if (dates.Count == 0)
+        {
+            throw new InvalidDataException($"{path}: no data rows; expected a header line, then one row per day.");
         }
 
         return new DailyBirths([.. dates], [.. births]);
@@ -64,4 +102,7 @@ internal sealed class DailyBirths
 
         return sequences;
     }
+
+    private static InvalidDataException Invalid(string path, int lineNumber, string problem) =>
+        new($"{path}, line {lineNumber}: {problem}.");
 }

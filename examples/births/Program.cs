@@ -15,14 +15,29 @@ const int LastTrainingYear = 2011, ValidationYear = 2012;
 const float LearningRate = 1e-2f, ClipNorm = 1f;   // with the cosine decay; 1e-3 stalled near 360 births/day (validation MAE)
 
 var clock = Stopwatch.StartNew();
-var options = ExampleOptions.Parse(args, "births");
+if (ExampleOptions.Parse(args, "births", out int exitCode) is not { } options)
+{
+    return exitCode;
+}
+
 string csv = Path.Combine(options.DataDirectory, "births", "data.csv");
 if (!ExampleConsole.RequireData("scripts/get-data.sh npm", csv))
 {
     return 2;
 }
 
-var births = DailyBirths.Read(csv);
+DailyBirths births;
+try
+{
+    births = DailyBirths.Read(csv);
+}
+catch (InvalidDataException error)
+{
+    // A damaged or hand-made file (--data): one line naming the file, the line and the problem, not a stack trace.
+    Console.Error.WriteLine($"error: {error.Message}");
+    return 2;
+}
+
 DateOnly[] dates = births.Dates;
 
 // Statistics from the training years only: nothing of 2012–2014 shapes the inputs.

@@ -12,7 +12,11 @@ using RnnGen.Training;
 const int ChunkLength = 100, BatchSize = 16, GeneratedLength = 400;
 const string Prompt = "Call me Ishmael. ";
 var clock = Stopwatch.StartNew();
-var options = ExampleOptions.Parse(args, "char-lm");
+if (ExampleOptions.Parse(args, "char-lm", out int exitCode) is not { } options)
+{
+    return exitCode;
+}
+
 string bookDirectory = Path.Combine(options.DataDirectory, "moby-dick");
 if (!ExampleConsole.RequireData("scripts/get-data.sh npm", Path.Combine(bookDirectory, "chapter_1.txt")))
 {
@@ -41,6 +45,8 @@ Console.WriteLine($"train {train.Count:N0} chunks of {ChunkLength} characters, v
 var model = new CharLanguageModel(maxBatch: BatchSize, maxSteps: ChunkLength, seed: options.Seed);
 var trainer = new Trainer<CharLanguageModel>(model, new Adam(learningRate: 3e-3f), Loss.SoftmaxCrossEntropy);
 int epochs = options.EpochsOr(12, 1);
+Directory.CreateDirectory(options.OutputDirectory);
+string checkpoint = Path.Combine(options.OutputDirectory, "char-lm-best.safetensors");
 var history = ExampleConsole.Train((progress, epochEnd) => trainer.Fit(train, new FitOptions
 {
     Epochs = epochs,
@@ -50,6 +56,7 @@ var history = ExampleConsole.Train((progress, epochEnd) => trainer.Fit(train, ne
     ClipGradientNorm = 5f,
     Schedule = new CosineAnnealing(epochs, minimumLearningRate: 3e-4f),
     EarlyStopping = new EarlyStopping(Patience: 2, RestoreBestWeights: true),
+    CheckpointPath = checkpoint,
     Progress = progress,
     EpochEnd = epochEnd,
 }), "accuracy");
@@ -59,7 +66,6 @@ double bitsPerCharacter = evaluation.Loss / Math.Log(2);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"validation: {bitsPerCharacter:F3} bits per character (cross-entropy {evaluation.Loss:F4} nats), next-character accuracy {evaluation.Metric:P1}; best epoch {history.BestEpoch}"));
 
-Directory.CreateDirectory(options.OutputDirectory);
 TrainingPlot.Save(history, Path.Combine(options.OutputDirectory, "char-lm-curves.png"), "Moby-Dick: character LSTM, 2 × 256");
 string weightsPath = Path.Combine(options.OutputDirectory, "char-lm.safetensors");
 model.Parameters.SaveSafetensors(weightsPath, new Dictionary<string, string>

@@ -16,7 +16,11 @@ const float LearningRate = 2e-3f, MinimumLearningRate = 1e-5f, ClipNorm = 1f;
 string[] classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
 var clock = Stopwatch.StartNew();
-var options = ExampleOptions.Parse(args, "fashion-rows");
+if (ExampleOptions.Parse(args, "fashion-rows", out int exitCode) is not { } options)
+{
+    return exitCode;
+}
+
 string folder = Path.Combine(options.DataDirectory, "fashion-mnist");
 string trainImagesPath = Path.Combine(folder, "train-images-idx3-ubyte.gz"), trainLabelsPath = Path.Combine(folder, "train-labels-idx1-ubyte.gz");
 string testImagesPath = Path.Combine(folder, "t10k-images-idx3-ubyte.gz"), testLabelsPath = Path.Combine(folder, "t10k-labels-idx1-ubyte.gz");

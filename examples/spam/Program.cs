@@ -16,7 +16,11 @@ const float LearningRate = 1e-3f, Rho = 0.9f, Epsilon = 1e-7f;   // Keras' rmspr
 string[] hamFolders = ["easy-ham-1", "easy-ham-2", "hard-ham-1"], spamFolders = ["spam-1", "spam-2"];
 
 var clock = Stopwatch.StartNew();
-var options = ExampleOptions.Parse(args, "spam");
+if (ExampleOptions.Parse(args, "spam", out int exitCode) is not { } options)
+{
+    return exitCode;
+}
+
 string corpus = Path.Combine(options.DataDirectory, "spam-assassin");
 string[] folders = [.. hamFolders, .. spamFolders];
 if (!ExampleConsole.RequireData("scripts/get-data.sh npm", folders.Select(f => Path.Combine(corpus, f)).ToArray()))
