@@ -33,6 +33,12 @@ public class DiagnosticTests
             ["'Outer'", "must be declared 'partial'", "write 'partial class Outer'"]
         },
         {
+            // the fix names the enclosing type's own kind
+            "RNNG001",
+            "internal struct Outer { [RnnModel(InputSize = 3)] [Lstm(4)] internal partial class [|Model|]; }",
+            ["'Outer'", "write 'partial struct Outer'"]
+        },
+        {
             "RNNG002",
             "[[|RnnModel(InputSize = 3)|]] internal partial class Model;",
             ["Model 'Model' declares no layers", "add at least one layer attribute", "[Lstm(128)]"]

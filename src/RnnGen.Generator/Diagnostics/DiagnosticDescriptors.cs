@@ -15,7 +15,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NotPartial = Error(
         "RNNG001",
         "Model type must be partial",
-        "'{0}' must be declared 'partial' so RnnGen can add the generated members: write 'partial class {0}'");
+        "'{0}' must be declared 'partial' so RnnGen can add the generated members: write 'partial {1} {0}'");
 
     public static readonly DiagnosticDescriptor NoLayers = Error(
         "RNNG002",

@@ -208,7 +208,7 @@ internal static class ModelParser
 
             if (!IsPartial(current))
             {
-                Report(diagnostics, DiagnosticDescriptors.NotPartial, location, current.Name);
+                Report(diagnostics, DiagnosticDescriptors.NotPartial, location, current.Name, TypeKeyword(current));
                 return false;
             }
 
