@@ -37,7 +37,9 @@ internal static class ResultsMarkdown
         text.AppendLine("- Median of BenchmarkDotNet's default job, run in process; speedup is libtorch's median over RnnGen's (above 1: RnnGen faster). " +
             "Fastest is the fastest of the job's iterations (each the mean of many operations): on a shared VM whose speed drifts during a run, it shows the code apart from the drift.");
         text.AppendLine("- FLOPs count the matrix products only (a multiply-add is 2): an LSTM step is 2·4H·(I+H) per sequence, a GRU step 2·3H·(I+H); " +
-            "a training step is 3× the forward, and its forward includes the Dense(128→10) layer (2·128·10 per sequence).");
+            "a training step is 3× the forward (issue 4's estimate), and its forward includes the Dense(128→10) layer (2·128·10 per sequence). " +
+            "Neither side computes the gradient of the network's input, so a training step makes 6 % fewer multiply-adds than that " +
+            "(LSTM, batch 64: 807.9 against 859.3 MFLOP; the PRODUCTS figures count what is made), and its GFLOP/s and % of peak read 6.4 % high.");
         text.AppendLine("- % of peak is of the measured single-core FMA peak times the case's threads.");
         text.AppendLine("- Allocated bytes are managed allocations only (BenchmarkDotNet's MemoryDiagnoser); libtorch's native allocations are not counted. " +
             "The count is process-wide: while a case runs, another thread of this process allocates about 1.3–1.6 KB every few invocations, " +

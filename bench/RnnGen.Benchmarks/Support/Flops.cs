@@ -16,8 +16,9 @@ internal static class Flops
     public static double Dense(int input, int output) => 2.0 * input * output;
 
     /// <summary>
-    /// One training step (forward, backward, optimizer) of a batch: 3 × the forward FLOPs, the usual estimate
-    /// (backward computes the gradients of both the inputs and the weights, each as large as the forward).
+    /// One training step (forward, backward, optimizer) of a batch: 3 × the forward FLOPs, the usual estimate and issue
+    /// 4's (backward computes the gradients of both the inputs and the weights, each as large as the forward). Neither
+    /// side computes the network input's gradient, so the step makes 6 % fewer (the products case counts them).
     /// </summary>
     public static double TrainingStep(double forwardPerSequence, int batch) => 3 * forwardPerSequence * batch;
 }
