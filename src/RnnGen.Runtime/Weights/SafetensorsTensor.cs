@@ -6,8 +6,8 @@ using System.Runtime.InteropServices;
 namespace RnnGen;
 
 /// <summary>
-/// One tensor of a <see cref="SafetensorsFile"/>: its name, element type, shape and a view of its raw
-/// little-endian bytes in the file (not a copy).
+/// One tensor of a <see cref="SafetensorsFile"/>: its name, element type, shape and its raw little-endian bytes
+/// (a view of the memory given to <see cref="SafetensorsFile.Parse"/>, or an array of its own when read from a file).
 /// </summary>
 public sealed class SafetensorsTensor
 {
