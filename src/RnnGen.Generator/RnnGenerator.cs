@@ -91,7 +91,7 @@ public sealed class RnnGenerator : IIncrementalGenerator
             return;
         }
 
-        AddSource(output, spec.HintName, spec.TypeName, clashingHintNames, () => ModelEmitter.Emit(spec));
+        AddSource(output, spec.HintName, spec.TypeName, result.UserNames, clashingHintNames, () => ModelEmitter.Emit(spec));
     }
 
     private static void EmitPair(SourceProductionContext output, PairResult result, EquatableArray<string> clashingHintNames)
@@ -103,11 +103,15 @@ public sealed class RnnGenerator : IIncrementalGenerator
 
         if (result.Spec is { } spec)
         {
-            AddSource(output, spec.Declaration.HintName, spec.Declaration.TypeName, clashingHintNames, () => PairEmitter.Emit(spec));
+            AddSource(output, spec.Declaration.HintName, spec.Declaration.TypeName, spec.Declaration.UserNames, clashingHintNames, () => PairEmitter.Emit(spec));
         }
     }
 
-    private static void AddSource(SourceProductionContext output, string hintName, string typeName, EquatableArray<string> clashingHintNames, Func<string> emit)
+    /// <summary>
+    /// Adds the code <paramref name="emit"/> writes, unless a member of the user's part takes one of its names: then
+    /// RNNG016/RNNG025 say which instead of the compiler's CS0102 in generated code.
+    /// </summary>
+    private static void AddSource(SourceProductionContext output, string hintName, string typeName, UserNames userNames, EquatableArray<string> clashingHintNames, Func<string> emit)
     {
         try
         {
@@ -116,7 +120,17 @@ public sealed class RnnGenerator : IIncrementalGenerator
                 hintName = hintName.Substring(0, hintName.Length - ".g.cs".Length) + "." + StableHash(hintName) + ".g.cs";
             }
 
-            output.AddSource(hintName, emit());
+            string source = emit();
+            var clashes = GeneratedMembers.Clashes(userNames, source, typeName);
+            foreach (var clash in clashes)
+            {
+                output.ReportDiagnostic(clash.ToDiagnostic());
+            }
+
+            if (clashes.Count == 0)
+            {
+                output.AddSource(hintName, source);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

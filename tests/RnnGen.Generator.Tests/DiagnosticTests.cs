@@ -185,6 +185,38 @@ public class DiagnosticTests
             ["cannot be named 'CreateStepWeights'", "generates a member of that name", "rename the class"]
         },
         {
+            // a layer's generated constant, not one of the fixed names
+            "RNNG016",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class [|LstmHiddenSize|];",
+            ["cannot be named 'LstmHiddenSize'", "rename the class"]
+        },
+        {
+            "RNNG025",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class Model { private int [|_steps|]; }",
+            ["'Model' declares a field '_steps'", "RnnGen generates a field of that name in it", "give yours another name"]
+        },
+        {
+            "RNNG025",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class Model { public const int [|LstmHiddenSize|] = 4; }",
+            ["'Model' declares a constant 'LstmHiddenSize'", "generates a constant of that name"]
+        },
+        {
+            // a method may overload a generated method, but not share a field's name
+            "RNNG025",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class Model { private void [|_lengths|]() { } }",
+            ["'Model' declares a method '_lengths'", "generates a field of that name"]
+        },
+        {
+            "RNNG025",
+            "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class Model { public struct [|State|] { } }",
+            ["'Model' declares a type 'State'", "generates a type of that name"]
+        },
+        {
+            "RNNG025",
+            "[RnnModel(InputSize = 3)] [Dense(4, Name = \"head\")] internal partial class Model { public event System.Action? [|HeadUnits|]; }",
+            ["'Model' declares an event 'HeadUnits'", "generates a constant of that name"]
+        },
+        {
             "RNNG017",
             "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class Model { public [|Model|](int size) { _ = size; } }",
             ["constructor of 'Model' does not call the generated constructor", "add ': this(maxBatch, maxSteps, seed)'"]
@@ -311,6 +343,11 @@ public class DiagnosticTests
             "RNNG016",
             Encoder + Decoder + "[EncoderDecoder(typeof(Enc), typeof(Dec))] internal partial class [|HandOver|];",
             ["cannot be named 'HandOver'"]
+        },
+        {
+            "RNNG025",
+            Encoder + Decoder + "[EncoderDecoder(typeof(Enc), typeof(Dec))] internal partial class Pair { public int [|Encoder|] => 0; }",
+            ["'Pair' declares a property 'Encoder'", "generates a property of that name"]
         },
         {
             "RNNG017",

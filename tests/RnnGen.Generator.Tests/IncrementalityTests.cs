@@ -69,6 +69,20 @@ public class IncrementalityTests
         Assert.Equal(first.SingleSource, second.SingleSource);
     }
 
+    /// <summary>
+    /// Only members named like generated ones are kept with their locations (for RNNG025), so moving the others
+    /// down a line leaves the model cached.
+    /// </summary>
+    [Fact]
+    public void Moving_the_models_own_members_reuses_every_step()
+    {
+        var first = GeneratorHarness.Run(ModelSource);
+        var second = GeneratorHarness.Run(first.Driver, Edit(first, 0, ModelSource.Replace("    public int Epochs()", "    // how long to train\n\n    public int Epochs()", StringComparison.Ordinal)));
+
+        AssertAllReused(second);
+        Assert.Equal(first.SingleSource, second.SingleSource);
+    }
+
     [Fact]
     public void Changing_a_layer_attribute_regenerates_the_model()
     {

@@ -151,7 +151,7 @@ internal static class RandomDeclarations
     private static readonly Gen<string> ClassName = Gen.Select(
         Gen.Frequency(
             (6, Gen.OneOf("Model", "Net", "Tagger", "Ünïcode", "_hidden", "model")),
-            (1, Gen.OneOf("@class", "@event", "State", "Step", "Parameters", "Forward", "Encoder", "Decoder", "RnnGen", "System", "Math", "Activation", "Lstm", "Span"))),
+            (1, Gen.OneOf("@class", "@event", "State", "Step", "Parameters", "Forward", "Encoder", "Decoder", "RnnGen", "System", "Math", "Activation", "Lstm", "Span", "LstmHiddenSize", "DenseWeight", "ForwardLstm", "LstmTagger", "_steps"))),
         Gen.Int[0, 3],
         (name, suffix) => suffix == 0 ? name : name + Invariant(suffix));
 
@@ -164,7 +164,7 @@ internal static class RandomDeclarations
         Gen.Frequency((40, ""), (2, "<T>"), (1, "<T, U>")),
         Gen.Frequency((40, ""), (1, "(int size)"), (1, "()")),
         Gen.Frequency((50, ""), (1, " : global::System.Object"), (1, " : global::ModelBase"), (1, " : global::ModelBaseWithArguments"), (1, " : global::SealedBase"), (1, " : global::System.IDisposable")),
-        Gen.Int[0, 19],
+        Gen.Int[0, 23],
         (access, modifiers, keyword, name, typeParameters, primary, baseList, body) => (Func<string, string>)(attributes =>
         {
             string constructorName = name.Split('<')[0];
@@ -177,7 +177,12 @@ internal static class RandomDeclarations
                 < 16 => " { public " + constructorName + "(int size) { _ = size; } }",
                 < 17 => " { public " + constructorName + "() : this(2) { } }",
                 < 18 => "\n{\n    /// <summary>Trains.</summary>\n    public void Train() { }\n}",
-                _ => " { private readonly int _size = 3; public int Size => _size; }",
+                < 19 => " { private readonly int _size = 3; public int Size => _size; }",
+                // members that take, or only overload, names the generator gives its own (RNNG025)
+                < 20 => " { private readonly int _steps = 3; public int Steps => _steps; }",
+                < 21 => " { public const int LstmHiddenSize = 1; }",
+                < 22 => " { public void Forward(int steps) { _ = steps; } }",
+                _ => " { public struct State { } }",
             };
             string doc = body % 3 == 0 ? "/// <summary>A model.</summary>\n" : "";
             return doc + attributes + access + modifiers + keyword + " " + name + typeParameters + primary + baseList + members;

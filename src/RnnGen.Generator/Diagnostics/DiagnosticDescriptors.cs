@@ -141,6 +141,11 @@ internal static class DiagnosticDescriptors
         "Pair cannot create or expose its model",
         "[EncoderDecoder]: {0} '{1}' {2}: {3}");
 
+    public static readonly DiagnosticDescriptor MemberNameClash = Error(
+        "RNNG025",
+        "Member name is a generated member's name",
+        "'{0}' declares {1} '{2}', but RnnGen generates {3} of that name in it: give yours another name");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "RNNG900",
         "RnnGen internal error",

@@ -89,4 +89,5 @@ internal sealed record ModelSpec(
 
 /// <summary>What parsing one declaration produced: a spec when it is valid, and its diagnostics.</summary>
 /// <param name="QualifiedName">The class, as <see cref="ModelSpec.QualifiedName"/> spells it, valid or not.</param>
-internal sealed record ModelParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, string QualifiedName);
+/// <param name="UserNames">The class's own names that the generated members must not take.</param>
+internal sealed record ModelParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, string QualifiedName, UserNames UserNames);

@@ -10,6 +10,7 @@ namespace RnnGen.Generator.Model;
 /// <param name="EncoderLocation">The encoder's <c>typeof</c> argument.</param>
 /// <param name="DecoderLocation">The decoder's <c>typeof</c> argument.</param>
 /// <param name="Diagnostics">What is wrong with the class itself; nothing is generated when there is any.</param>
+/// <param name="UserNames">The class's own names that the generated members must not take.</param>
 internal sealed record PairDeclaration(
     string? Namespace,
     EquatableArray<ContainingType> ContainingTypes,
@@ -19,7 +20,8 @@ internal sealed record PairDeclaration(
     string Decoder,
     LocationInfo? EncoderLocation,
     LocationInfo? DecoderLocation,
-    EquatableArray<DiagnosticInfo> Diagnostics)
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    UserNames UserNames)
 {
     public string QualifiedName => ModelSpec.QualifiedNameOf(Namespace, ContainingTypes, TypeName);
 

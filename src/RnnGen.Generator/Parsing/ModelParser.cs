@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using RnnGen.Generator.Diagnostics;
+using RnnGen.Generator.Emit;
 using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Parsing;
@@ -43,7 +44,13 @@ internal static class ModelParser
 
         var diagnostics = new List<DiagnosticInfo>();
         var spec = ParseModel(type, context.TargetNode, attributes, diagnostics, cancellationToken);
-        return new ModelParseResult(diagnostics.Count == 0 ? spec : null, new EquatableArray<DiagnosticInfo>(diagnostics), QualifiedName(type));
+        if (diagnostics.Count > 0 || spec is null)
+        {
+            return new ModelParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), QualifiedName(type), UserNames.None);
+        }
+
+        var userNames = CollectUserNames(type, context.TargetNode, spec.Layers.Select(layer => layer.Identifier).ToList());
+        return new ModelParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, QualifiedName(type), userNames);
     }
 
     private static bool IsTrigger((string Name, AttributeData Data) first, string triggerName, SyntaxNode target)
@@ -149,15 +156,42 @@ internal static class ModelParser
         return spec;
     }
 
-    /// <summary>Names of members every model gets; a class of the same name would not compile (CS0542).</summary>
-    private static readonly HashSet<string> ReservedNames =
-    [
-        "InputSize", "VocabularySize", "OutputSize", "ReturnsSequences", "StateSize", "ParameterCount", "MaxBatch", "MaxSteps",
-        "Parameters", "Forward", "Backward", "Predict", "Step", "State", "CreateStepWeights", "ResetParameters", "SeedDropout", "View",
-    ];
-
     private static bool CheckType(INamedTypeSymbol type, LocationInfo? location, List<DiagnosticInfo> diagnostics, out List<ContainingType> containingTypes) =>
-        CheckType(type, location, ReservedNames, "model's buffers", "maxBatch, maxSteps, seed", diagnostics, out containingTypes);
+        CheckType(type, location, GeneratedMembers.ModelApi, "model's buffers", "maxBatch, maxSteps, seed", diagnostics, out containingTypes);
+
+    /// <summary>
+    /// The class's name and its own members, each kept (with where it is) only if an emitter might use the name, so
+    /// that <see cref="GeneratedMembers.Clashes"/> can check them against the written code.
+    /// </summary>
+    internal static UserNames CollectUserNames(INamedTypeSymbol type, SyntaxNode target, IReadOnlyCollection<string> layerIdentifiers)
+    {
+        var members = new List<UserMember>();
+        foreach (var member in type.GetMembers())
+        {
+            // constructors, accessors, operators and explicit implementations cannot be named like a generated member
+            if (member.IsImplicitlyDeclared || !member.CanBeReferencedByName || !GeneratedMembers.MayBeGenerated(member.Name, layerIdentifiers))
+            {
+                continue;
+            }
+
+            string kind = member switch
+            {
+                IFieldSymbol { IsConst: true } => "constant",
+                IFieldSymbol => "field",
+                IPropertySymbol => "property",
+                IEventSymbol => "event",
+                IMethodSymbol => "method",
+                _ => "type",
+            };
+            var location = member.Locations.FirstOrDefault(l => l.IsInSource);
+            members.Add(new UserMember(member.Name, kind, LocationInfo.From(location)));
+        }
+
+        var typeLocation = GeneratedMembers.MayBeGenerated(type.Name, layerIdentifiers)
+            ? LocationInfo.From((target as TypeDeclarationSyntax)?.Identifier.GetLocation() ?? target.GetLocation())
+            : null;
+        return new UserNames(typeLocation, new EquatableArray<UserMember>(members));
+    }
 
     /// <summary>
     /// Checks that the class can take generated members and a generated constructor, whose parameters

@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using RnnGen.Generator.Diagnostics;
+using RnnGen.Generator.Emit;
 using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Parsing;
@@ -15,14 +16,6 @@ namespace RnnGen.Generator.Parsing;
 /// </summary>
 internal static class PairParser
 {
-    /// <summary>Members every pair gets; a class of the same name would not compile (CS0542).</summary>
-    private static readonly HashSet<string> ReservedNames =
-    [
-        "SourceInputSize", "SourceVocabularySize", "TargetVocabularySize", "StateSize", "ParameterCount", "Encoder", "Decoder",
-        "Parameters", "MaxBatch", "MaxSourceSteps", "MaxTargetSteps", "Forward", "Backward", "Encode", "Translate", "BeamSearch",
-        "ResetParameters", "SeedDropout", "View", "HandOver", "HandBack",
-    ];
-
     public static PairDeclaration? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type
@@ -44,7 +37,7 @@ internal static class PairParser
 
         var diagnostics = new List<DiagnosticInfo>();
         var typeLocation = LocationInfo.From((context.TargetNode as TypeDeclarationSyntax)?.Identifier.GetLocation() ?? context.TargetNode.GetLocation());
-        ModelParser.CheckType(type, typeLocation, ReservedNames, "models and buffers", "maxBatch, maxSourceSteps, maxTargetSteps, seed", diagnostics, out var containingTypes);
+        ModelParser.CheckType(type, typeLocation, GeneratedMembers.PairApi, "models and buffers", "maxBatch, maxSourceSteps, maxTargetSteps, seed", diagnostics, out var containingTypes);
         if (diagnostics.Count == 0 && type.GetAttributes().Any(a => AttributeNames.All.Contains(ModelParser.MetadataName(a.AttributeClass))))
         {
             ModelParser.Report(diagnostics, DiagnosticDescriptors.PairWithLayers, reader.Location, type.Name);
@@ -59,7 +52,8 @@ internal static class PairParser
             ArgumentName(attribute.ConstructorArguments[1].Value),
             reader.PositionalLocation(0),
             reader.PositionalLocation(1),
-            new EquatableArray<DiagnosticInfo>(diagnostics));
+            new EquatableArray<DiagnosticInfo>(diagnostics),
+            diagnostics.Count == 0 ? ModelParser.CollectUserNames(type, context.TargetNode, []) : UserNames.None);
     }
 
     private static bool IsErrorType(object? value) => value switch
