@@ -17,8 +17,9 @@ public static class ExampleConsole
             return true;
         }
 
-        AnsiConsole.MarkupLine($"[red]Data not found:[/] {Markup.Escape(string.Join(", ", missing))}");
-        AnsiConsole.MarkupLine($"Fetch it with: [bold]{Markup.Escape(fetchCommand)}[/] (from the repository root)");
+        // On standard error, as every other refusal of the examples: a redirected log of results stays clean.
+        Console.Error.WriteLine($"error: data not found: {string.Join(", ", missing)}");
+        Console.Error.WriteLine($"fetch it with: {fetchCommand} (from the repository root)");
         return false;
     }
 

@@ -54,7 +54,7 @@ var history = ExampleConsole.Train((progress, epochEnd) => trainer.Fit(train, ne
         ShowSome(5);
     },
 }), "token_accuracy");
-TrainingPlot.Save(history, Path.Combine(options.OutputDirectory, "addition-curves.png"), "Addition: LSTM(128) encoder → LSTM(128) decoder");
+ExampleOutputs.SaveHistory(history, options.OutputDirectory, "addition", "Addition: LSTM(128) encoder → LSTM(128) decoder");
 
 string reached = reachedAt > 0 ? $"99% first reached at epoch {reachedAt}" : "99% not reached";
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"held-out exact match {exact:P2} after {epochs} epochs; {reached}"));

@@ -40,6 +40,16 @@ catch (InvalidDataException error)
 
 DateOnly[] dates = births.Dates;
 
+// Each part of the split needs target days with a full window before them (63 days), or there would be nothing to
+// train on, to pick the best epoch by or to test: a shorter file (--data) is refused here, not deep in the slicing.
+var targetYears = dates.Skip(Window + Lead - 1).Select(d => d.Year).ToHashSet();
+if (!targetYears.Any(y => y <= LastTrainingYear) || !targetYears.Contains(ValidationYear) || !targetYears.Any(y => y > ValidationYear))
+{
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"error: {csv}: {dates.Length} days ({dates.FirstOrDefault():yyyy-MM-dd} … {dates.LastOrDefault():yyyy-MM-dd}); the split needs days to predict in or before {LastTrainingYear}, in {ValidationYear} and after it, each {Window + Lead - 1} days after the first"));
+    return 2;
+}
+
 // Statistics from the training years only: nothing of 2012–2014 shapes the inputs.
 float[] standardized = (float[])births.Births.Clone();
 int trainingDays = dates.Count(d => d.Year <= LastTrainingYear);
@@ -87,8 +97,7 @@ var history = ExampleConsole.Train(
     }),
     "mae");
 
-TrainingPlot.Save(history, Path.Combine(options.OutputDirectory, "births-curves.png"), "US births: 8 weeks → GRU(32) → one week ahead (standardized units)");
-history.SaveCsv(Path.Combine(options.OutputDirectory, "births-history.csv"));
+ExampleOutputs.SaveHistory(history, options.OutputDirectory, "births", "US births: 8 weeks → GRU(32) → one week ahead (standardized units)");
 var best = history.Epochs[history.BestEpoch - 1];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"best epoch {history.BestEpoch} of {history.Epochs.Count}: validation MAE {best.ValidationMetric * scaling.StandardDeviation:F0} births/day; weights restored, checkpoint {checkpoint}"));

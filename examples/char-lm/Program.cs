@@ -66,7 +66,7 @@ double bitsPerCharacter = evaluation.Loss / Math.Log(2);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"validation: {bitsPerCharacter:F3} bits per character (cross-entropy {evaluation.Loss:F4} nats), next-character accuracy {evaluation.Metric:P1}; best epoch {history.BestEpoch}"));
 
-TrainingPlot.Save(history, Path.Combine(options.OutputDirectory, "char-lm-curves.png"), "Moby-Dick: character LSTM, 2 × 256");
+ExampleOutputs.SaveHistory(history, options.OutputDirectory, "char-lm", "Moby-Dick: character LSTM, 2 × 256");
 string weightsPath = Path.Combine(options.OutputDirectory, "char-lm.safetensors");
 model.Parameters.SaveSafetensors(weightsPath, new Dictionary<string, string>
 {

@@ -74,8 +74,7 @@ var history = ExampleConsole.Train(
     }),
     "accuracy");
 
-TrainingPlot.Save(history, Path.Combine(options.OutputDirectory, "fashion-rows-curves.png"), "Fashion-MNIST, rows through an LSTM(128)");
-history.SaveCsv(Path.Combine(options.OutputDirectory, "fashion-rows-history.csv"));
+ExampleOutputs.SaveHistory(history, options.OutputDirectory, "fashion-rows", "Fashion-MNIST, rows through an LSTM(128)");
 var best = history.Epochs[history.BestEpoch - 1];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"best epoch {history.BestEpoch} of {history.Epochs.Count}{(history.Epochs.Count < epochs ? " (stopped early)" : string.Empty)}: validation accuracy {best.ValidationMetric:F4}; weights restored, checkpoint {checkpoint}"));

@@ -59,7 +59,7 @@ var history = ExampleConsole.Train((progress, epochEnd) => trainer.Fit(train, ne
     Progress = progress,
     EpochEnd = epochEnd,
 }), "accuracy");
-TrainingPlot.Save(history, Path.Combine(options.OutputDirectory, "names-curves.png"), "Names: GRU(64) over characters, female / male");
+ExampleOutputs.SaveHistory(history, options.OutputDirectory, "names", "Names: GRU(64) over characters, female / male");
 vocabulary.Save(Path.Combine(options.OutputDirectory, "names.vocab.txt"));
 Console.WriteLine($"best epoch {history.BestEpoch} (highest validation accuracy); its weights are restored and saved in {options.OutputDirectory}");
 

@@ -110,8 +110,7 @@ TestScore TrainAndTest<TModel>(TModel model, string name, string fileStem, int p
             EpochEnd = epochEnd,
         }),
         "accuracy");
-    TrainingPlot.Save(history, Path.Combine(options.OutputDirectory, fileStem + "-curves.png"), $"SpamAssassin: Embedding → {name} → Dense(1)");
-    history.SaveCsv(Path.Combine(options.OutputDirectory, fileStem + "-history.csv"));
+    ExampleOutputs.SaveHistory(history, options.OutputDirectory, fileStem, $"SpamAssassin: Embedding → {name} → Dense(1)");
     double validationLoss = history.Epochs[history.BestEpoch - 1].ValidationLoss!.Value;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"best epoch {history.BestEpoch} of {history.Epochs.Count} (validation loss {validationLoss:F4}); weights restored, checkpoint {checkpoint}"));
