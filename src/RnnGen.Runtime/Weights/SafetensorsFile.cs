@@ -14,7 +14,8 @@ namespace RnnGen;
 /// </summary>
 /// <remarks>
 /// Input is treated as hostile. Every structural problem — truncation, an oversized or malformed header,
-/// unknown dtypes, shapes and offsets that disagree, overlapping tensors, duplicate names — is reported as an
+/// unknown dtypes, shapes and offsets that disagree, overlapping tensors, bytes that no tensor holds, duplicate
+/// names — is reported as an
 /// <see cref="InvalidDataException"/> whose message names the source and the offending entry.
 /// </remarks>
 public sealed class SafetensorsFile
@@ -59,7 +60,7 @@ public sealed class SafetensorsFile
     /// <summary>
     /// Reads and parses the safetensors file at <paramref name="path"/>: the header first, then each tensor's bytes into
     /// an array of its own, so a file of any size loads as long as each tensor fits in one array (2 GB); a checkpoint's
-    /// optimizer state passes 2 GB near 134 million parameters. Nothing between or after the tensors is read.
+    /// optimizer state passes 2 GB near 134 million parameters.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not a well-formed safetensors file, or it holds a tensor of more
     /// than <see cref="Array.MaxLength"/> bytes.</exception>
@@ -157,7 +158,7 @@ public sealed class SafetensorsFile
     private static SafetensorsHeader ReadHeader(ReadOnlySpan<byte> header, long dataLength, string source)
     {
         SafetensorsHeader parsed = SafetensorsHeaderReader.Read(header, dataLength, source);
-        CheckNoOverlap(parsed.Entries, source);
+        CheckLayout(parsed.Entries, dataLength, source);
         return parsed;
     }
 
@@ -181,20 +182,45 @@ public sealed class SafetensorsFile
         }
     }
 
-    private static void CheckNoOverlap(IReadOnlyList<SafetensorsHeaderEntry> entries, string source)
+    /// <summary>
+    /// The tensors must tile the data section exactly, as the format requires (its reference implementation refuses
+    /// anything else): sorted by offset, each starts where the one before ends, the first at 0 and the last at the end.
+    /// A gap or trailing bytes would be data that no tensor accounts for (a damaged header, or a second file hidden in
+    /// this one).
+    /// </summary>
+    private static void CheckLayout(IReadOnlyList<SafetensorsHeaderEntry> entries, long dataLength, string source)
     {
         SafetensorsHeaderEntry[] byOffset = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToArray();
-        for (int i = 1; i < byOffset.Length; i++)
+        long end = 0;
+        for (int i = 0; i < byOffset.Length; i++)
         {
-            SafetensorsHeaderEntry previous = byOffset[i - 1];
             SafetensorsHeaderEntry current = byOffset[i];
-            if (current.Begin < previous.End)
+            if (current.Begin < end)
             {
+                SafetensorsHeaderEntry previous = byOffset[i - 1];
                 throw Invalid(
                     source,
                     $"tensors {Quote(previous.Name)} (data_offsets [{previous.Begin}, {previous.End}]) and " +
                     $"{Quote(current.Name)} (data_offsets [{current.Begin}, {current.End}]) overlap");
             }
+
+            if (current.Begin > end)
+            {
+                throw Invalid(
+                    source,
+                    $"tensor {Quote(current.Name)} starts at data offset {current.Begin}, but the tensors before it end at {end}: " +
+                    $"a gap of {current.Begin - end} bytes that no tensor holds (the format allows none)");
+            }
+
+            end = current.End;
+        }
+
+        if (end != dataLength)
+        {
+            throw Invalid(
+                source,
+                $"the tensors end at data offset {end}, but the data section has {dataLength} bytes: " +
+                $"{dataLength - end} bytes after the last tensor that no tensor holds (the format allows none)");
         }
     }
 }

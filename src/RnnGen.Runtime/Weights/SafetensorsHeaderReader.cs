@@ -45,6 +45,13 @@ internal ref struct SafetensorsHeaderReader
         }
 
         CheckSyntax(header, source);
+
+        // JSON allows whitespace before the object; the format does not (only after it, as padding to 8 bytes)
+        if (header[0] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            throw SafetensorsFile.Invalid(source, $"the header starts with whitespace (byte 0x{header[0]:X2}), not '{{': the format allows none before the object");
+        }
+
         var reader = new SafetensorsHeaderReader(header, dataLength, source);
         return reader.ReadHeader();
     }

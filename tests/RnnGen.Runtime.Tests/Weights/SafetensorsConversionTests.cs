@@ -43,8 +43,9 @@ public class SafetensorsConversionTests
     {
         float[] expected = [1.5f, -0f, float.Epsilon, BitConverter.Int32BitsToSingle(0x7FC0_0001)];
         byte[] data = SafetensorsBytes.Singles(expected);
-        // The header is padded to a multiple of 8, so the data section is 8-aligned and the tensor, one byte into it, is not.
-        string header = "{" + SafetensorsBytes.Entry("t", "F32", "[4]", 1, 17) + "}";
+        // The header is padded to a multiple of 8, so the data section is 8-aligned and the tensor, after a one-byte
+        // tensor, is not.
+        string header = "{" + SafetensorsBytes.Entry("flag", "U8", "[1]", 0, 1) + "," + SafetensorsBytes.Entry("t", "F32", "[4]", 1, 17) + "}";
         header = header.PadRight((header.Length + 7) / 8 * 8);
         byte[] file = SafetensorsBytes.Build(header, [0xEE, .. data]);
 

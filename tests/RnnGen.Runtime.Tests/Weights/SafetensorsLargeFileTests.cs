@@ -7,24 +7,26 @@ namespace RnnGen.Runtime.Tests.Weights;
 /// <summary>
 /// Files past what one byte array holds (2 GB): an Adam checkpoint of a model above about 134 million parameters
 /// writes such an optimizer file. The files here are sparse, so they take no disk space and no time to write: the
-/// first puts its two tensors on either side of a 2 GB gap (which the reader allows, and which it never reads).
+/// first puts two 1 GB tensors of zeros (never written, read back as holes) between two small ones.
 /// </summary>
 public class SafetensorsLargeFileTests
 {
-    private const long Gap = (1L << 31) + 64;
+    private const long Half = (1L << 30) + 32;
 
     [Fact]
     public void A_file_larger_than_two_gigabytes_is_read_tensor_by_tensor()
     {
         using var directory = new TemporaryDirectory();
         string path = directory.File("large.safetensors");
-        string header = "{" + Entry("first", "F32", "[2]", 0, 8) + "," + Entry("last", "F32", "[3]", 8 + Gap, 20 + Gap) + "}";
-        WriteSparse(path, header, 20 + Gap, (0, Singles(1.5f, -2f)), (8 + Gap, Singles(3f, 4f, 5f)));
+        string header = "{" + Entry("first", "F32", "[2]", 0, 8) + "," + Entry("zeros", "U8", $"[{Half}]", 8, 8 + Half) + ","
+            + Entry("more_zeros", "U8", $"[{Half}]", 8 + Half, 8 + (2 * Half)) + "," + Entry("last", "F32", "[3]", 8 + (2 * Half), 20 + (2 * Half)) + "}";
+        WriteSparse(path, header, 20 + (2 * Half), (0, Singles(1.5f, -2f)), (8 + (2 * Half), Singles(3f, 4f, 5f)));
         Assert.True(new FileInfo(path).Length > Array.MaxLength);
 
         SafetensorsFile file = SafetensorsFile.Read(path);
 
         Assert.Equal([1.5f, -2f], file["first"].ToFloat32());
+        Assert.Equal(Half, file["more_zeros"].ElementCount);
         Assert.Equal([3f, 4f, 5f], file["last"].ToFloat32());
     }
 
