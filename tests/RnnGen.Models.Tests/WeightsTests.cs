@@ -137,4 +137,20 @@ public sealed class WeightsTests : IDisposable
         tagger.Forward([1, 2, -7], [2], new float[12]); // the padded step's id is never read
         Assert.Equal("sequence", Assert.Throws<ArgumentException>(() => tagger.Predict([1, 9, 2], new float[12])).ParamName);
     }
+
+    /// <summary>
+    /// maxBatch × maxSteps too large for the widest buffer (rows × 528 gate floats here) is refused before the
+    /// constructor allocates anything: it used to fill gigabytes of narrower buffers first, or run out of memory.
+    /// </summary>
+    [Fact]
+    public void A_capacity_too_large_for_the_widest_buffer_is_refused_before_any_allocation()
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new RowClassifier(maxBatch: 4096, maxSteps: 4096));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal("maxSteps", error.ParamName);
+        Assert.Contains("16777216 rows of up to 528 floats", error.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 1 << 20, $"{allocated} bytes allocated before the refusal");
+    }
 }

@@ -200,7 +200,12 @@ internal static class ModelEmitter
             "/// </summary>");
         using (w.Block("public " + model.TypeName + "(int maxBatch = 1, int maxSteps = 256, ulong seed = 0)"))
         {
-            w.Line("int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps);");
+            // the widest buffers are checked before any is allocated, so sizes too large fail at once
+            var buffers = Buffers(model).ToList();
+            int widestSequenceRow = buffers.Where(b => b.Rows == "maxRows").Select(b => b.Width).DefaultIfEmpty(0).Max();
+            int widestBatchRow = buffers.Where(b => b.Rows == "maxBatch").Select(b => b.Width).DefaultIfEmpty(0).Max();
+            w.Line("int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps, widestSequenceRow: "
+                + Invariant(model.TokenInput ? widestSequenceRow : System.Math.Max(widestSequenceRow, model.InputSize)) + ", widestBatchRow: " + Invariant(widestBatchRow) + ");");
             w.Line("MaxBatch = maxBatch;");
             w.Line("MaxSteps = maxSteps;");
             w.Line("Parameters = new global::RnnGen.ParameterSet(s_tensors);");
@@ -208,7 +213,7 @@ internal static class ModelEmitter
             w.Line(model.TokenInput
                 ? "_tokens = new int[maxRows];"
                 : "_input = global::RnnGen.Kernels.Workspace.Floats(maxRows, InputSize);");
-            foreach (var (field, rows, width) in Buffers(model))
+            foreach (var (field, rows, width) in buffers)
             {
                 w.Line(field + " = global::RnnGen.Kernels.Workspace.Floats(" + rows + ", " + Invariant(width) + ");");
             }

@@ -29,6 +29,35 @@ public static class Workspace
         return (int)rows;
     }
 
+    /// <summary>
+    /// Rows of a [maxSteps, maxBatch] buffer, after checking that the model's widest buffers fit in one array each: a
+    /// model's constructor checks this before it allocates anything, so sizes too large are refused up front rather
+    /// than after gigabytes of other buffers (or an out-of-memory error).
+    /// </summary>
+    /// <param name="maxBatch">Sequences per batch.</param>
+    /// <param name="maxSteps">Steps per sequence.</param>
+    /// <param name="widestSequenceRow">Floats per row of the widest buffer with a row per step and sequence.</param>
+    /// <param name="widestBatchRow">Floats per row of the widest buffer with a row per sequence.</param>
+    public static int Rows(int maxBatch, int maxSteps, int widestSequenceRow, int widestBatchRow)
+    {
+        int rows = Rows(maxBatch, maxSteps);
+        ArgumentOutOfRangeException.ThrowIfNegative(widestSequenceRow);
+        ArgumentOutOfRangeException.ThrowIfNegative(widestBatchRow);
+        long sequenceFloats = (long)rows * widestSequenceRow;
+        if (sequenceFloats > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, $"maxBatch × maxSteps = {rows} rows of up to {widestSequenceRow} floats ({sequenceFloats}) is more than one buffer can hold: lower maxBatch or maxSteps.");
+        }
+
+        long batchFloats = (long)maxBatch * widestBatchRow;
+        if (batchFloats > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $"maxBatch = {maxBatch} rows of up to {widestBatchRow} floats ({batchFloats}) is more than one buffer can hold: lower maxBatch.");
+        }
+
+        return rows;
+    }
+
     /// <summary>A zeroed buffer of <paramref name="rows"/> × <paramref name="width"/> floats, from a 64-byte boundary.</summary>
     public static WorkspaceBuffer Floats(int rows, int width)
     {

@@ -137,7 +137,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     /// </summary>
     public SentimentClassifier(int maxBatch = 1, int maxSteps = 256, ulong seed = 0)
     {
-        int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps);
+        int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps, widestSequenceRow: 208, widestBatchRow: 256);
         MaxBatch = maxBatch;
         MaxSteps = maxSteps;
         Parameters = new global::RnnGen.ParameterSet(s_tensors);

@@ -104,7 +104,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     /// </summary>
     public SourceReader(int maxBatch = 1, int maxSteps = 256, ulong seed = 0)
     {
-        int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps);
+        int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps, widestSequenceRow: 64, widestBatchRow: 32);
         MaxBatch = maxBatch;
         MaxSteps = maxSteps;
         Parameters = new global::RnnGen.ParameterSet(s_tensors);

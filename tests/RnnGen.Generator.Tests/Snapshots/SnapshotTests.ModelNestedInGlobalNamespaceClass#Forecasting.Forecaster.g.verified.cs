@@ -98,7 +98,7 @@ partial class Forecasting
         /// </summary>
         public Forecaster(int maxBatch = 1, int maxSteps = 256, ulong seed = 0)
         {
-            int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps);
+            int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps, widestSequenceRow: 40, widestBatchRow: 8);
             MaxBatch = maxBatch;
             MaxSteps = maxSteps;
             Parameters = new global::RnnGen.ParameterSet(s_tensors);

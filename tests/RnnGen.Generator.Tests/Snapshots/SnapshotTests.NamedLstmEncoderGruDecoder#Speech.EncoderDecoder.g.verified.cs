@@ -113,7 +113,7 @@ partial class EncoderDecoder : global::RnnGen.IDenseInputModel
     /// </summary>
     public EncoderDecoder(int maxBatch = 1, int maxSteps = 256, ulong seed = 0)
     {
-        int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps);
+        int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps, widestSequenceRow: 112, widestBatchRow: 48);
         MaxBatch = maxBatch;
         MaxSteps = maxSteps;
         Parameters = new global::RnnGen.ParameterSet(s_tensors);

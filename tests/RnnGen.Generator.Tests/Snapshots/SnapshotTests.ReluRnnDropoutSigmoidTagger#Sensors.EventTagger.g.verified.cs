@@ -100,7 +100,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
     /// </summary>
     public EventTagger(int maxBatch = 1, int maxSteps = 256, ulong seed = 0)
     {
-        int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps);
+        int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps, widestSequenceRow: 32, widestBatchRow: 16);
         MaxBatch = maxBatch;
         MaxSteps = maxSteps;
         Parameters = new global::RnnGen.ParameterSet(s_tensors);

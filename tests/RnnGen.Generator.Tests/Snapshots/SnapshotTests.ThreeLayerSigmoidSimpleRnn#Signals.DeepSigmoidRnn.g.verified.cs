@@ -118,7 +118,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     /// </summary>
     public DeepSigmoidRnn(int maxBatch = 1, int maxSteps = 256, ulong seed = 0)
     {
-        int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps);
+        int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps, widestSequenceRow: 23, widestBatchRow: 21);
         MaxBatch = maxBatch;
         MaxSteps = maxSteps;
         Parameters = new global::RnnGen.ParameterSet(s_tensors);

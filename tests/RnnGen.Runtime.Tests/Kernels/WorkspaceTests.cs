@@ -48,5 +48,19 @@ public class WorkspaceTests
         Assert.Contains("maxBatch or maxSteps", exception.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_model_checks_its_widest_buffers_before_allocating_any()
+    {
+        Assert.Equal(12, Workspace.Rows(3, 4, widestSequenceRow: 100, widestBatchRow: 50));
+
+        var sequence = Assert.Throws<ArgumentOutOfRangeException>(() => Workspace.Rows(1 << 12, 1 << 12, widestSequenceRow: 128, widestBatchRow: 1));
+        Assert.Equal("maxSteps", sequence.ParamName);
+        Assert.Contains("16777216 rows of up to 128 floats (2147483648)", sequence.Message, StringComparison.Ordinal);
+
+        var batch = Assert.Throws<ArgumentOutOfRangeException>(() => Workspace.Rows(1 << 24, 1, widestSequenceRow: 1, widestBatchRow: 1 << 8));
+        Assert.Equal("maxBatch", batch.ParamName);
+        Assert.Contains("lower maxBatch", batch.Message, StringComparison.Ordinal);
+    }
+
     private static unsafe long AddressOf(Span<float> span) => (long)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span));
 }
