@@ -296,6 +296,37 @@ public sealed class EncoderDecoderTests
         Assert.Throws<InvalidOperationException>(() => pair.Backward(logits)); // Translate replaced the cached activations
     }
 
+    /// <summary>
+    /// The pair's models are public, so a caller can run one of them between the pair's Forward and Backward; that
+    /// replaces the activations the pair's Backward would read (with another batch of the same size, silently), so
+    /// Backward refuses, names the model, and nothing is added to the gradients. A new Forward makes it work again.
+    /// </summary>
+    [Fact]
+    public void Backward_refuses_when_a_model_of_the_pair_ran_on_its_own_since_Forward()
+    {
+        var pair = new TokenPair(2, 4, 5, seed: 23);
+        int[] sources = [1, 2, 3, 4, 5, 6, 1, 2];
+        int[] targets = [1, 2, 3, 4, 5, 6];
+        float[] logits = new float[3 * 2 * TokenPair.TargetVocabularySize];
+        float[] gradient = new float[logits.Length];
+        gradient.AsSpan().Fill(0.01f);
+
+        pair.Forward(sources, [4, 4], targets, [3, 3], logits);
+        pair.Encoder.Forward(sources, [4, 4], new float[2 * TokenEncoder.OutputSize]);
+        var encoder = Assert.Throws<InvalidOperationException>(() => pair.Backward(gradient));
+        Assert.Contains("Encoder has run a Forward or Predict of its own", encoder.Message, StringComparison.Ordinal);
+
+        pair.Forward(sources, [4, 4], targets, [3, 3], logits);
+        pair.Decoder.Predict([1, 2, 3], new float[3 * TokenPair.TargetVocabularySize]);
+        var decoder = Assert.Throws<InvalidOperationException>(() => pair.Backward(gradient));
+        Assert.Contains("Decoder has run a Forward or Predict", decoder.Message, StringComparison.Ordinal);
+        Assert.All(pair.Parameters.Gradients.ToArray(), g => Assert.Equal(0f, g));
+
+        pair.Forward(sources, [4, 4], targets, [3, 3], logits);
+        pair.Backward(gradient);
+        Assert.Contains(pair.Parameters.Gradients.ToArray(), g => g != 0f);
+    }
+
     [Fact]
     public void Copy_task_is_learned_to_every_held_out_sequence()
     {

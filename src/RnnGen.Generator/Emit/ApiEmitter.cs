@@ -107,6 +107,7 @@ internal static class ApiEmitter
             w.Line();
             w.Line(previous + ".CopyTo(outputs);");
             w.Line("_hasForward = true;");
+            w.Line("_forwardCount = unchecked(_forwardCount + 1);");
         }
 
         w.Line();

@@ -17,7 +17,7 @@ internal static class GeneratedMembers
     public static readonly HashSet<string> ModelApi =
     [
         "InputSize", "VocabularySize", "OutputSize", "ReturnsSequences", "StateSize", "ParameterCount", "MaxBatch", "MaxSteps",
-        "Parameters", "Forward", "Backward", "Predict", "Step", "State", "CreateStepWeights", "ResetParameters", "SeedDropout", "View",
+        "Parameters", "Forward", "Backward", "Predict", "Step", "State", "CreateStepWeights", "ResetParameters", "SeedDropout", "View", "ForwardCount",
     ];
 
     /// <summary>Members every encoder–decoder pair gets; a pair class of one of these names is RNNG016.</summary>

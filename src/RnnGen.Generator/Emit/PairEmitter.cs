@@ -93,7 +93,9 @@ internal static class PairEmitter
             "private readonly global::RnnGen.Decoding.SequenceDecoder<" + d + ", " + d + ".State> _decoding;",
             "private int _batch;",
             "private int _encoderOutputLength;",
-            "private bool _hasForward;");
+            "private bool _hasForward;",
+            "private int _encoderForwards; // the models' ForwardCount after this pair's Forward",
+            "private int _decoderForwards;");
         if (!encoder.TokenInput)
         {
             w.Line("private int _sourceSteps; // of the last Forward, for Backward's sourceGradient");
@@ -214,7 +216,10 @@ internal static class PairEmitter
                 w.Line("_sourceSteps = sourceSteps;");
             }
 
-            w.Line("_hasForward = true;");
+            w.Lines(
+                "_encoderForwards = Encoder.ForwardCount;",
+                "_decoderForwards = Decoder.ForwardCount;",
+                "_hasForward = true;");
         }
 
         w.Line();
@@ -239,6 +244,11 @@ internal static class PairEmitter
             using (w.Block("if (!_hasForward)"))
             {
                 w.Line("throw new global::System.InvalidOperationException(\"Backward needs a Forward first: it reuses the activations that Forward cached (Encode, Translate and BeamSearch replace them).\");");
+            }
+
+            using (w.Block("if (Encoder.ForwardCount != _encoderForwards || Decoder.ForwardCount != _decoderForwards)"))
+            {
+                w.Line("throw new global::System.InvalidOperationException(\"Backward goes with this pair's last Forward, but \" + (Encoder.ForwardCount != _encoderForwards ? \"Encoder\" : \"Decoder\") + \" has run a Forward or Predict of its own since, which replaced the activations cached for it: call the pair's Forward again.\");");
             }
 
             if (!encoder.TokenInput)

@@ -36,6 +36,8 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
     private int _batch;
     private int _encoderOutputLength;
     private bool _hasForward;
+    private int _encoderForwards; // the models' ForwardCount after this pair's Forward
+    private int _decoderForwards;
 
     /// <summary>The encoder; its parameters are the <c>encoder.</c> tensors of <see cref="Parameters"/>.</summary>
     public global::Translation.SourceReader Encoder { get; }
@@ -123,6 +125,8 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
         HandOver(View(_encoderFinalState, 0, states), View(_decoderInitialState, 0, states), batch);
         Decoder.Forward(targetInputs, targetLengths, logits, View(_decoderInitialState, 0, states), default, training);
         _batch = batch;
+        _encoderForwards = Encoder.ForwardCount;
+        _decoderForwards = Decoder.ForwardCount;
         _hasForward = true;
     }
 
@@ -136,6 +140,10 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
         if (!_hasForward)
         {
             throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached (Encode, Translate and BeamSearch replace them).");
+        }
+        if (Encoder.ForwardCount != _encoderForwards || Decoder.ForwardCount != _decoderForwards)
+        {
+            throw new global::System.InvalidOperationException("Backward goes with this pair's last Forward, but " + (Encoder.ForwardCount != _encoderForwards ? "Encoder" : "Decoder") + " has run a Forward or Predict of its own since, which replaced the activations cached for it: call the pair's Forward again.");
         }
         int states = _batch * StateSize;
         Decoder.Backward(logitGradient, initialStateGradient: View(_decoderInitialStateGradient, 0, states));

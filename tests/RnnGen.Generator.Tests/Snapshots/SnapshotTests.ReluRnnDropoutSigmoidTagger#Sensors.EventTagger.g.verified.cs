@@ -77,6 +77,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
     private int _steps;
     private int _batch;
     private bool _hasForward;
+    private int _forwardCount;
 
     // A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -93,6 +94,9 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
 
     /// <summary>All weights and their gradients in two contiguous buffers, with a view per tensor under its PyTorch state_dict name.</summary>
     public global::RnnGen.ParameterSet Parameters { get; }
+
+    /// <summary>Forward's runs so far (Predict runs it too): an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
+    internal int ForwardCount => _forwardCount;
 
     /// <summary>
     /// Creates the model with PyTorch's default initialization drawn from <paramref name="seed"/>, and buffers
@@ -186,6 +190,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
 
         View(_denseOutput, 0, rows * 3).CopyTo(outputs);
         _hasForward = true;
+        _forwardCount = unchecked(_forwardCount + 1);
     }
 
     /// <summary>
