@@ -45,6 +45,35 @@ public class LossValidationTests
         AssertOutOfRange("width", () => MeanSquaredError.Compute(outputs, new float[6], new float[6], width: -1));
     }
 
+    /// <summary>
+    /// A gradient that shares memory with an input would be written while the input is read (and cleared when no row
+    /// counts, changing the caller's logits): refused by name, with nothing written.
+    /// </summary>
+    [Fact]
+    public void Losses_refuse_a_gradient_that_shares_memory_with_an_input()
+    {
+        float[] buffer = [0.5f, -1f, 2f, 0.25f, 3f, -0.5f, 1f, 0f];
+        float[] before = (float[])buffer.Clone();
+
+        AssertOverlap("gradient", "logits", () => CrossEntropy.Compute(buffer.AsSpan(0, 4), 2, [-100, -100], buffer.AsSpan(0, 4)));
+        AssertOverlap("gradient", "logits", () => CrossEntropy.Compute(buffer.AsSpan(0, 4), 2, [0, 1], buffer.AsSpan(2, 4)));
+        AssertOverlap("gradient", "outputs", () => MeanSquaredError.Compute(buffer.AsSpan(0, 4), new float[4], buffer.AsSpan(3, 4)));
+        AssertOverlap("gradient", "targets", () => MeanSquaredError.Compute(new float[4], buffer.AsSpan(4, 4), buffer.AsSpan(1, 4)));
+        AssertOverlap("gradient", "logits", () => BinaryCrossEntropy.Compute(buffer.AsSpan(0, 4), new float[4], buffer.AsSpan(0, 4), [false, false], width: 2));
+        AssertOverlap("gradient", "targets", () => BinaryCrossEntropy.Compute(new float[4], buffer.AsSpan(4, 4), buffer.AsSpan(4, 4)));
+        Assert.Equal(before, buffer);
+
+        // adjacent, not overlapping: fine
+        CrossEntropy.Compute(buffer.AsSpan(0, 4), 2, [0, 1], buffer.AsSpan(4, 4));
+    }
+
+    private static void AssertOverlap(string parameter, string input, Action call)
+    {
+        var exception = Assert.Throws<ArgumentException>(call);
+        Assert.Equal(parameter, exception.ParamName);
+        Assert.Contains("must not share memory with " + input, exception.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Metrics_reject_mismatched_lengths()
     {

@@ -56,12 +56,14 @@ public sealed class BinaryCrossEntropyWithLogits
     /// <param name="width">Outputs per row; at least 1.</param>
     /// <returns>The summed loss of the counted elements and their number (counted rows × <paramref name="width"/>).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="width"/> is not positive.</exception>
-    /// <exception cref="ArgumentException">A span's length does not match the others.</exception>
+    /// <exception cref="ArgumentException">A span's length does not match the others, or <paramref name="gradient"/> overlaps an input.</exception>
     public LossValue Compute(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradient, ReadOnlySpan<bool> rowMask = default, int width = 1)
     {
         int rows = LossArguments.RowsOf(logits.Length, width, nameof(logits), nameof(width));
         LossArguments.CheckLength(logits.Length, targets.Length, nameof(targets), "as many as logits");
         LossArguments.CheckLength(logits.Length, gradient.Length, nameof(gradient), "as many as logits");
+        LossArguments.CheckSeparate(logits, gradient, nameof(logits), nameof(gradient));
+        LossArguments.CheckSeparate(targets, gradient, nameof(targets), nameof(gradient));
         int countedRows = LossArguments.CountMaskedRows(rowMask, rows, nameof(rowMask));
         if (countedRows == 0)
         {

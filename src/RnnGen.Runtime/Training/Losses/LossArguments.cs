@@ -32,6 +32,20 @@ internal static class LossArguments
     }
 
     /// <summary>
+    /// Throws if the gradient shares memory with an input: it is written while the input is still being read, and
+    /// cleared when no row counts, which would silently change the caller's input.
+    /// </summary>
+    public static void CheckSeparate(ReadOnlySpan<float> input, ReadOnlySpan<float> gradient, string inputName, string gradientName)
+    {
+        if (gradient.Overlaps(input))
+        {
+            throw new ArgumentException(
+                $"{gradientName} must not share memory with {inputName}: it is written while {inputName} is still read; pass a buffer of its own.",
+                gradientName);
+        }
+    }
+
+    /// <summary>
     /// Rows whose label is not <paramref name="ignoreLabel"/>; throws for any other label outside [0, classes).
     /// </summary>
     public static int CountLabeledRows(ReadOnlySpan<int> labels, int classes, int ignoreLabel, string labelsName)

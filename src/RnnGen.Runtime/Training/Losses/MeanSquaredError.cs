@@ -28,12 +28,14 @@ public static class MeanSquaredError
     /// <param name="width">Values per row; at least 1.</param>
     /// <returns>The summed squared error of the counted elements and their number (counted rows × <paramref name="width"/>).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="width"/> is not positive.</exception>
-    /// <exception cref="ArgumentException">A span's length does not match the others.</exception>
+    /// <exception cref="ArgumentException">A span's length does not match the others, or <paramref name="gradient"/> overlaps an input.</exception>
     public static LossValue Compute(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> gradient, ReadOnlySpan<bool> rowMask = default, int width = 1)
     {
         int rows = LossArguments.RowsOf(outputs.Length, width, nameof(outputs), nameof(width));
         LossArguments.CheckLength(outputs.Length, targets.Length, nameof(targets), "as many as outputs");
         LossArguments.CheckLength(outputs.Length, gradient.Length, nameof(gradient), "as many as outputs");
+        LossArguments.CheckSeparate(outputs, gradient, nameof(outputs), nameof(gradient));
+        LossArguments.CheckSeparate(targets, gradient, nameof(targets), nameof(gradient));
         int countedRows = LossArguments.CountMaskedRows(rowMask, rows, nameof(rowMask));
         if (countedRows == 0)
         {

@@ -48,12 +48,13 @@ public sealed class SoftmaxCrossEntropy
     /// <exception cref="ArgumentOutOfRangeException">
     /// <paramref name="classes"/> is not positive, or a label is neither a class nor the ignore label (the message names the row).
     /// </exception>
-    /// <exception cref="ArgumentException">A span's length does not match the others.</exception>
+    /// <exception cref="ArgumentException">A span's length does not match the others, or <paramref name="gradient"/> overlaps an input.</exception>
     public LossValue Compute(ReadOnlySpan<float> logits, int classes, ReadOnlySpan<int> labels, Span<float> gradient)
     {
         int rows = LossArguments.RowsOf(logits.Length, classes, nameof(logits), nameof(classes));
         LossArguments.CheckLength(rows, labels.Length, nameof(labels), "one per row of logits");
         LossArguments.CheckLength(logits.Length, gradient.Length, nameof(gradient), "as many as logits");
+        LossArguments.CheckSeparate(logits, gradient, nameof(logits), nameof(gradient));
         int counted = LossArguments.CountLabeledRows(labels, classes, IgnoreLabel, nameof(labels));
         if (counted == 0)
         {
