@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using RnnGen.Generator.Diagnostics;
@@ -33,7 +34,7 @@ public sealed class RnnGenerator : IIncrementalGenerator
                     (syntaxContext, cancellationToken) => ModelParser.Parse(syntaxContext, attributeName, cancellationToken))
                 .WithTrackingName(TrackingNames.ParseModel)
                 .Where(static result => result is not null)
-                .Select(static (result, _) => result!)
+                .Select(static (result, _) => CheckNames(result!))
                 .WithTrackingName(TrackingNames.Models);
 
             var collected = providers[i].Collect().Select(static (results, _) => new EquatableArray<ModelParseResult>(results));
@@ -57,7 +58,7 @@ public sealed class RnnGenerator : IIncrementalGenerator
             new EquatableArray<string>(results.Where(r => r.Spec is null).Select(r => r.QualifiedName))));
         var resolvedPairs = pairs
             .Combine(catalogue)
-            .Select(static (pair, _) => PairParser.Resolve(pair.Left, pair.Right.Models, pair.Right.Invalid))
+            .Select(static (pair, _) => CheckNames(PairParser.Resolve(pair.Left, pair.Right.Models, pair.Right.Invalid)))
             .WithTrackingName(TrackingNames.Pairs);
 
         // Hint names must be unique ignoring case: models `model` and `Model` of one namespace both get a suffix.
@@ -91,7 +92,7 @@ public sealed class RnnGenerator : IIncrementalGenerator
             return;
         }
 
-        AddSource(output, spec.HintName, spec.TypeName, result.UserNames, clashingHintNames, () => ModelEmitter.Emit(spec));
+        AddSource(output, spec.HintName, spec.TypeName, clashingHintNames, () => ModelEmitter.Emit(spec));
     }
 
     private static void EmitPair(SourceProductionContext output, PairResult result, EquatableArray<string> clashingHintNames)
@@ -103,15 +104,11 @@ public sealed class RnnGenerator : IIncrementalGenerator
 
         if (result.Spec is { } spec)
         {
-            AddSource(output, spec.Declaration.HintName, spec.Declaration.TypeName, spec.Declaration.UserNames, clashingHintNames, () => PairEmitter.Emit(spec));
+            AddSource(output, spec.Declaration.HintName, spec.Declaration.TypeName, clashingHintNames, () => PairEmitter.Emit(spec));
         }
     }
 
-    /// <summary>
-    /// Adds the code <paramref name="emit"/> writes, unless a member of the user's part takes one of its names: then
-    /// RNNG016/RNNG025 say which instead of the compiler's CS0102 in generated code.
-    /// </summary>
-    private static void AddSource(SourceProductionContext output, string hintName, string typeName, UserNames userNames, EquatableArray<string> clashingHintNames, Func<string> emit)
+    private static void AddSource(SourceProductionContext output, string hintName, string typeName, EquatableArray<string> clashingHintNames, Func<string> emit)
     {
         try
         {
@@ -120,22 +117,46 @@ public sealed class RnnGenerator : IIncrementalGenerator
                 hintName = hintName.Substring(0, hintName.Length - ".g.cs".Length) + "." + StableHash(hintName) + ".g.cs";
             }
 
-            string source = emit();
-            var clashes = GeneratedMembers.Clashes(userNames, source, typeName);
-            foreach (var clash in clashes)
-            {
-                output.ReportDiagnostic(clash.ToDiagnostic());
-            }
-
-            if (clashes.Count == 0)
-            {
-                output.AddSource(hintName, source);
-            }
+            output.AddSource(hintName, emit());
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // A bug here must not surface as CS8785, which drops every model of the project: name this one instead.
             output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, typeName, exception.GetType().Name + ": " + exception.Message));
+        }
+    }
+
+    /// <summary>
+    /// A model whose own members (or name) take a generated member's name gets RNNG025 (RNNG016) instead of a spec, so
+    /// that it is neither generated nor offered to a pair, like any model with errors. Only a model with members that
+    /// might clash is written here to find out (and written again by the output step: the case is rare).
+    /// </summary>
+    private static ModelParseResult CheckNames(ModelParseResult result)
+    {
+        var clashes = result.Spec is { } spec ? Clashes(result.UserNames, spec.TypeName, spec.ContainingTypes.Count, () => ModelEmitter.Emit(spec)) : [];
+        return clashes.Count == 0 ? result : result with { Spec = null, Diagnostics = new EquatableArray<DiagnosticInfo>(clashes) };
+    }
+
+    private static PairResult CheckNames(PairResult result)
+    {
+        var clashes = result.Spec is { } spec ? Clashes(spec.Declaration.UserNames, spec.Declaration.TypeName, spec.Declaration.ContainingTypes.Count, () => PairEmitter.Emit(spec)) : [];
+        return clashes.Count == 0 ? result : new PairResult(null, new EquatableArray<DiagnosticInfo>(clashes));
+    }
+
+    private static List<DiagnosticInfo> Clashes(UserNames userNames, string typeName, int depth, Func<string> emit)
+    {
+        if (userNames.TypeLocation is null && userNames.Members.Count == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            return GeneratedMembers.Clashes(userNames, emit(), typeName, depth);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return []; // the output step writes the code again and reports the bug as RNNG900
         }
     }
 

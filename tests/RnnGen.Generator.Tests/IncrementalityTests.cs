@@ -24,7 +24,11 @@ public class IncrementalityTests
         [Dense(10)]
         internal partial class RowClassifier
         {
+            private readonly int _trainingSteps = 2;
+
             public int Epochs() { return 1; }
+
+            public int TrainingSteps() => _trainingSteps;
         }
         """;
 
@@ -70,14 +74,14 @@ public class IncrementalityTests
     }
 
     /// <summary>
-    /// Only members named like generated ones are kept with their locations (for RNNG025), so moving the others
-    /// down a line leaves the model cached.
+    /// Only members named like generated ones are kept with their locations (for RNNG025), so moving the others,
+    /// private fields with the usual underscore included, down a line leaves the model cached.
     /// </summary>
     [Fact]
     public void Moving_the_models_own_members_reuses_every_step()
     {
         var first = GeneratorHarness.Run(ModelSource);
-        var second = GeneratorHarness.Run(first.Driver, Edit(first, 0, ModelSource.Replace("    public int Epochs()", "    // how long to train\n\n    public int Epochs()", StringComparison.Ordinal)));
+        var second = GeneratorHarness.Run(first.Driver, Edit(first, 0, ModelSource.Replace("    private readonly int _trainingSteps", "    // how long to train\n\n    private readonly int _trainingSteps", StringComparison.Ordinal)));
 
         AssertAllReused(second);
         Assert.Equal(first.SingleSource, second.SingleSource);

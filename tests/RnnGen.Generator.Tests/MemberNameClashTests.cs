@@ -62,6 +62,44 @@ public class MemberNameClashTests
         Assert.True(errors.Count == 0, "The declaration should compile without the generated part:\n" + GeneratorHarness.Describe(errors));
     }
 
+    /// <summary>A model with a clash has errors of its own: a pair that names it is skipped, not generated against a model that is not there.</summary>
+    [Fact]
+    public void A_pair_over_a_model_with_a_clash_reports_only_the_clash()
+    {
+        var run = GeneratorHarness.Run("using RnnGen;\n\n" + PairModels.Replace("internal partial class Enc;", "internal partial class Enc { private int _steps; }", StringComparison.Ordinal)
+            + "[EncoderDecoder(typeof(Enc), typeof(Dec))]\ninternal partial class Pair;\n");
+
+        Assert.Equal("RNNG025", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Equal(["Dec.g.cs"], run.GeneratedSources.Select(s => s.HintName));
+        Assert.Empty(run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void A_model_nested_in_a_class_of_its_own_name_is_checked_against_its_own_members()
+    {
+        var run = GeneratorHarness.Run("""
+            using RnnGen;
+
+            internal partial class Model
+            {
+                internal partial class Inner
+                {
+                    [RnnModel(InputSize = 3)] [Lstm(4)]
+                    internal partial class Model
+                    {
+                        private int _steps;
+
+                        public int Steps => _steps;
+                    }
+                }
+            }
+            """);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("RNNG025", diagnostic.Id);
+        Assert.Contains("declares a field '_steps'", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_method_may_overload_a_generated_method()
     {
@@ -78,6 +116,12 @@ public class MemberNameClashTests
                 private readonly int _epochs = 1;
 
                 public int Epochs => _epochs;
+
+                // types that differ in their number of type parameters may share a name
+                public struct State<T>
+                {
+                    public T Value;
+                }
             }
             """);
 
@@ -115,12 +159,27 @@ public class MemberNameClashTests
         Assert.Empty(run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 
-    /// <summary>The members the generator writes into <paramref name="className"/>, read back from its output.</summary>
+    /// <summary>
+    /// The members the generator writes into <paramref name="className"/>, as the compiler sees them in the generated
+    /// code (not as <see cref="GeneratedMembers.Read"/> reads them, which is what is under test).
+    /// </summary>
     private static List<(string Name, string Kind)> GeneratedMembersOf(string attributes, string className)
     {
         var run = GeneratorHarness.Run("using RnnGen;\n\n" + attributes + "\ninternal partial class " + className + ";\n");
         Assert.Empty(run.GeneratorDiagnostics);
-        string source = run.GeneratedSources.Single(s => s.HintName == className + ".g.cs").SourceText.ToString();
-        return GeneratedMembers.Read(source, className);
+        var generatedTrees = run.OutputCompilation.SyntaxTrees.Except(run.InputCompilation.SyntaxTrees).ToHashSet();
+        var type = run.OutputCompilation.GetTypeByMetadataName(className)!;
+        return type.GetMembers()
+            .Where(member => member.CanBeReferencedByName && !member.IsImplicitlyDeclared && member.DeclaringSyntaxReferences.Any(r => generatedTrees.Contains(r.SyntaxTree)))
+            .Select(member => (member.Name, member switch
+            {
+                IFieldSymbol { IsConst: true } => "constant",
+                IFieldSymbol => "field",
+                IPropertySymbol => "property",
+                IEventSymbol => "event",
+                IMethodSymbol => "method",
+                _ => "type",
+            }))
+            .ToList();
     }
 }

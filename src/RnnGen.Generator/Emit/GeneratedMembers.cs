@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,7 +18,8 @@ internal static class GeneratedMembers
     public static readonly HashSet<string> ModelApi =
     [
         "InputSize", "VocabularySize", "OutputSize", "ReturnsSequences", "StateSize", "ParameterCount", "MaxBatch", "MaxSteps",
-        "Parameters", "Forward", "Backward", "Predict", "Step", "State", "CreateStepWeights", "ResetParameters", "SeedDropout", "View", "ForwardCount",
+        "Parameters", "Forward", "Backward", "Predict", "Step", "State", "CreateStepWeights", "ResetParameters", "SeedDropout", "View",
+        "ForwardCount",
     ];
 
     /// <summary>Members every encoder–decoder pair gets; a pair class of one of these names is RNNG016.</summary>
@@ -28,28 +30,36 @@ internal static class GeneratedMembers
         "ResetParameters", "SeedDropout", "View", "HandOver", "HandBack",
     ];
 
+    /// <summary>Private members not named after a layer.</summary>
+    private static readonly HashSet<string> PrivateNames =
+    [
+        "_lengths", "_tokens", "_input", "_steps", "_batch", "_hasForward", "_forwardCount", "_longestFirst", "_dropoutRandom",
+        "_sourceLength", "_sourceSteps", "_decoding", "s_tensors", "s_shape",
+    ];
+
     /// <summary>
-    /// Whether an emitter may give a member this name: a public one above, a private field (<c>_x</c>, <c>s_x</c>),
-    /// a <c>Forward…</c>/<c>Backward…</c> method, or a name that starts with a layer's identifier
-    /// (<c>LstmHiddenSize</c>). Parsing keeps only the user's members that pass, so that the rest (and where they
-    /// are) stay out of the pipeline's values and an edit that moves them leaves the model cached. A test checks
-    /// every generated member against it.
+    /// Whether an emitter may give a member this name: one of the fixed names above; a private field of the streaming
+    /// step (<c>_step…</c>) or of a pair (<c>_encoder…</c>, <c>_decoder…</c>); or a name made from a layer's identifier
+    /// (<c>LstmHiddenSize</c>, <c>_lstmGates0</c>, <c>ForwardLstm</c>, <c>BackwardLstmL0Rows</c>). Parsing keeps only
+    /// the user's members that pass, so that the rest, and where they are, stay out of the pipeline's values and an
+    /// edit that moves them leaves the model cached. A test checks every member of generated code against it.
     /// </summary>
     public static bool MayBeGenerated(string name, IEnumerable<string> layerIdentifiers)
     {
-        if (name.StartsWith("_", System.StringComparison.Ordinal)
-            || name.StartsWith("s_", System.StringComparison.Ordinal)
-            || name.StartsWith("Forward", System.StringComparison.Ordinal)
-            || name.StartsWith("Backward", System.StringComparison.Ordinal)
-            || ModelApi.Contains(name)
-            || PairApi.Contains(name))
+        if (ModelApi.Contains(name) || PairApi.Contains(name) || PrivateNames.Contains(name)
+            || name.StartsWith("_step", System.StringComparison.Ordinal)
+            || name.StartsWith("_encoder", System.StringComparison.Ordinal)
+            || name.StartsWith("_decoder", System.StringComparison.Ordinal))
         {
             return true;
         }
 
         foreach (string identifier in layerIdentifiers)
         {
-            if (name.StartsWith(identifier, System.StringComparison.Ordinal))
+            if (name.StartsWith(identifier, System.StringComparison.Ordinal)
+                || name.StartsWith(Names.FieldPrefix(identifier), System.StringComparison.Ordinal)
+                || name.StartsWith("Forward" + identifier, System.StringComparison.Ordinal)
+                || name.StartsWith("Backward" + identifier, System.StringComparison.Ordinal))
             {
                 return true;
             }
@@ -59,94 +69,75 @@ internal static class GeneratedMembers
     }
 
     /// <summary>
-    /// The members that <paramref name="source"/> declares directly in class <paramref name="typeName"/> (by name,
-    /// with their kind: field, constant, property, event, method or type), read back from the generated text so the
-    /// list cannot drift from the emitters. Constructors and explicit interface implementations have no such name.
+    /// The members that <paramref name="source"/> declares directly in class <paramref name="typeName"/>, nested in
+    /// <paramref name="depth"/> types (by name, kind — field, constant, property, event, method or type — and a type's
+    /// number of type parameters), read back from the generated text so the list cannot drift from the emitters.
+    /// Constructors, operators, indexers and explicit interface implementations have no such name.
     /// </summary>
-    public static List<(string Name, string Kind)> Read(string source, string typeName)
+    public static List<(string Name, string Kind, int Arity)> Read(string source, string typeName, int depth)
     {
-        var members = new List<(string Name, string Kind)>();
+        var members = new List<(string Name, string Kind, int Arity)>();
         string unescaped = typeName.TrimStart('@');
-        foreach (var node in CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes())
+        var type = CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>()
+            .FirstOrDefault(t => t.Identifier.ValueText == unescaped && t.Ancestors().OfType<TypeDeclarationSyntax>().Count() == depth);
+        foreach (var member in type?.Members ?? default)
         {
-            // The model's is the outermost declaration of that name: C# allows no type nested in one of its own name.
-            if (node is not TypeDeclarationSyntax type || type.Identifier.ValueText != unescaped)
+            switch (member)
             {
-                continue;
+                case BaseFieldDeclarationSyntax field:
+                    string kind = field is EventFieldDeclarationSyntax ? "event" : field.Modifiers.Any(SyntaxKind.ConstKeyword) ? "constant" : "field";
+                    members.AddRange(field.Declaration.Variables.Select(variable => (variable.Identifier.ValueText, kind, 0)));
+                    break;
+                case PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } property:
+                    members.Add((property.Identifier.ValueText, "property", 0));
+                    break;
+                case EventDeclarationSyntax { ExplicitInterfaceSpecifier: null } @event:
+                    members.Add((@event.Identifier.ValueText, "event", 0));
+                    break;
+                case MethodDeclarationSyntax { ExplicitInterfaceSpecifier: null } method:
+                    members.Add((method.Identifier.ValueText, "method", 0));
+                    break;
+                case TypeDeclarationSyntax nested:
+                    members.Add((nested.Identifier.ValueText, "type", nested.TypeParameterList?.Parameters.Count ?? 0));
+                    break;
+                case EnumDeclarationSyntax nested:
+                    members.Add((nested.Identifier.ValueText, "type", 0));
+                    break;
+                case DelegateDeclarationSyntax nested:
+                    members.Add((nested.Identifier.ValueText, "type", nested.TypeParameterList?.Parameters.Count ?? 0));
+                    break;
             }
-
-            foreach (var member in type.Members)
-            {
-                switch (member)
-                {
-                    case FieldDeclarationSyntax field:
-                        foreach (var variable in field.Declaration.Variables)
-                        {
-                            members.Add((variable.Identifier.ValueText, field.Modifiers.Any(SyntaxKind.ConstKeyword) ? "constant" : "field"));
-                        }
-
-                        break;
-                    case EventFieldDeclarationSyntax events:
-                        foreach (var variable in events.Declaration.Variables)
-                        {
-                            members.Add((variable.Identifier.ValueText, "event"));
-                        }
-
-                        break;
-                    case PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } property:
-                        members.Add((property.Identifier.ValueText, "property"));
-                        break;
-                    case MethodDeclarationSyntax { ExplicitInterfaceSpecifier: null } method:
-                        members.Add((method.Identifier.ValueText, "method"));
-                        break;
-                    case BaseTypeDeclarationSyntax nested:
-                        members.Add((nested.Identifier.ValueText, "type"));
-                        break;
-                }
-            }
-
-            break;
         }
 
         return members;
     }
 
     /// <summary>
-    /// RNNG016 when the class has a generated member's name, RNNG025 for each of its own members that shares one
-    /// (two methods of one name are overloads, which C# allows; equal parameters are the compiler's CS0111).
+    /// RNNG016 when the class has a generated member's name, RNNG025 for each of its own members that shares one.
+    /// C# allows two methods of one name (overloads; with equal parameters it is the compiler's CS0111) and two types
+    /// that differ in their number of type parameters; any other pair of members of one name is CS0102.
     /// </summary>
-    public static List<DiagnosticInfo> Clashes(UserNames user, string source, string typeName)
+    public static List<DiagnosticInfo> Clashes(UserNames user, string source, string typeName, int depth)
     {
         var clashes = new List<DiagnosticInfo>();
-        if (user.TypeLocation is null && user.Members.Count == 0)
-        {
-            return clashes;
-        }
-
-        var generated = new Dictionary<string, string>();
-        foreach (var (name, kind) in Read(source, typeName))
-        {
-            // a method name may be overloaded; any other kind takes precedence so the message names it
-            if (!generated.TryGetValue(name, out string? known) || known == "method")
-            {
-                generated[name] = kind;
-            }
-        }
-
+        var generated = Read(source, typeName, depth);
         string unescaped = typeName.TrimStart('@');
-        if (user.TypeLocation is not null && generated.ContainsKey(unescaped))
+        if (user.TypeLocation is not null && generated.Any(g => g.Name == unescaped))
         {
             clashes.Add(new DiagnosticInfo(DiagnosticDescriptors.ReservedTypeName, user.TypeLocation, new EquatableArray<string>([unescaped])));
         }
 
         foreach (var member in user.Members)
         {
-            if (generated.TryGetValue(member.Name, out string? kind) && !(kind == "method" && member.Kind == "method"))
+            var clash = generated.FirstOrDefault(g => g.Name == member.Name
+                && !(g.Kind == "method" && member.Kind == "method")
+                && !(g.Kind == "type" && member.Kind == "type" && g.Arity != member.Arity));
+            if (clash.Name is not null)
             {
                 clashes.Add(new DiagnosticInfo(
                     DiagnosticDescriptors.MemberNameClash,
                     member.Location,
-                    new EquatableArray<string>([unescaped, WithArticle(member.Kind), member.Name, WithArticle(kind)])));
+                    new EquatableArray<string>([unescaped, WithArticle(member.Kind), member.Name, WithArticle(clash.Kind)])));
             }
         }
 

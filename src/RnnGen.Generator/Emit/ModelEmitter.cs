@@ -205,11 +205,7 @@ internal static class ModelEmitter
         using (w.Block("public " + model.TypeName + "(int maxBatch = 1, int maxSteps = 256, ulong seed = 0)"))
         {
             // the widest buffers are checked before any is allocated, so sizes too large fail at once
-            var buffers = Buffers(model).ToList();
-            int widestSequenceRow = buffers.Where(b => b.Rows == "maxRows").Select(b => b.Width).DefaultIfEmpty(0).Max();
-            int widestBatchRow = buffers.Where(b => b.Rows == "maxBatch").Select(b => b.Width).DefaultIfEmpty(0).Max();
-            w.Line("int maxRows = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSteps, widestSequenceRow: "
-                + Invariant(model.TokenInput ? widestSequenceRow : System.Math.Max(widestSequenceRow, model.InputSize)) + ", widestBatchRow: " + Invariant(widestBatchRow) + ");");
+            w.Line("int maxRows = " + CapacityCheck(model, "maxBatch", "maxSteps") + ";");
             w.Line("MaxBatch = maxBatch;");
             w.Line("MaxSteps = maxSteps;");
             w.Line("Parameters = new global::RnnGen.ParameterSet(s_tensors);");
@@ -217,7 +213,7 @@ internal static class ModelEmitter
             w.Line(model.TokenInput
                 ? "_tokens = new int[maxRows];"
                 : "_input = global::RnnGen.Kernels.Workspace.Floats(maxRows, InputSize);");
-            foreach (var (field, rows, width) in buffers)
+            foreach (var (field, rows, width) in Buffers(model))
             {
                 w.Line(field + " = global::RnnGen.Kernels.Workspace.Floats(" + rows + ", " + Invariant(width) + ");");
             }
@@ -266,6 +262,19 @@ internal static class ModelEmitter
         }
 
         w.Line();
+    }
+
+    /// <summary>
+    /// <c>Workspace.Rows(maxBatch, maxSteps, …)</c> with the widest of the model's per-step and per-sequence buffers:
+    /// it refuses a capacity that one of them could not hold before anything is allocated, naming the arguments as
+    /// <paramref name="batch"/> and <paramref name="steps"/> spell them (a pair checks both models before creating either).
+    /// </summary>
+    public static string CapacityCheck(ModelSpec model, string batch, string steps)
+    {
+        var buffers = Buffers(model).ToList();
+        int widestSequenceRow = buffers.Where(b => b.Rows == "maxRows").Select(b => b.Width).Concat([model.TokenInput ? 0 : model.InputSize]).Max();
+        int widestBatchRow = buffers.Where(b => b.Rows == "maxBatch").Select(b => b.Width).DefaultIfEmpty(0).Max();
+        return "global::RnnGen.Kernels.Workspace.Rows(" + batch + ", " + steps + ", widestSequenceRow: " + Invariant(widestSequenceRow) + ", widestBatchRow: " + Invariant(widestBatchRow) + ")";
     }
 
     /// <summary>Every float workspace buffer: field name, row count expression and row width.</summary>

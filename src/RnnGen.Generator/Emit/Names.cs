@@ -34,7 +34,10 @@ internal static class Names
     /// <summary>PyTorch suffix of a stacked layer and direction, e.g. <c>_l1_reverse</c>.</summary>
     public static string TensorSuffix(int k, int d) => "_l" + Invariant(k) + (d == 1 ? "_reverse" : string.Empty);
 
-    public static string Field(LayerSpec layer, string what) => "_" + char.ToLowerInvariant(layer.Identifier[0]) + layer.Identifier.Substring(1) + what;
+    public static string Field(LayerSpec layer, string what) => FieldPrefix(layer.Identifier) + what;
+
+    /// <summary>How the private fields of the layer with this identifier start: <c>_lstm</c> for <c>Lstm</c>.</summary>
+    public static string FieldPrefix(string identifier) => "_" + char.ToLowerInvariant(identifier[0]) + identifier.Substring(1);
 
     /// <summary>The buffer that holds a layer's output: a sequence [T·B, width] or one vector per sequence [B, width].</summary>
     public static string Output(LayerSpec layer) =>

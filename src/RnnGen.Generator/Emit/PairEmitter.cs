@@ -134,11 +134,11 @@ internal static class PairEmitter
             "/// </summary>");
         using (w.Block("public " + pair.Declaration.TypeName + "(int maxBatch = 1, int maxSourceSteps = 256, int maxTargetSteps = 256, ulong seed = 0)"))
         {
-            // checked here so that a bad limit is named as the caller wrote it (the models' own checks say maxSteps)
+            // checked here, both models before either allocates, so that a bad limit is named as the caller wrote it
+            // (the models' own checks say maxSteps) and refused before gigabytes of the encoder's buffers exist
             w.Lines(
-                "global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);",
-                "global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSourceSteps);",
-                "global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTargetSteps);",
+                "_ = " + ModelEmitter.CapacityCheck(pair.Encoder, "maxBatch", "maxSourceSteps") + ";",
+                "_ = " + ModelEmitter.CapacityCheck(pair.Decoder, "maxBatch", "maxTargetSteps") + ";",
                 "MaxBatch = maxBatch;",
                 "MaxSourceSteps = maxSourceSteps;",
                 "MaxTargetSteps = maxTargetSteps;",

@@ -49,7 +49,7 @@ internal static class ModelParser
             return new ModelParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), QualifiedName(type), UserNames.None);
         }
 
-        var userNames = CollectUserNames(type, context.TargetNode, spec.Layers.Select(layer => layer.Identifier).ToList());
+        var userNames = CollectUserNames(type, TypeLocation(context.TargetNode), spec.Layers.Select(layer => layer.Identifier).ToList());
         return new ModelParseResult(spec, EquatableArray<DiagnosticInfo>.Empty, QualifiedName(type), userNames);
     }
 
@@ -69,7 +69,7 @@ internal static class ModelParser
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
-        var typeLocation = LocationInfo.From((target as TypeDeclarationSyntax)?.Identifier.GetLocation() ?? target.GetLocation());
+        var typeLocation = TypeLocation(target);
         if (!CheckType(type, typeLocation, diagnostics, out var containingTypes))
         {
             return null;
@@ -163,7 +163,7 @@ internal static class ModelParser
     /// The class's name and its own members, each kept (with where it is) only if an emitter might use the name, so
     /// that <see cref="GeneratedMembers.Clashes"/> can check them against the written code.
     /// </summary>
-    internal static UserNames CollectUserNames(INamedTypeSymbol type, SyntaxNode target, IReadOnlyCollection<string> layerIdentifiers)
+    internal static UserNames CollectUserNames(INamedTypeSymbol type, LocationInfo? typeLocation, IReadOnlyCollection<string> layerIdentifiers)
     {
         var members = new List<UserMember>();
         foreach (var member in type.GetMembers())
@@ -184,14 +184,15 @@ internal static class ModelParser
                 _ => "type",
             };
             var location = member.Locations.FirstOrDefault(l => l.IsInSource);
-            members.Add(new UserMember(member.Name, kind, LocationInfo.From(location)));
+            members.Add(new UserMember(member.Name, kind, (member as INamedTypeSymbol)?.Arity ?? 0, LocationInfo.From(location)));
         }
 
-        var typeLocation = GeneratedMembers.MayBeGenerated(type.Name, layerIdentifiers)
-            ? LocationInfo.From((target as TypeDeclarationSyntax)?.Identifier.GetLocation() ?? target.GetLocation())
-            : null;
-        return new UserNames(typeLocation, new EquatableArray<UserMember>(members));
+        return new UserNames(GeneratedMembers.MayBeGenerated(type.Name, layerIdentifiers) ? typeLocation : null, new EquatableArray<UserMember>(members));
     }
+
+    /// <summary>Where a diagnostic about the class goes: its name in the declaration.</summary>
+    internal static LocationInfo? TypeLocation(SyntaxNode target) =>
+        LocationInfo.From((target as TypeDeclarationSyntax)?.Identifier.GetLocation() ?? target.GetLocation());
 
     /// <summary>
     /// Checks that the class can take generated members and a generated constructor, whose parameters

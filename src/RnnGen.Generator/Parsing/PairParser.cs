@@ -36,7 +36,7 @@ internal static class PairParser
         }
 
         var diagnostics = new List<DiagnosticInfo>();
-        var typeLocation = LocationInfo.From((context.TargetNode as TypeDeclarationSyntax)?.Identifier.GetLocation() ?? context.TargetNode.GetLocation());
+        var typeLocation = ModelParser.TypeLocation(context.TargetNode);
         ModelParser.CheckType(type, typeLocation, GeneratedMembers.PairApi, "models and buffers", "maxBatch, maxSourceSteps, maxTargetSteps, seed", diagnostics, out var containingTypes);
         if (diagnostics.Count == 0 && type.GetAttributes().Any(a => AttributeNames.All.Contains(ModelParser.MetadataName(a.AttributeClass))))
         {
@@ -53,7 +53,7 @@ internal static class PairParser
             reader.PositionalLocation(0),
             reader.PositionalLocation(1),
             new EquatableArray<DiagnosticInfo>(diagnostics),
-            diagnostics.Count == 0 ? ModelParser.CollectUserNames(type, context.TargetNode, []) : UserNames.None);
+            diagnostics.Count == 0 ? ModelParser.CollectUserNames(type, typeLocation, []) : UserNames.None);
     }
 
     private static bool IsErrorType(object? value) => value switch

@@ -67,9 +67,8 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
     /// </summary>
     public Translator(int maxBatch = 1, int maxSourceSteps = 256, int maxTargetSteps = 256, ulong seed = 0)
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSourceSteps);
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTargetSteps);
+        _ = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxSourceSteps, widestSequenceRow: 64, widestBatchRow: 32);
+        _ = global::RnnGen.Kernels.Workspace.Rows(maxBatch, maxTargetSteps, widestSequenceRow: 112, widestBatchRow: 32);
         MaxBatch = maxBatch;
         MaxSourceSteps = maxSourceSteps;
         MaxTargetSteps = maxTargetSteps;
