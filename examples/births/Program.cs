@@ -117,8 +117,9 @@ foreach (var (name, forecast) in new[] { ("GRU(32)", predicted), ("same weekday 
 }
 
 string plotPath = Path.Combine(options.OutputDirectory, "births-forecast.png");
-ForecastPlot.Save(testDays[..PlotDays].Select(t => dates[t]).ToArray(), actual[..PlotDays], predicted[..PlotDays], weekAgo[..PlotDays], plotPath,
-    string.Create(CultureInfo.InvariantCulture, $"US births, first {PlotDays / 7} test weeks: GRU forecast vs actual (test MAE {Mae(predicted):F0})"));
+int plotted = Math.Min(PlotDays, testDays.Length);   // a short file (--data) may have fewer test days
+ForecastPlot.Save(testDays[..plotted].Select(t => dates[t]).ToArray(), actual[..plotted], predicted[..plotted], weekAgo[..plotted], plotPath,
+    string.Create(CultureInfo.InvariantCulture, $"US births, first {plotted} test days: GRU forecast vs actual (test MAE {Mae(predicted):F0})"));
 Console.WriteLine($"forecast plot {plotPath}");
 ExampleConsole.Result("births", "test_mae", Mae(predicted), clock);
 return 0;

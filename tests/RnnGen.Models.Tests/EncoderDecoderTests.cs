@@ -74,6 +74,13 @@ public sealed class EncoderDecoderTests
         Assert.Equal("maxBatch", Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPair(maxBatch: 0)).ParamName);
         Assert.Equal("maxSourceSteps", Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPair(maxSourceSteps: 0)).ParamName);
         Assert.Equal("maxTargetSteps", Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPair(maxTargetSteps: -1)).ParamName);
+
+        // too large for the decoder's widest buffer: refused by the pair's name before the encoder allocates anything
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var tooLarge = Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPair(maxBatch: 1 << 14, maxSourceSteps: 1, maxTargetSteps: 1 << 14));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+        Assert.Equal("maxTargetSteps", tooLarge.ParamName);
+        Assert.Contains("maxBatch × maxTargetSteps = 268435456 rows", tooLarge.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Kernels;
 
@@ -7,23 +8,30 @@ namespace RnnGen.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Workspace
 {
-    /// <summary>Rows of a [maxSteps, maxBatch] buffer, after checking both are positive and their product fits.</summary>
-    public static int Rows(int maxBatch, int maxSteps)
+    /// <summary>
+    /// Rows of a [maxSteps, maxBatch] buffer, after checking both are positive and their product fits. Errors name the
+    /// arguments as the caller wrote them (an encoder–decoder pair passes <c>maxSourceSteps</c>).
+    /// </summary>
+    public static int Rows(
+        int maxBatch,
+        int maxSteps,
+        [CallerArgumentExpression(nameof(maxBatch))] string batchName = "maxBatch",
+        [CallerArgumentExpression(nameof(maxSteps))] string stepsName = "maxSteps")
     {
         if (maxBatch < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "maxBatch must be at least 1.");
+            throw new ArgumentOutOfRangeException(batchName, maxBatch, $"{batchName} must be at least 1.");
         }
 
         if (maxSteps < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, "maxSteps must be at least 1.");
+            throw new ArgumentOutOfRangeException(stepsName, maxSteps, $"{stepsName} must be at least 1.");
         }
 
         long rows = (long)maxBatch * maxSteps;
         if (rows > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, $"maxBatch × maxSteps = {rows} rows is more than one buffer can hold.");
+            throw new ArgumentOutOfRangeException(stepsName, maxSteps, $"{batchName} × {stepsName} = {rows} rows is more than one buffer can hold.");
         }
 
         return (int)rows;
@@ -31,28 +39,36 @@ public static class Workspace
 
     /// <summary>
     /// Rows of a [maxSteps, maxBatch] buffer, after checking that the model's widest buffers fit in one array each: a
-    /// model's constructor checks this before it allocates anything, so sizes too large are refused up front rather
-    /// than after gigabytes of other buffers (or an out-of-memory error).
+    /// model's constructor checks this before it allocates anything (and a pair's, for both models, before either),
+    /// so sizes too large are refused up front rather than after gigabytes of other buffers or an out-of-memory error.
     /// </summary>
     /// <param name="maxBatch">Sequences per batch.</param>
     /// <param name="maxSteps">Steps per sequence.</param>
     /// <param name="widestSequenceRow">Floats per row of the widest buffer with a row per step and sequence.</param>
     /// <param name="widestBatchRow">Floats per row of the widest buffer with a row per sequence.</param>
-    public static int Rows(int maxBatch, int maxSteps, int widestSequenceRow, int widestBatchRow)
+    /// <param name="batchName">How the caller spelled <paramref name="maxBatch"/>, for the error.</param>
+    /// <param name="stepsName">How the caller spelled <paramref name="maxSteps"/>, for the error.</param>
+    public static int Rows(
+        int maxBatch,
+        int maxSteps,
+        int widestSequenceRow,
+        int widestBatchRow,
+        [CallerArgumentExpression(nameof(maxBatch))] string batchName = "maxBatch",
+        [CallerArgumentExpression(nameof(maxSteps))] string stepsName = "maxSteps")
     {
-        int rows = Rows(maxBatch, maxSteps);
+        int rows = Rows(maxBatch, maxSteps, batchName, stepsName);
         ArgumentOutOfRangeException.ThrowIfNegative(widestSequenceRow);
         ArgumentOutOfRangeException.ThrowIfNegative(widestBatchRow);
         long sequenceFloats = (long)rows * widestSequenceRow;
         if (sequenceFloats > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, $"maxBatch × maxSteps = {rows} rows of up to {widestSequenceRow} floats ({sequenceFloats}) is more than one buffer can hold: lower maxBatch or maxSteps.");
+            throw new ArgumentOutOfRangeException(stepsName, maxSteps, $"{batchName} × {stepsName} = {rows} rows of up to {widestSequenceRow} floats ({sequenceFloats}) is more than one buffer can hold: lower {batchName} or {stepsName}.");
         }
 
         long batchFloats = (long)maxBatch * widestBatchRow;
         if (batchFloats > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $"maxBatch = {maxBatch} rows of up to {widestBatchRow} floats ({batchFloats}) is more than one buffer can hold: lower maxBatch.");
+            throw new ArgumentOutOfRangeException(batchName, maxBatch, $"{batchName} = {maxBatch} rows of up to {widestBatchRow} floats ({batchFloats}) is more than one buffer can hold: lower {batchName}.");
         }
 
         return rows;

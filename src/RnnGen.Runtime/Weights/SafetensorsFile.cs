@@ -206,9 +206,10 @@ public sealed class SafetensorsFile
 
             if (current.Begin > end)
             {
+                string before = i == 0 ? "the data section starts at 0" : $"the tensors before it end at {end}";
                 throw Invalid(
                     source,
-                    $"tensor {Quote(current.Name)} starts at data offset {current.Begin}, but the tensors before it end at {end}: " +
+                    $"tensor {Quote(current.Name)} starts at data offset {current.Begin}, but {before}: " +
                     $"a gap of {current.Begin - end} bytes that no tensor holds (the format allows none)");
             }
 

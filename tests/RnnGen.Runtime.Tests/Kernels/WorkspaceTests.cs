@@ -53,11 +53,13 @@ public class WorkspaceTests
     {
         Assert.Equal(12, Workspace.Rows(3, 4, widestSequenceRow: 100, widestBatchRow: 50));
 
-        var sequence = Assert.Throws<ArgumentOutOfRangeException>(() => Workspace.Rows(1 << 12, 1 << 12, widestSequenceRow: 128, widestBatchRow: 1));
-        Assert.Equal("maxSteps", sequence.ParamName);
-        Assert.Contains("16777216 rows of up to 128 floats (2147483648)", sequence.Message, StringComparison.Ordinal);
+        int maxBatch = 1 << 12, maxSourceSteps = 1 << 12;
+        var sequence = Assert.Throws<ArgumentOutOfRangeException>(() => Workspace.Rows(maxBatch, maxSourceSteps, widestSequenceRow: 128, widestBatchRow: 1));
+        Assert.Equal("maxSourceSteps", sequence.ParamName); // as the caller spelled it
+        Assert.Contains("maxBatch × maxSourceSteps = 16777216 rows of up to 128 floats (2147483648)", sequence.Message, StringComparison.Ordinal);
 
-        var batch = Assert.Throws<ArgumentOutOfRangeException>(() => Workspace.Rows(1 << 24, 1, widestSequenceRow: 1, widestBatchRow: 1 << 8));
+        maxBatch = 1 << 24;
+        var batch = Assert.Throws<ArgumentOutOfRangeException>(() => Workspace.Rows(maxBatch, 1, widestSequenceRow: 1, widestBatchRow: 1 << 8));
         Assert.Equal("maxBatch", batch.ParamName);
         Assert.Contains("lower maxBatch", batch.Message, StringComparison.Ordinal);
     }

@@ -25,7 +25,7 @@ public class SafetensorsHostileInputTests
         ["space before the object"] = (Build(" {}", 0), "the header starts with whitespace (byte 0x20)"),
         ["newline before the object"] = (Build("\n{}", 0), "the header starts with whitespace (byte 0x0A)"),
         ["gap between tensors"] = (Build("{" + Entry("a", "F32", "[1]", 0, 4) + "," + Entry("b", "F32", "[1]", 8, 12) + "}", 12), "tensor 'b' starts at data offset 8, but the tensors before it end at 4: a gap of 4 bytes"),
-        ["first tensor after the start"] = (Build("{" + Entry("a", "F32", "[1]", 4, 8) + "}", 8), "tensor 'a' starts at data offset 4, but the tensors before it end at 0"),
+        ["first tensor after the start"] = (Build("{" + Entry("a", "F32", "[1]", 4, 8) + "}", 8), "tensor 'a' starts at data offset 4, but the data section starts at 0: a gap of 4 bytes"),
         ["bytes after the last tensor"] = (Build("{" + Entry("a", "F32", "[1]", 0, 4) + "}", 6), "the tensors end at data offset 4, but the data section has 6 bytes: 2 bytes after the last tensor"),
         ["data and no tensors"] = (Build("{}", 4), "the tensors end at data offset 0, but the data section has 4 bytes"),
         ["invalid UTF-8"] = (Build([(byte)'{', (byte)'"', 0xFF, 0xFE, (byte)'"', (byte)':', (byte)'1', (byte)'}'], []), "not valid UTF-8"),

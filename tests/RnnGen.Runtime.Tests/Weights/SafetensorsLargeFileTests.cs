@@ -7,8 +7,11 @@ namespace RnnGen.Runtime.Tests.Weights;
 /// <summary>
 /// Files past what one byte array holds (2 GB): an Adam checkpoint of a model above about 134 million parameters
 /// writes such an optimizer file. The files here are sparse, so they take no disk space and no time to write: the
-/// first puts two 1 GB tensors of zeros (never written, read back as holes) between two small ones.
+/// first puts two 1 GB tensors of zeros (never written, read back as holes) between two small ones. Reading them takes
+/// seconds and 2 GB of memory, and nothing in it depends on the SIMD setting, so CI runs this class once, not again in
+/// its reruns with narrower vectors (the trait below).
 /// </summary>
+[Trait("Category", "LargeFile")]
 public class SafetensorsLargeFileTests
 {
     private const long Half = (1L << 30) + 32;
