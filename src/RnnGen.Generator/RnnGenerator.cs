@@ -128,8 +128,9 @@ public sealed class RnnGenerator : IIncrementalGenerator
 
     /// <summary>
     /// A model whose own members (or name) take a generated member's name gets RNNG025 (RNNG016) instead of a spec, so
-    /// that it is neither generated nor offered to a pair, like any model with errors. Only a model with members that
-    /// might clash is written here to find out (and written again by the output step: the case is rare).
+    /// that it is neither generated nor offered to a pair, like any model with errors. Only a model with a member or a
+    /// name that might clash (a class named after one of its layers, as <c>LstmTagger</c>) is written here to find out,
+    /// and again by the output step; the others pass untouched.
     /// </summary>
     private static ModelParseResult CheckNames(ModelParseResult result)
     {

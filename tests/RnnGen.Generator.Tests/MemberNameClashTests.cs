@@ -171,15 +171,7 @@ public class MemberNameClashTests
         var type = run.OutputCompilation.GetTypeByMetadataName(className)!;
         return type.GetMembers()
             .Where(member => member.CanBeReferencedByName && !member.IsImplicitlyDeclared && member.DeclaringSyntaxReferences.Any(r => generatedTrees.Contains(r.SyntaxTree)))
-            .Select(member => (member.Name, member switch
-            {
-                IFieldSymbol { IsConst: true } => "constant",
-                IFieldSymbol => "field",
-                IPropertySymbol => "property",
-                IEventSymbol => "event",
-                IMethodSymbol => "method",
-                _ => "type",
-            }))
+            .Select(member => (member.Name, RnnGen.Generator.Parsing.ModelParser.KindOf(member)))
             .ToList();
     }
 }

@@ -174,21 +174,23 @@ internal static class ModelParser
                 continue;
             }
 
-            string kind = member switch
-            {
-                IFieldSymbol { IsConst: true } => "constant",
-                IFieldSymbol => "field",
-                IPropertySymbol => "property",
-                IEventSymbol => "event",
-                IMethodSymbol => "method",
-                _ => "type",
-            };
             var location = member.Locations.FirstOrDefault(l => l.IsInSource);
-            members.Add(new UserMember(member.Name, kind, (member as INamedTypeSymbol)?.Arity ?? 0, LocationInfo.From(location)));
+            members.Add(new UserMember(member.Name, KindOf(member), (member as INamedTypeSymbol)?.Arity ?? 0, LocationInfo.From(location)));
         }
 
         return new UserNames(GeneratedMembers.MayBeGenerated(type.Name, layerIdentifiers) ? typeLocation : null, new EquatableArray<UserMember>(members));
     }
+
+    /// <summary>A member's kind as RNNG025 says it: field, constant, property, event, method or type.</summary>
+    internal static string KindOf(ISymbol member) => member switch
+    {
+        IFieldSymbol { IsConst: true } => "constant",
+        IFieldSymbol => "field",
+        IPropertySymbol => "property",
+        IEventSymbol => "event",
+        IMethodSymbol => "method",
+        _ => "type",
+    };
 
     /// <summary>Where a diagnostic about the class goes: its name in the declaration.</summary>
     internal static LocationInfo? TypeLocation(SyntaxNode target) =>
