@@ -1,4 +1,5 @@
 using System.IO;
+using RnnGen.Decoding;
 using RnnGen.Models.Tests.Models;
 using RnnGen.Models.Tests.Support;
 using RnnGen.Training;
@@ -215,6 +216,63 @@ public sealed class EncoderDecoderTests
             Assert.Equal(best, beam.AsSpan(0, beamLength).ToArray());
             Assert.True(double.IsFinite(bestScore));
         }
+    }
+
+    /// <summary>
+    /// Widths 2–5 over a vocabulary of 6 prune every step, so the kept list's insertion (replace the worst, keep the
+    /// earlier candidate on ties) is compared with a plain sort of every extension, the same classic beam written
+    /// the obvious way.
+    /// </summary>
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.6)]
+    [InlineData(1.0)]
+    public void Beam_search_equals_a_reference_that_sorts_every_extension(double lengthPenalty)
+    {
+        var pair = new BidirectionalPair(1, 4, 7, seed: 24);
+        var random = new SeededRandom(25);
+        for (int trial = 0; trial < 6; trial++)
+        {
+            float[] source = GradientCheck.Gaussian(3 * BidirectionalPair.SourceInputSize, 1.5f, random);
+            WideDecoder.State start = default;
+            pair.Encode(source, ref start);
+            for (int width = 2; width <= 5; width++)
+            {
+                int[] beam = new int[6];
+                int beamLength = pair.BeamSearch(source, Start, End, beam, width, lengthPenalty);
+                Assert.Equal(ReferenceBeamSearch(pair.Decoder, start, width, 6, lengthPenalty), beam.AsSpan(0, beamLength).ToArray());
+            }
+        }
+    }
+
+    /// <summary>
+    /// The decoder keeps its hypotheses' buffers for later calls; a wide short search then a narrow long one used to
+    /// size them width × length from the largest of each (65,536² wrapped to 0 and the next write failed).
+    /// </summary>
+    [Fact]
+    public void Beam_search_buffers_survive_a_wide_short_search_then_a_narrow_long_one()
+    {
+        var pair = new MixedPair(1, 6, 10, seed: 26);
+        int[] source = [2, 3, 4];
+        int[] greedy = new int[1 << 16];
+        int greedyLength = pair.Translate(source, Start, End, greedy);
+
+        pair.BeamSearch(source, Start, End, new int[1], width: 1 << 16);
+        int[] beam = new int[1 << 16];
+        int beamLength = pair.BeamSearch(source, Start, End, beam, width: 1);
+
+        Assert.Equal(greedy.AsSpan(0, greedyLength).ToArray(), beam.AsSpan(0, beamLength).ToArray());
+    }
+
+    [Fact]
+    public void A_sequence_decoder_needs_logits_over_the_tokens_its_model_reads()
+    {
+        var wrongWidth = Assert.Throws<ArgumentException>(() => new SequenceDecoder<CopyEncoder, CopyEncoder.State>(new CopyEncoder()));
+        Assert.Equal("decoder", wrongWidth.ParamName);
+        Assert.Contains("logits over the 8 tokens it reads, but CopyEncoder outputs 64 values", wrongWidth.Message, StringComparison.Ordinal);
+
+        var probabilities = Assert.Throws<ArgumentException>(() => new SequenceDecoder<SoftmaxTokenDecoder, SoftmaxTokenDecoder.State>(new SoftmaxTokenDecoder()));
+        Assert.Contains("outputs 5 values through Softmax", probabilities.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -446,6 +504,53 @@ public sealed class EncoderDecoderTests
         }
 
         return new SequencePairDataset(sources, sources, Start, End);
+    }
+
+    /// <summary>
+    /// The classic beam search, written plainly: every extension of every live hypothesis, sorted by score (a stable
+    /// sort: ties keep the earlier hypothesis and token), the first <paramref name="width"/> kept; those that end go to
+    /// the finished list, which stops the search once it holds <paramref name="width"/>.
+    /// </summary>
+    private static int[] ReferenceBeamSearch(WideDecoder decoder, WideDecoder.State start, int width, int maxLength, double lengthPenalty)
+    {
+        var live = new List<(int[] Tokens, double Score, WideDecoder.State State, int Last)> { ([], 0, start, Start) };
+        var finished = new List<(int[] Tokens, double Score)>();
+        float[] logits = new float[WideDecoder.OutputSize];
+        for (int t = 0; live.Count > 0 && t <= maxLength; t++)
+        {
+            var extensions = new List<(int Beam, int Token, double Score, WideDecoder.State State)>();
+            for (int beam = 0; beam < live.Count; beam++)
+            {
+                var state = live[beam].State;
+                decoder.Step(live[beam].Last, ref state, logits);
+                double max = logits.Max();
+                double logSumExp = max + Math.Log(logits.Sum(z => Math.Exp(z - max)));
+                for (int token = 0; token < logits.Length; token++)
+                {
+                    if (t < maxLength || token == End)
+                    {
+                        extensions.Add((beam, token, live[beam].Score + logits[token] - logSumExp, state));
+                    }
+                }
+            }
+
+            var next = new List<(int[] Tokens, double Score, WideDecoder.State State, int Last)>();
+            foreach (var (beam, token, score, state) in extensions.OrderByDescending(e => e.Score).Take(width))
+            {
+                if (token != End)
+                {
+                    next.Add(([.. live[beam].Tokens, token], score, state, token));
+                }
+                else if (finished.Count < width)
+                {
+                    finished.Add((live[beam].Tokens, score / Math.Pow(t + 1, lengthPenalty)));
+                }
+            }
+
+            live = finished.Count >= width ? [] : next;
+        }
+
+        return finished.Aggregate((best, candidate) => candidate.Score > best.Score ? candidate : best).Tokens;
     }
 
     /// <summary>The best continuation of <paramref name="prefix"/> by score / length^α, enumerating every sequence.</summary>

@@ -184,7 +184,7 @@ internal static class PairEmitter
             "/// <summary>",
             "/// Teacher-forced pass over a batch, time-major like the models: <paramref name=\"sources\"/> is [sourceSteps, batch" + (encoder.TokenInput ? string.Empty : ", SourceInputSize") + "]",
             "/// with <paramref name=\"sourceLengths\"/>; <paramref name=\"targetInputs\"/> is [targetSteps, batch] decoder inputs (the start token, then",
-            "/// the target without its last token) with <paramref name=\"targetLengths\"/>. The encoder's final state at each source's",
+            "/// the target; the logits are to predict the target, then the end token) with <paramref name=\"targetLengths\"/>. The encoder's final state at each source's",
             "/// length becomes the decoder's initial state; <paramref name=\"logits\"/> receives [targetSteps, batch, TargetVocabularySize].",
             "/// Sizes and token ids are checked before anything runs. Activations are cached for <c>Backward</c>.",
             "/// </summary>");

@@ -18,9 +18,20 @@ public sealed class SequenceDecoder<TDecoder, TState>
     private Beams _beams;
 
     /// <summary>Creates a decoder that steps <paramref name="decoder"/>, whose outputs are logits over its vocabulary.</summary>
+    /// <exception cref="ArgumentException">The decoder's outputs are not logits over the tokens it reads: another width
+    /// (a token it predicts could not be fed back) or an output activation (beam search would take the log-softmax of
+    /// probabilities).</exception>
     public SequenceDecoder(TDecoder decoder)
     {
         ArgumentNullException.ThrowIfNull(decoder);
+        ModelShape shape = decoder.Shape;
+        if (shape.OutputSize != shape.InputSize || shape.OutputActivation != Activation.None)
+        {
+            throw new ArgumentException(
+                $"A decoder's outputs must be logits over the {shape.InputSize} tokens it reads, but {decoder.GetType().Name} outputs {shape.OutputSize} values{(shape.OutputActivation == Activation.None ? string.Empty : $" through {shape.OutputActivation}")}: end it with [Dense({shape.InputSize})] and no activation.",
+                nameof(decoder));
+        }
+
         _decoder = decoder;
         _logits = new float[decoder.Shape.OutputSize];
         _beams = new Beams(0, 0);
@@ -56,11 +67,14 @@ public sealed class SequenceDecoder<TDecoder, TState>
     }
 
     /// <summary>
-    /// Beam search: keeps the <paramref name="width"/> most likely partial sequences (sum of log-probabilities), moves a
-    /// sequence to the finished list when it predicts <paramref name="endToken"/>, and stops once
-    /// <paramref name="width"/> sequences have finished. A sequence that reaches <paramref name="output"/>'s length must end there.
-    /// The result is the finished sequence with the highest score / length^<paramref name="lengthPenalty"/> (length counts the
-    /// end token; 0 compares raw log-probabilities, which favours short sequences). Width 1 gives the greedy result.
+    /// Beam search: each step keeps the <paramref name="width"/> most likely extensions of the live sequences (sum of
+    /// log-probabilities), moves those that predict <paramref name="endToken"/> to the finished list, and stops once
+    /// <paramref name="width"/> sequences have finished or none is left alive. A finished sequence takes its place
+    /// among the <paramref name="width"/>, so fewer stay alive after it (the classic beam, not Hugging Face's, which keeps
+    /// <paramref name="width"/> alive from twice as many candidates). A sequence that reaches <paramref name="output"/>'s
+    /// length must end there. The result is the finished sequence with the highest score /
+    /// length^<paramref name="lengthPenalty"/> (length counts the end token; 0 compares raw log-probabilities, which
+    /// favours short sequences). Width 1 gives the greedy result. NaN or infinite logits are refused.
     /// </summary>
     /// <param name="start">The start state; not changed.</param>
     /// <param name="startToken">The first input of every hypothesis.</param>
@@ -76,7 +90,11 @@ public sealed class SequenceDecoder<TDecoder, TState>
         int maxLength = output.Length;
         if (_beams.Width < width || _beams.MaxLength < maxLength)
         {
-            _beams = new Beams(Math.Max(width, _beams.Width), Math.Max(maxLength, _beams.MaxLength));
+            // grown to cover this and every earlier call, unless that would not fit one array (a wide short search
+            // then a narrow long one): then sized for this call alone, which CheckBeamSearch has made sure fits
+            int keptWidth = Math.Max(width, _beams.Width);
+            int keptLength = Math.Max(maxLength, _beams.MaxLength);
+            _beams = (long)keptWidth * keptLength <= Array.MaxLength ? new Beams(keptWidth, keptLength) : new Beams(width, maxLength);
         }
 
         var b = _beams;
@@ -96,6 +114,11 @@ public sealed class SequenceDecoder<TDecoder, TState>
                 b.Stepped[beam] = b.States[beam];
                 _decoder.Step(b.Last[beam], ref b.Stepped[beam], _logits, weights);
                 double logSumExp = LogitMath.LogSumExp(_logits);
+                if (!double.IsFinite(logSumExp))
+                {
+                    // every score would be NaN and the search would return noise; greedy skips NaN, sampling refuses it
+                    throw new InvalidOperationException($"Beam search needs finite logits, but the decoder's step {t + 1} gave NaN or infinity (diverged weights?).");
+                }
                 for (int token = 0; token < vocabulary; token++)
                 {
                     if (t == maxLength && token != endToken)

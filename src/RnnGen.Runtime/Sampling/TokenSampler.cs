@@ -71,12 +71,21 @@ public sealed class TokenSampler
             throw new ArgumentException($"Expected {_scratch.Length} logits, got {logits.Length}.", nameof(logits));
         }
 
+        // −∞ masks a token out (as in PyTorch's and Hugging Face's warpers); NaN and +∞ mean the model broke
+        bool anyFinite = false;
         foreach (float logit in logits)
         {
-            if (!float.IsFinite(logit))
+            if (float.IsNaN(logit) || float.IsPositiveInfinity(logit))
             {
                 throw new ArgumentException($"The logits contain {logit}; a model that outputs NaN or infinity cannot be sampled.", nameof(logits));
             }
+
+            anyFinite |= logit != float.NegativeInfinity;
+        }
+
+        if (!anyFinite)
+        {
+            throw new ArgumentException("Every logit is −∞: every token is masked out, so there is nothing to sample.", nameof(logits));
         }
 
         // top-1 is not a shortcut to greedy: it keeps every logit tied with the largest, as any other k keeps ties

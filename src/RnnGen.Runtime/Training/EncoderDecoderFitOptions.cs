@@ -41,11 +41,12 @@ public sealed record EncoderDecoderFitOptions
     public ILearningRateSchedule? Schedule { get; init; }
 
     /// <summary>
-    /// Scheduled sampling (Bengio et al., 2015): the probability, per 1-based epoch, that a decoder input is the model's
-    /// own previous prediction instead of the true previous token; null or 0 is pure teacher forcing. The predictions
-    /// come from a teacher-forced pass over the same batch without dropout (the two-pass form of Mihaylova and Martins,
-    /// 2019), so a batch costs one more forward pass when the probability is above 0. Fit asks it for every epoch it
-    /// will run before the first, and refuses a value outside [0, 1] then.
+    /// Scheduled sampling (Bengio et al., 2015): the probability, per 1-based epoch (not per batch), that a decoder input
+    /// is the model's own previous prediction, its most likely token (argmax, not a draw), instead of the true previous
+    /// token, decided token by token; null or 0 is pure teacher forcing (Bengio et al.'s ε is 1 − this). The
+    /// predictions come from a teacher-forced pass over the same batch without dropout (the two-pass form of Mihaylova
+    /// and Martins, 2019), so a batch costs one more forward pass when the probability is above 0. Fit asks it for
+    /// every epoch it will run before the first, and refuses a value outside [0, 1] then.
     /// </summary>
     public Func<int, double>? SamplingProbability { get; init; }
 

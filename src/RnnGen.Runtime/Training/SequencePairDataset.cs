@@ -14,7 +14,8 @@ public sealed class SequencePairDataset
     /// <param name="targets">Decoder outputs without start and end tokens (may be empty).</param>
     /// <param name="startToken">The decoder's first input.</param>
     /// <param name="endToken">What the decoder must predict after the last target token.</param>
-    /// <exception cref="ArgumentException">The lists differ in length, a source is empty, or a sequence is null.</exception>
+    /// <exception cref="ArgumentException">The lists differ in length, a source is empty, a sequence is null, or a target
+    /// holds the end token.</exception>
     public SequencePairDataset(IReadOnlyList<int[]> sources, IReadOnlyList<int[]> targets, int startToken, int endToken)
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -32,7 +33,15 @@ public sealed class SequencePairDataset
                 throw new ArgumentException($"Source {i} is empty; every source needs at least one token.", nameof(sources));
             }
 
-            int targetLength = (targets[i] ?? throw new ArgumentException($"Target {i} is null.", nameof(targets))).Length;
+            int[] target = targets[i] ?? throw new ArgumentException($"Target {i} is null.", nameof(targets));
+            int endAt = Array.IndexOf(target, endToken);
+            if (endAt >= 0)
+            {
+                // as labels often carry it elsewhere: taught twice, it would end every decoded sequence one token early
+                throw new ArgumentException($"Target {i} holds the end token {endToken} at position {endAt}; give targets without it: the trainer appends it.", nameof(targets));
+            }
+
+            int targetLength = target.Length;
             LongestSource = Math.Max(LongestSource, sourceLength);
             LongestTarget = Math.Max(LongestTarget, targetLength);
         }

@@ -58,3 +58,9 @@ public partial class CopyDecoder;
 
 [EncoderDecoder(typeof(CopyEncoder), typeof(CopyDecoder))]
 public partial class Copier;
+
+/// <summary>A token model that outputs probabilities, not logits: not a decoder for SequenceDecoder.</summary>
+[Embedding(5, 3)]
+[Lstm(4, ReturnSequences = true)]
+[Dense(5, Activation = Activation.Softmax)]
+public partial class SoftmaxTokenDecoder;

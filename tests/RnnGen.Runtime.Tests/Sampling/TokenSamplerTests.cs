@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Sampling;
 
@@ -120,6 +121,28 @@ public sealed class TokenSamplerTests
         sampler.Temperature = 1;
         sampler.TopK = 1;
         Assert.Equal("logits", Assert.Throws<ArgumentException>(() => sampler.Sample([0f, float.PositiveInfinity, 1f])).ParamName);
+    }
+
+    /// <summary>−∞ masks a token out, as users of PyTorch and Hugging Face mask logits; only all-masked is refused.</summary>
+    [Theory]
+    [InlineData(0f, 0)]
+    [InlineData(1f, 0)]
+    [InlineData(1f, 2)]
+    public void A_token_masked_with_minus_infinity_is_never_drawn(float temperature, int topK)
+    {
+        var sampler = new TokenSampler(4, 3) { Temperature = temperature, TopK = topK };
+        float[] logits = [float.NegativeInfinity, 0.5f, float.NegativeInfinity, 0.2f];
+        var drawn = new HashSet<int>();
+        for (int i = 0; i < 2000; i++)
+        {
+            drawn.Add(sampler.Sample(logits));
+        }
+
+        Assert.Equal(temperature == 0f ? [1] : [1, 3], drawn.Order());
+
+        var masked = Assert.Throws<ArgumentException>(() => sampler.Sample([float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity]));
+        Assert.Equal("logits", masked.ParamName);
+        Assert.Contains("Every logit is −∞", masked.Message, StringComparison.Ordinal);
     }
 
     private static double[] Softmax(float[] logits, float temperature, float keepAtLeast)

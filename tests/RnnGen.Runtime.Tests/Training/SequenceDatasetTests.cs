@@ -29,4 +29,18 @@ public sealed class SequenceDatasetTests
         Assert.Equal("stepLabels", Assert.Throws<ArgumentException>(() => SequenceDataset.FromTokens([[1]], [(int[])null!])).ParamName);
         Assert.Equal("values", Assert.Throws<ArgumentException>(() => SequenceDataset.FromFeatures([[1f]], 1, [(float[])null!], 1)).ParamName);
     }
+
+    /// <summary>
+    /// Labels in the Hugging Face style carry the end token; the trainer appends it, so a target that holds it would
+    /// teach the decoder to end twice and never decode the target whole: refused, with where it is.
+    /// </summary>
+    [Fact]
+    public void A_pair_target_that_holds_the_end_token_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SequencePairDataset([[4, 5], [6]], [[7, 8], [9, 1]], startToken: 0, endToken: 1));
+
+        Assert.Equal("targets", error.ParamName);
+        Assert.Contains("Target 1 holds the end token 1 at position 1", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, new SequencePairDataset([[4, 5], [1]], [[7, 8], []], startToken: 0, endToken: 1).Count); // in a source it is a token like any other
+    }
 }
