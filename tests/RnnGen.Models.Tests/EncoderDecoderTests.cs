@@ -389,7 +389,10 @@ public sealed class EncoderDecoderTests
 
         pair.Forward(sources, [4, 4], targets, [3, 3], logits);
         pair.Backward(gradient);
-        Assert.Contains(pair.Parameters.Gradients.ToArray(), g => g != 0f);
+        float[] once = pair.Parameters.Gradients.ToArray();
+        Assert.Contains(once, g => g != 0f);
+        Assert.Contains("for one Backward", Assert.Throws<InvalidOperationException>(() => pair.Backward(gradient)).Message, StringComparison.Ordinal);
+        Assert.Equal(once, pair.Parameters.Gradients.ToArray());
     }
 
     [Fact]

@@ -177,6 +177,38 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(full.Epochs[^1], rest.Epochs[^1] with { Seconds = full.Epochs[^1].Seconds });
     }
 
+    /// <summary>
+    /// A checkpoint folder that does not exist yet is created before the first epoch, as Keras' ModelCheckpoint
+    /// does (it used to fail after the first epoch's training, naming a temporary file); one that cannot be created
+    /// is refused then, by the path given, with no epoch run.
+    /// </summary>
+    [Fact]
+    public void The_checkpoint_folder_is_created_or_refused_before_training()
+    {
+        string path = Path.Combine(_folder, "runs", "one", "best.safetensors");
+        var model = new FeatureDetector(maxBatch: 16, maxSteps: 8, seed: 1);
+        var trainer = new Trainer<FeatureDetector>(model, new Adam(), Loss.BinaryCrossEntropy);
+        trainer.Fit(SignTask(32, 1), new FitOptions { Epochs = 1, BatchSize = 16, CheckpointPath = path });
+        Assert.True(File.Exists(path));
+        Assert.True(File.Exists(Checkpoint.OptimizerPath(path)));
+
+        string blocked = Path.Combine(_folder, "a-file");
+        File.WriteAllText(blocked, "not a folder");
+        int epochs = 0;
+        var error = Assert.Throws<IOException>(() => trainer.Fit(SignTask(32, 1), new FitOptions
+        {
+            Epochs = 1,
+            BatchSize = 16,
+            CheckpointPath = Path.Combine(blocked, "best.safetensors"),
+            EpochEnd = _ => epochs++,
+        }));
+        Assert.Contains("Cannot save checkpoints to " + Path.Combine(blocked, "best.safetensors"), error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, epochs);
+
+        var missing = Assert.Throws<DirectoryNotFoundException>(() => model.Parameters.SaveSafetensors(Path.Combine(_folder, "nowhere", "w.safetensors")));
+        Assert.Contains("Cannot write " + Path.Combine(_folder, "nowhere", "w.safetensors"), missing.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_torn_checkpoint_pair_is_refused()
     {
@@ -361,6 +393,12 @@ public sealed class TrainerTests : IDisposable
 
         var detector = new Trainer<FeatureDetector>(new FeatureDetector(maxBatch: 8, maxSteps: 8), new Adam(), Loss.SoftmaxCrossEntropy);
         Assert.Contains("integer labels", Assert.Throws<ArgumentException>(() => detector.Fit(SignTask(8, 1), 1, 8)).Message, StringComparison.Ordinal);
+
+        // 0/1 labels with binary cross-entropy, as Keras takes them: the message shows how to pass them as values
+        var binary = new Trainer<FeatureDetector>(new FeatureDetector(maxBatch: 8, maxSteps: 8), new Adam(), Loss.BinaryCrossEntropy);
+        string message = Assert.Throws<ArgumentException>(() => binary.Fit(SequenceDataset.FromFeatures([new float[4]], 2, [1]), 1, 1)).Message;
+        Assert.Contains("0 or 1 for a yes/no label", message, StringComparison.Ordinal);
+        Assert.Contains("FromFeatures(sequences, featureSize, labels.Select(l => new[] { (float)l }).ToList(), valueSize: 1)", message, StringComparison.Ordinal);
     }
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>

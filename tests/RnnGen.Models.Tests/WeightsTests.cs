@@ -139,6 +139,30 @@ public sealed class WeightsTests : IDisposable
     }
 
     /// <summary>
+    /// The activations a Forward caches serve one Backward: a second used to add the same gradients again without a
+    /// word (PyTorch refuses a second backward through a graph too). A Backward refused for a wrong argument leaves
+    /// the Forward usable.
+    /// </summary>
+    [Fact]
+    public void A_second_backward_after_one_forward_is_refused()
+    {
+        var model = new RowClassifier(maxBatch: 2, maxSteps: 3, seed: 4);
+        float[] inputs = new float[3 * 2 * RowClassifier.InputSize];
+        inputs.AsSpan().Fill(0.1f);
+        float[] outputs = new float[2 * RowClassifier.OutputSize];
+        float[] gradient = new float[outputs.Length];
+        gradient.AsSpan().Fill(0.5f);
+        model.Forward(inputs, [3, 2], outputs);
+
+        Assert.Throws<ArgumentException>(() => model.Backward(new float[3]));
+        model.Backward(gradient);
+        float[] once = model.Parameters.Gradients.ToArray();
+        var error = Assert.Throws<InvalidOperationException>(() => model.Backward(gradient));
+        Assert.Contains("for one Backward", error.Message, StringComparison.Ordinal);
+        Assert.Equal(once, model.Parameters.Gradients.ToArray());
+    }
+
+    /// <summary>
     /// maxBatch × maxSteps too large for the widest buffer (rows × 528 gate floats here) is refused before the
     /// constructor allocates anything: it used to fill gigabytes of narrower buffers first, or run out of memory.
     /// </summary>

@@ -137,7 +137,7 @@ internal static class ApiEmitter
         {
             w.Line("if (!_hasForward)");
             w.Line("{");
-            w.Line("    throw new global::System.InvalidOperationException(\"Backward needs a Forward first: it reuses the activations that Forward cached.\");");
+            w.Line("    throw new global::System.InvalidOperationException(\"Backward needs a Forward first: it reuses the activations that Forward cached, for one Backward (a second would add the same gradients again).\");");
             w.Line("}");
             w.Line();
             w.Line("int steps = _steps;");
@@ -154,6 +154,9 @@ internal static class ApiEmitter
                 w.Line(Sequences + ".ValidateOptionalLength(initialStateGradient.Length, batch * StateSize, nameof(initialStateGradient));");
                 w.Line(Sequences + ".ValidateOptionalLength(finalStateGradient.Length, batch * StateSize, nameof(finalStateGradient));");
             }
+
+            // after the checks, so that a call with a wrong argument can be repeated; PyTorch refuses a second backward too
+            w.Line("_hasForward = false;");
 
             var last = model.Last;
             string lastGradient = "View(" + OutputGradient(last) + ", 0, " + Rows(last.OutputIsSequence) + " * OutputSize)";

@@ -243,7 +243,7 @@ internal static class PairEmitter
         {
             using (w.Block("if (!_hasForward)"))
             {
-                w.Line("throw new global::System.InvalidOperationException(\"Backward needs a Forward first: it reuses the activations that Forward cached (Encode, Translate and BeamSearch replace them).\");");
+                w.Line("throw new global::System.InvalidOperationException(\"Backward needs a Forward first: it reuses the activations that Forward cached, for one Backward (Encode, Translate and BeamSearch replace them).\");");
             }
 
             using (w.Block("if (Encoder.ForwardCount != _encoderForwards || Decoder.ForwardCount != _decoderForwards)"))
@@ -260,6 +260,7 @@ internal static class PairEmitter
             w.Lines(
                 "int states = _batch * StateSize;",
                 "Decoder.Backward(logitGradient, initialStateGradient: View(_decoderInitialStateGradient, 0, states));",
+                "_hasForward = false; // once the decoder has taken logitGradient (its checks passed): one Backward per Forward",
                 "HandBack(View(_decoderInitialStateGradient, 0, states), View(_encoderFinalStateGradient, 0, states), _batch);",
                 "Encoder.Backward(View(_encoderOutputGradient, 0, _encoderOutputLength), " + (encoder.TokenInput ? string.Empty : "inputGradient: sourceGradient, ") + "finalStateGradient: View(_encoderFinalStateGradient, 0, states));");
         }

@@ -27,6 +27,30 @@ public static class Checkpoint
     }
 
     /// <summary>The metadata a trainer writes with a best checkpoint, read back by <see cref="Load"/>.</summary>
+    /// <summary>
+    /// Creates the folder a checkpoint goes to. Fit calls it before the first epoch, so that a path that cannot be
+    /// written is refused then, not after an epoch of training.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be created; the message names the checkpoint path.</exception>
+    internal static void CreateFolder(string weightsPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(weightsPath);
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(weightsPath));
+        if (folder is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot save checkpoints to {weightsPath}: its folder {folder} cannot be created ({error.Message}).", error);
+        }
+    }
+
     internal static Dictionary<string, string> Metadata(int epoch, MonitoredQuantity monitor, double value) => new()
     {
         ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
@@ -35,11 +59,15 @@ public static class Checkpoint
         ["format"] = "rnngen-checkpoint/1",
     };
 
-    /// <summary>Saves the weights of <paramref name="parameters"/> and the state of <paramref name="optimizer"/>.</summary>
+    /// <summary>
+    /// Saves the weights of <paramref name="parameters"/> and the state of <paramref name="optimizer"/>, creating the
+    /// folder of <paramref name="weightsPath"/> if it does not exist (as Keras' ModelCheckpoint does).
+    /// </summary>
     public static void Save(string weightsPath, ParameterSet parameters, Optimizer optimizer, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(optimizer);
+        CreateFolder(weightsPath);
         SafetensorsWriter.Write(OptimizerPath(weightsPath), optimizer.ExportState(), optimizer.ExportMetadata());
         var tagged = new Dictionary<string, string>();
         if (metadata is not null)

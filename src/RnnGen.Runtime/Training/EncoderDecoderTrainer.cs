@@ -55,6 +55,11 @@ public sealed class EncoderDecoderTrainer<TModel>
         }
 
         double[] samplingByEpoch = SamplingByEpoch(options);
+        if (options.CheckpointPath is not null)
+        {
+            Checkpoint.CreateFolder(options.CheckpointPath);
+        }
+
         var batch = Buffers(options.BatchSize, train, options.Validation);
         var parameters = Model.Parameters;
         var seeds = new SeededRandom(options.Seed);

@@ -81,6 +81,11 @@ public sealed class Trainer<TModel>
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         ValidateOptions(options);
+        if (options.CheckpointPath is not null)
+        {
+            Checkpoint.CreateFolder(options.CheckpointPath);
+        }
+
         var validation = options.Validation;
         if (validation is null && options.ValidationSplit > 0)
         {
@@ -368,7 +373,7 @@ public sealed class Trainer<TModel>
         if (labels != (Loss == Loss.SoftmaxCrossEntropy))
         {
             throw new ArgumentException(labels
-                ? $"Integer labels need Loss.SoftmaxCrossEntropy; {Loss} takes real-valued targets."
+                ? $"Loss.{Loss} takes real-valued targets, one per output ({(Loss == Loss.BinaryCrossEntropy ? "0 or 1 for a yes/no label" : "the values to fit")}), but the dataset holds integer class labels, which go with Loss.SoftmaxCrossEntropy: build it with values, e.g. From{(data.Tokens is null ? "Features(sequences, featureSize, " : "Tokens(sequences, ")}labels.Select(l => new[] {{ (float)l }}).ToList(), valueSize: 1)."
                 : $"Loss.SoftmaxCrossEntropy needs integer labels; the dataset has real-valued targets.", name);
         }
 

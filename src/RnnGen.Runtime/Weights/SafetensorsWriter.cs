@@ -18,11 +18,19 @@ public static class SafetensorsWriter
     /// </summary>
     /// <exception cref="ArgumentException">A tensor has no name, a duplicate or reserved name, a negative dimension,
     /// or a data length that differs from the product of its shape; or a metadata value is null.</exception>
-    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="IOException">The file cannot be written; <see cref="DirectoryNotFoundException"/> when its folder
+    /// does not exist (it is not created, as <c>torch.save</c> does not create one).</exception>
     public static void Write(string path, IEnumerable<SafetensorsEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         SafetensorsLayout layout = SafetensorsLayout.Create(tensors, metadata);
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            // said here, with the caller's path: the stream below would name the temporary file
+            throw new DirectoryNotFoundException($"Cannot write {path}: the folder {folder} does not exist.");
+        }
+
         string temporaryPath = $"{path}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
         try
         {

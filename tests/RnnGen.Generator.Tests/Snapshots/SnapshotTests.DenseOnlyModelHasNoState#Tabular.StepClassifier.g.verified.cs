@@ -160,7 +160,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
     {
         if (!_hasForward)
         {
-            throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached.");
+            throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached, for one Backward (a second would add the same gradients again).");
         }
 
         int steps = _steps;
@@ -168,6 +168,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         int rows = steps * batch;
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(outputGradient.Length, steps * batch * OutputSize, nameof(outputGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(inputGradient.Length, rows * InputSize, nameof(inputGradient));
+        _hasForward = false;
 
         // the gradient arriving at the last layer, with padded steps zeroed
         outputGradient.CopyTo(View(_dense1OutputGradient, 0, rows * OutputSize));

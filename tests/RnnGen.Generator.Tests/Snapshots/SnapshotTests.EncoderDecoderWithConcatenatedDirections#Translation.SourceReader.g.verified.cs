@@ -207,7 +207,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     {
         if (!_hasForward)
         {
-            throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached.");
+            throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached, for one Backward (a second would add the same gradients again).");
         }
 
         int steps = _steps;
@@ -216,6 +216,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(outputGradient.Length, batch * OutputSize, nameof(outputGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialStateGradient.Length, batch * StateSize, nameof(initialStateGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalStateGradient.Length, batch * StateSize, nameof(finalStateGradient));
+        _hasForward = false;
 
         // the gradient arriving at the last layer
         outputGradient.CopyTo(View(_gruOutputGradient, 0, batch * OutputSize));

@@ -212,7 +212,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
     {
         if (!_hasForward)
         {
-            throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached.");
+            throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached, for one Backward (a second would add the same gradients again).");
         }
 
         int steps = _steps;
@@ -221,6 +221,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(outputGradient.Length, steps * batch * OutputSize, nameof(outputGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialStateGradient.Length, batch * StateSize, nameof(initialStateGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalStateGradient.Length, batch * StateSize, nameof(finalStateGradient));
+        _hasForward = false;
 
         // the gradient arriving at the last layer, with padded steps zeroed
         outputGradient.CopyTo(View(_denseOutputGradient, 0, rows * OutputSize));

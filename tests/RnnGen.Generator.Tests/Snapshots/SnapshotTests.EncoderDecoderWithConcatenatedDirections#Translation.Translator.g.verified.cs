@@ -138,7 +138,7 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
     {
         if (!_hasForward)
         {
-            throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached (Encode, Translate and BeamSearch replace them).");
+            throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached, for one Backward (Encode, Translate and BeamSearch replace them).");
         }
         if (Encoder.ForwardCount != _encoderForwards || Decoder.ForwardCount != _decoderForwards)
         {
@@ -146,6 +146,7 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
         }
         int states = _batch * StateSize;
         Decoder.Backward(logitGradient, initialStateGradient: View(_decoderInitialStateGradient, 0, states));
+        _hasForward = false; // once the decoder has taken logitGradient (its checks passed): one Backward per Forward
         HandBack(View(_decoderInitialStateGradient, 0, states), View(_encoderFinalStateGradient, 0, states), _batch);
         Encoder.Backward(View(_encoderOutputGradient, 0, _encoderOutputLength), finalStateGradient: View(_encoderFinalStateGradient, 0, states));
     }

@@ -232,7 +232,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
     {
         if (!_hasForward)
         {
-            throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached.");
+            throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached, for one Backward (a second would add the same gradients again).");
         }
 
         int steps = _steps;
@@ -242,6 +242,7 @@ partial class DeepSigmoidRnn : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(inputGradient.Length, rows * InputSize, nameof(inputGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialStateGradient.Length, batch * StateSize, nameof(initialStateGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalStateGradient.Length, batch * StateSize, nameof(finalStateGradient));
+        _hasForward = false;
 
         // the gradient arriving at the last layer
         outputGradient.CopyTo(View(_denseOutputGradient, 0, batch * OutputSize));
