@@ -151,7 +151,7 @@ public class DiagnosticTests
         {
             "RNNG014",
             "[RnnModel(InputSize = 3)] [Lstm(4)] internal static partial class [|Model|];",
-            ["'Model' is static", "declare it as 'partial class Model'"]
+            ["'Model' is static", "weights and buffers in each instance", "declare it as 'partial class Model'"]
         },
         {
             "RNNG014",
@@ -219,7 +219,7 @@ public class DiagnosticTests
         {
             "RNNG017",
             "[RnnModel(InputSize = 3)] [Lstm(4)] internal partial class Model { public [|Model|](int size) { _ = size; } }",
-            ["constructor of 'Model' does not call the generated constructor", "add ': this(maxBatch, maxSteps, seed)'"]
+            ["constructor of 'Model' does not call the generated constructor", "add ': this(…)' with values for its parameters (maxBatch, maxSteps, seed)"]
         },
         {
             "RNNG015",
@@ -352,7 +352,7 @@ public class DiagnosticTests
         {
             "RNNG017",
             Encoder + Decoder + "[EncoderDecoder(typeof(Enc), typeof(Dec))] internal partial class Pair { public [|Pair|](int size) { _ = size; } }",
-            ["constructor of 'Pair' does not call the generated constructor", "the models and buffers would stay unallocated", "add ': this(maxBatch, maxSourceSteps, maxTargetSteps, seed)'"]
+            ["constructor of 'Pair' does not call the generated constructor", "the models and buffers would stay unallocated", "add ': this(…)' with values for its parameters (maxBatch, maxSourceSteps, maxTargetSteps, seed)"]
         },
         {
             // named arguments in the other order: the encoder's error is on the encoder's argument

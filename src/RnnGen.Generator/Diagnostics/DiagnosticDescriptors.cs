@@ -89,7 +89,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NotInstanceClass = Error(
         "RNNG014",
         "Model must be a plain class",
-        "'{0}' is {1}: a model holds weights and buffers that must not be shared by copies, so declare it as 'partial class {0}'");
+        "'{0}' is {1}: a model holds weights and buffers {2}, so declare it as 'partial class {0}'");
 
     public static readonly DiagnosticDescriptor ClashingLayerNames = Error(
         "RNNG015",
@@ -104,7 +104,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ConstructorMustChain = Error(
         "RNNG017",
         "Model constructor must call the generated one",
-        "This constructor of '{0}' does not call the generated constructor, so the {1} would stay unallocated: add ': this({2})'");
+        "This constructor of '{0}' does not call the generated constructor, so the {1} would stay unallocated: add ': this(…)' with values for its parameters ({2}), your own parameters or constants");
 
     public static readonly DiagnosticDescriptor UnsupportedTypeShape = Error(
         "RNNG018",

@@ -23,7 +23,8 @@ internal static class ApiEmitter
 
     private static string InputType(ModelSpec model) => model.TokenInput ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
 
-    private static string OutputLength(ModelSpec model) => (model.ReturnsSequences ? "steps * batch" : "batch") + " * OutputSize";
+    /// <summary>The arguments of <c>ValidateShape</c> for Forward's outputs: [steps, batch, OutputSize] or [batch, OutputSize].</summary>
+    private static string OutputShape(ModelSpec model) => (model.ReturnsSequences ? "steps, batch" : "batch") + ", OutputSize";
 
     private static void WriteForward(SourceWriter w, ModelSpec model)
     {
@@ -47,7 +48,7 @@ internal static class ApiEmitter
         {
             w.Line("int batch = lengths.Length;");
             w.Line("int steps = " + Sequences + ".ValidateBatch(inputs.Length, " + (model.TokenInput ? "1" : "InputSize") + ", lengths, MaxBatch, MaxSteps, nameof(inputs), nameof(lengths));");
-            w.Line(Sequences + ".ValidateLength(outputs.Length, " + OutputLength(model) + ", nameof(outputs));");
+            w.Line(Sequences + ".ValidateShape(outputs.Length, " + OutputShape(model) + ", nameof(outputs));");
             if (hasState)
             {
                 w.Line(Sequences + ".ValidateOptionalLength(initialState.Length, batch * StateSize, nameof(initialState));");
@@ -143,7 +144,7 @@ internal static class ApiEmitter
             w.Line("int steps = _steps;");
             w.Line("int batch = _batch;");
             w.Line("int rows = steps * batch;");
-            w.Line(Sequences + ".ValidateLength(outputGradient.Length, " + OutputLength(model) + ", nameof(outputGradient));");
+            w.Line(Sequences + ".ValidateShape(outputGradient.Length, " + OutputShape(model) + ", nameof(outputGradient));");
             if (!model.TokenInput)
             {
                 w.Line(Sequences + ".ValidateOptionalLength(inputGradient.Length, rows * InputSize, nameof(inputGradient));");

@@ -195,7 +195,7 @@ internal static class PairEmitter
                 "int sourceSteps = " + Checks + ".ValidateBatch(sources.Length, " + width + ", sourceLengths, MaxBatch, MaxSourceSteps, nameof(sources), nameof(sourceLengths));",
                 "int targetSteps = " + Checks + ".ValidateBatch(targetInputs.Length, 1, targetLengths, MaxBatch, MaxTargetSteps, nameof(targetInputs), nameof(targetLengths));",
                 Checks + ".ValidateLength(targetLengths.Length, batch, nameof(targetLengths));",
-                Checks + ".ValidateLength(logits.Length, targetSteps * batch * TargetVocabularySize, nameof(logits));");
+                Checks + ".ValidateShape(logits.Length, targetSteps, batch, TargetVocabularySize, nameof(logits));");
             if (encoder.TokenInput)
             {
                 w.Line(Checks + ".ValidateTokens(sources, sourceSteps, sourceLengths, SourceVocabularySize, nameof(sources));");

@@ -205,7 +205,8 @@ internal static class ModelParser
         containingTypes = [];
         if (type.IsStatic || type.IsRecord)
         {
-            Report(diagnostics, DiagnosticDescriptors.NotInstanceClass, location, type.Name, type.IsStatic ? "static" : "a record");
+            Report(diagnostics, DiagnosticDescriptors.NotInstanceClass, location, type.Name, type.IsStatic ? "static" : "a record",
+                type.IsStatic ? "in each instance (one per thread, say)" : "that must not be shared by copies");
             return false;
         }
 

@@ -22,7 +22,7 @@ public static class SequenceKernels
         int batch = lengths.Length;
         if (batch < 1 || batch > maxBatch)
         {
-            throw new ArgumentException($"The batch has {batch} sequences (one length each); this model was built for 1 to {maxBatch} (maxBatch).", lengthsName);
+            throw new ArgumentException($"The batch has {batch} sequence{(batch == 1 ? string.Empty : "s")} (one length each); this model was built for 1 to {maxBatch} (maxBatch).", lengthsName);
         }
 
         long stepSize = (long)batch * width;
@@ -53,7 +53,7 @@ public static class SequenceKernels
     {
         if (actual != expected)
         {
-            ThrowLength(expected, actual, " values", name);
+            ThrowLength(expected, actual, string.Empty, name);
         }
     }
 
@@ -65,7 +65,7 @@ public static class SequenceKernels
     {
         if (actual != expected)
         {
-            ThrowLength(expected, actual, " values", name);
+            ThrowLength(expected, actual, string.Empty, name);
         }
     }
 
@@ -74,14 +74,39 @@ public static class SequenceKernels
     {
         if (actual != 0 && actual != expected)
         {
-            ThrowLength(expected, actual, " values (or none)", name);
+            ThrowLength(expected, actual, " (or none)", name);
         }
     }
 
-    // Apart from the checks, so that Step's two checks per call stay small enough to inline.
+    /// <summary>Throws unless a time-major buffer has <paramref name="steps"/> × <paramref name="batch"/> × <paramref name="width"/> values; the message gives the shape.</summary>
+    public static void ValidateShape(int actual, int steps, int batch, int width, string name)
+    {
+        long expected = (long)steps * batch * width;
+        if (actual != expected)
+        {
+            ThrowShape($"[steps {steps}, batch {batch}, {width}]", expected, actual, name);
+        }
+    }
+
+    /// <summary>Throws unless a buffer of one row per sequence has <paramref name="batch"/> × <paramref name="width"/> values; the message gives the shape.</summary>
+    public static void ValidateShape(int actual, int batch, int width, string name)
+    {
+        long expected = (long)batch * width;
+        if (actual != expected)
+        {
+            ThrowShape($"[batch {batch}, {width}]", expected, actual, name);
+        }
+    }
+
+    // Apart from the checks, so that Step's two checks per call stay small enough to inline (and a message is only
+    // formatted when it is thrown).
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowLength(long expected, int actual, string what, string name) =>
-        throw new ArgumentException($"Expected {expected}{what}, got {actual}.", name);
+        throw new ArgumentException($"Expected {expected} value{(expected == 1 ? string.Empty : "s")}{what}, got {actual}.", name);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowShape(string shape, long expected, int actual, string name) =>
+        throw new ArgumentException($"Expected {shape} = {expected} values, got {actual}.", name);
 
     /// <summary>Throws unless every token at a step inside its sequence is in [0, vocabularySize).</summary>
     public static void ValidateTokens(ReadOnlySpan<int> tokens, int steps, ReadOnlySpan<int> lengths, int vocabularySize, string name)

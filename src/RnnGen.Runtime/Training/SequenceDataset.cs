@@ -189,7 +189,7 @@ public sealed class SequenceDataset
         int targets = labels?.Length ?? stepLabels?.Count ?? values?.Count ?? throw new ArgumentNullException(targetName, "The dataset needs targets.");
         if (targets != count)
         {
-            throw new ArgumentException($"There are {count} sequences but {targets} targets.", targetName);
+            throw new ArgumentException($"There {(count == 1 ? "is 1 sequence" : $"are {count} sequences")} but {targets} target{(targets == 1 ? string.Empty : "s")}: one each.", targetName);
         }
 
         if (values is not null && valueSize < 1)
@@ -218,7 +218,9 @@ public sealed class SequenceDataset
             int length = copy[i].Length;
             if (length == 0 || length % featureSize != 0)
             {
-                throw new ArgumentException($"Sequence {i} has {length} values; it needs at least one step of {featureSize} features and a whole number of steps.", nameof(sequences));
+                throw new ArgumentException(features is null
+                    ? $"Sequence {i} is empty; it needs at least one token."
+                    : $"Sequence {i} has {length} values; it needs at least one step of {featureSize} feature{(featureSize == 1 ? string.Empty : "s")} and a whole number of steps.", nameof(sequences));
             }
 
             int steps = length / featureSize;

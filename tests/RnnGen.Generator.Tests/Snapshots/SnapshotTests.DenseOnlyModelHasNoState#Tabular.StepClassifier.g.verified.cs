@@ -129,7 +129,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
     {
         int batch = lengths.Length;
         int steps = global::RnnGen.Kernels.SequenceKernels.ValidateBatch(inputs.Length, InputSize, lengths, MaxBatch, MaxSteps, nameof(inputs), nameof(lengths));
-        global::RnnGen.Kernels.SequenceKernels.ValidateLength(outputs.Length, steps * batch * OutputSize, nameof(outputs));
+        global::RnnGen.Kernels.SequenceKernels.ValidateShape(outputs.Length, steps, batch, OutputSize, nameof(outputs));
         int rows = steps * batch;
         lengths.CopyTo(_lengths);
         _longestFirst = global::RnnGen.Kernels.SequenceKernels.IsLongestFirst(lengths);
@@ -166,7 +166,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         int steps = _steps;
         int batch = _batch;
         int rows = steps * batch;
-        global::RnnGen.Kernels.SequenceKernels.ValidateLength(outputGradient.Length, steps * batch * OutputSize, nameof(outputGradient));
+        global::RnnGen.Kernels.SequenceKernels.ValidateShape(outputGradient.Length, steps, batch, OutputSize, nameof(outputGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(inputGradient.Length, rows * InputSize, nameof(inputGradient));
         _hasForward = false;
 

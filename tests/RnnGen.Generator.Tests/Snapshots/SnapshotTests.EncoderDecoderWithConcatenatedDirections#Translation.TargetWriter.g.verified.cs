@@ -171,7 +171,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
     {
         int batch = lengths.Length;
         int steps = global::RnnGen.Kernels.SequenceKernels.ValidateBatch(inputs.Length, 1, lengths, MaxBatch, MaxSteps, nameof(inputs), nameof(lengths));
-        global::RnnGen.Kernels.SequenceKernels.ValidateLength(outputs.Length, steps * batch * OutputSize, nameof(outputs));
+        global::RnnGen.Kernels.SequenceKernels.ValidateShape(outputs.Length, steps, batch, OutputSize, nameof(outputs));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialState.Length, batch * StateSize, nameof(initialState));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalState.Length, batch * StateSize, nameof(finalState));
         global::RnnGen.Kernels.SequenceKernels.ValidateTokens(inputs, steps, lengths, VocabularySize, nameof(inputs));
@@ -218,7 +218,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         int steps = _steps;
         int batch = _batch;
         int rows = steps * batch;
-        global::RnnGen.Kernels.SequenceKernels.ValidateLength(outputGradient.Length, steps * batch * OutputSize, nameof(outputGradient));
+        global::RnnGen.Kernels.SequenceKernels.ValidateShape(outputGradient.Length, steps, batch, OutputSize, nameof(outputGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialStateGradient.Length, batch * StateSize, nameof(initialStateGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalStateGradient.Length, batch * StateSize, nameof(finalStateGradient));
         _hasForward = false;

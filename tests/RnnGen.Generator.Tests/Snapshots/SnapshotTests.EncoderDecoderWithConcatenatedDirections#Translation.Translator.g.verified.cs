@@ -114,7 +114,7 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
         int sourceSteps = global::RnnGen.Kernels.SequenceKernels.ValidateBatch(sources.Length, 1, sourceLengths, MaxBatch, MaxSourceSteps, nameof(sources), nameof(sourceLengths));
         int targetSteps = global::RnnGen.Kernels.SequenceKernels.ValidateBatch(targetInputs.Length, 1, targetLengths, MaxBatch, MaxTargetSteps, nameof(targetInputs), nameof(targetLengths));
         global::RnnGen.Kernels.SequenceKernels.ValidateLength(targetLengths.Length, batch, nameof(targetLengths));
-        global::RnnGen.Kernels.SequenceKernels.ValidateLength(logits.Length, targetSteps * batch * TargetVocabularySize, nameof(logits));
+        global::RnnGen.Kernels.SequenceKernels.ValidateShape(logits.Length, targetSteps, batch, TargetVocabularySize, nameof(logits));
         global::RnnGen.Kernels.SequenceKernels.ValidateTokens(sources, sourceSteps, sourceLengths, SourceVocabularySize, nameof(sources));
         global::RnnGen.Kernels.SequenceKernels.ValidateTokens(targetInputs, targetSteps, targetLengths, TargetVocabularySize, nameof(targetInputs));
         _hasForward = false;

@@ -163,7 +163,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
     {
         int batch = lengths.Length;
         int steps = global::RnnGen.Kernels.SequenceKernels.ValidateBatch(inputs.Length, InputSize, lengths, MaxBatch, MaxSteps, nameof(inputs), nameof(lengths));
-        global::RnnGen.Kernels.SequenceKernels.ValidateLength(outputs.Length, steps * batch * OutputSize, nameof(outputs));
+        global::RnnGen.Kernels.SequenceKernels.ValidateShape(outputs.Length, steps, batch, OutputSize, nameof(outputs));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialState.Length, batch * StateSize, nameof(initialState));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalState.Length, batch * StateSize, nameof(finalState));
         int rows = steps * batch;
@@ -211,7 +211,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         int steps = _steps;
         int batch = _batch;
         int rows = steps * batch;
-        global::RnnGen.Kernels.SequenceKernels.ValidateLength(outputGradient.Length, steps * batch * OutputSize, nameof(outputGradient));
+        global::RnnGen.Kernels.SequenceKernels.ValidateShape(outputGradient.Length, steps, batch, OutputSize, nameof(outputGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(inputGradient.Length, rows * InputSize, nameof(inputGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialStateGradient.Length, batch * StateSize, nameof(initialStateGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalStateGradient.Length, batch * StateSize, nameof(finalStateGradient));
