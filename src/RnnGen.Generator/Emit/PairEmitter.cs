@@ -350,7 +350,7 @@ internal static class PairEmitter
             "/// <summary>",
             "/// Greedy decoding: encodes <paramref name=\"source\"/>, feeds <paramref name=\"startToken\"/>, then each most likely token back in,",
             "/// until the decoder predicts <paramref name=\"endToken\"/> or <paramref name=\"output\"/> is full. Writes the tokens without start",
-            "/// and end and returns how many. Allocates nothing. <paramref name=\"decoderWeights\"/>: the decoder's weights packed by",
+            "/// and end and returns how many (all of output's length when it filled up first). Allocates nothing. <paramref name=\"decoderWeights\"/>: the decoder's weights packed by",
             "/// <c>Decoder.CreateStepWeights</c> for faster steps, or null to read its parameters in place.",
             "/// </summary>");
         using (w.Block("public int Translate(" + source + ", int startToken, int endToken, global::System.Span<int> output, global::RnnGen.StepWeights? decoderWeights = null)"))

@@ -46,7 +46,8 @@ public sealed class SequenceDecoder<TDecoder, TState>
     /// <param name="endToken">Ends the sequence; not written.</param>
     /// <param name="output">Receives the tokens; its length is the maximum length.</param>
     /// <param name="weights">The decoder's weights packed by its <c>CreateStepWeights</c> (faster steps), or null for its parameters in place.</param>
-    /// <returns>The number of tokens written.</returns>
+    /// <returns>The number of tokens written; <paramref name="output"/>'s length when it filled up before the end token
+    /// (give it one slot more than the longest sequence expected to tell that from a sequence of exactly that length).</returns>
     public int Greedy(ref TState state, int startToken, int endToken, Span<int> output, StepWeights? weights = null)
     {
         CheckGreedy(startToken, endToken);
