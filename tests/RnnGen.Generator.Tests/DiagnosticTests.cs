@@ -402,6 +402,15 @@ public class DiagnosticTests
         Assert.True(errors.Count == 0, "The declarations and the generated models should compile:\n" + GeneratorHarness.Describe(errors));
     }
 
+    /// <summary>A decoder that cannot decode and whose state does not fit the encoder's gets both errors in one build.</summary>
+    [Fact]
+    public void A_pair_reports_the_decoder_and_the_state_hand_off_together()
+    {
+        var run = GeneratorHarness.Run("using RnnGen;\n" + Encoder + "[Embedding(10, 4)] [Gru(8, ReturnSequences = true)] [Dense(12)] internal partial class Dec;\n[EncoderDecoder(typeof(Enc), typeof(Dec))] internal partial class Pair;\n");
+
+        Assert.Equal(["RNNG021", "RNNG022"], run.GeneratorDiagnostics.Select(d => d.Id).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>A model with errors of its own is not reported again by the pair that names it.</summary>
     [Fact]
     public void A_broken_model_in_a_pair_is_reported_once()

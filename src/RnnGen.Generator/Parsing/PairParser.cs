@@ -95,12 +95,13 @@ internal static class PairParser
         CheckUsable(declaration, decoder, "decoder", declaration.DecoderLocation, diagnostics);
         if (diagnostics.Count == 0)
         {
+            // both in one build: a decoder that cannot decode may also not take the encoder's state (a question only
+            // for a decoder with a recurrent layer that runs left to right)
             CheckDecoder(decoder, declaration.DecoderLocation, diagnostics);
-        }
-
-        if (diagnostics.Count == 0)
-        {
-            CheckStates(encoder, decoder, declaration.EncoderLocation, diagnostics);
+            if (decoder.StateSize > 0 && decoder.CanStep)
+            {
+                CheckStates(encoder, decoder, declaration.EncoderLocation, diagnostics);
+            }
         }
 
         return new PairResult(diagnostics.Count == 0 ? new PairSpec(declaration, encoder, decoder) : null, new EquatableArray<DiagnosticInfo>(diagnostics));
