@@ -408,6 +408,23 @@ public sealed class EncoderDecoderTests
         Assert.True(history.Epochs[^1].Loss < history.Epochs[0].Loss / 10, $"loss went from {history.Epochs[0].Loss} to {history.Epochs[^1].Loss}");
         Assert.Equal(1.0, trainer.ExactMatch(test));
         Assert.Equal(1.0, trainer.Evaluate(test).Metric);
+
+        // Scheduled sampling feeds the model's most likely token of the previous step. This model predicts every
+        // training token, so that is the true token and a probability of 1 must change nothing at all; reading the
+        // wrong step, or anything but the argmax, would change the inputs and so the weights.
+        Assert.Equal(1.0, trainer.Evaluate(train).Metric);
+        float[] Continue(double sampling)
+        {
+            var copy = new Copier(maxBatch: 32, maxSourceSteps: 5, maxTargetSteps: 6);
+            pair.Parameters.Values.CopyTo(copy.Parameters.Values);
+            new EncoderDecoderTrainer<Copier>(copy, new Adam(learningRate: 1e-4f))
+                .Fit(train, new EncoderDecoderFitOptions { Epochs = 1, BatchSize = 32, Seed = 26, SamplingProbability = _ => sampling });
+            return copy.Parameters.Values.ToArray();
+        }
+
+        float[] teacherForced = Continue(0);
+        Assert.NotEqual(pair.Parameters.Values.ToArray(), teacherForced);
+        Assert.Equal(teacherForced, Continue(1));
     }
 
     [Fact]
