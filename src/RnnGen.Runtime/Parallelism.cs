@@ -23,8 +23,11 @@ public static class Parallelism
         get => KernelWorkers.Threads;
         set
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, Environment.ProcessorCount);
+            if (value < 1 || value > Environment.ProcessorCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"Threads must be from 1 to this machine's {Environment.ProcessorCount} processors (Environment.ProcessorCount): more would only take turns on them.");
+            }
+
             KernelWorkers.SetThreads(value);
         }
     }

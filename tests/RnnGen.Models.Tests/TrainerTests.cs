@@ -122,6 +122,31 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(sequences[0].Length * TokenTagger.OutputSize, predicted[0].Length);
     }
 
+    /// <summary>Per-step class labels on feature input (frames, say), as FromTokens has them for tokens.</summary>
+    [Fact]
+    public void Per_step_labels_train_a_tagger_of_feature_sequences()
+    {
+        // tag = the sign of the previous step's first feature (0 at the first step): needs the recurrent state
+        var random = new SeededRandom(10);
+        var sequences = new float[400][];
+        var tags = new int[400][];
+        for (int i = 0; i < sequences.Length; i++)
+        {
+            int steps = 1 + random.NextInt(6);
+            sequences[i] = Enumerable.Range(0, steps * 2).Select(_ => random.NextUniform(-1f, 1f)).ToArray();
+            tags[i] = Enumerable.Range(0, steps).Select(t => t == 0 ? 0 : sequences[i][2 * (t - 1)] > 0 ? 1 : 2).ToArray();
+        }
+
+        var data = SequenceDataset.FromFeatures(sequences, 2, tags);
+        var trainer = new Trainer<FeatureTagger>(new FeatureTagger(maxBatch: 20, maxSteps: 6, seed: 3), new Adam(learningRate: 2e-2f), Loss.SoftmaxCrossEntropy);
+        var history = trainer.Fit(data, epochs: 12, batchSize: 20, seed: 1);
+        Assert.True(history.Epochs[^1].Metric > 0.95, $"tagging accuracy {history.Epochs[^1].Metric:F3}");
+        Assert.Equal(sequences.Sum(s => s.Length / 2), trainer.Evaluate(data).Counted);
+        Assert.Equal("stepLabels", Assert.Throws<ArgumentException>(() => SequenceDataset.FromFeatures(sequences, 2, [new int[1]])).ParamName);
+        var outside = Assert.Throws<ArgumentException>(() => trainer.Fit(SequenceDataset.FromFeatures([new float[4]], 2, [[0, 7]]), 1, 1));
+        Assert.Contains("Sequence 0 has label 7 at step 1, outside the model's 3 classes", outside.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Same_seed_gives_identical_weights_and_another_seed_does_not()
     {

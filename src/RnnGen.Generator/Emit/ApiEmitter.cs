@@ -36,8 +36,8 @@ internal static class ApiEmitter
         w.Line("/// <paramref name=\"outputs\"/> receives " + (model.ReturnsSequences ? "[steps, batch, OutputSize], zero at padded steps." : "[batch, OutputSize]."));
         if (hasState)
         {
-            w.Line("/// States are [StateSize] per sequence laid out as PyTorch's h0 [layers·directions, batch, H] then c0 for an LSTM, one recurrent");
-            w.Line("/// layer after another; an empty <paramref name=\"initialState\"/> means zeros, an empty <paramref name=\"finalState\"/> is not written.");
+            w.Line("/// States hold batch × StateSize floats, not one block per sequence: PyTorch's h0 [layers·directions, batch, H], then c0 for an");
+            w.Line("/// LSTM, one recurrent layer after another; an empty <paramref name=\"initialState\"/> means zeros, an empty <paramref name=\"finalState\"/> is not written.");
         }
 
         w.Line("/// " + (hasDropout ? "<paramref name=\"training\"/> turns dropout on. " : "<paramref name=\"training\"/> changes nothing here (the model has no dropout). ") + "Activations are cached for <c>Backward</c>.");

@@ -111,7 +111,7 @@ internal static class ModelEmitter
         w.Line("public const int OutputSize = " + Invariant(model.OutputSize) + ";");
         w.Line("/// <summary>True when the output has one vector per time step ([T, B, OutputSize]); false for one per sequence ([B, OutputSize]).</summary>");
         w.Line("public const bool ReturnsSequences = " + (model.ReturnsSequences ? "true" : "false") + ";");
-        w.Line("/// <summary>Floats of recurrent state per sequence: for each recurrent layer h [layers·directions, H], then c for an LSTM.</summary>");
+        w.Line("/// <summary>Floats of recurrent state per sequence: for each recurrent layer h [layers·directions, H], then c for an LSTM (a batch's states are laid out as PyTorch's, [layers·directions, batch, H] per block).</summary>");
         w.Line("public const int StateSize = " + Invariant(model.StateSize) + ";");
         w.Line("/// <summary>Trainable parameters, all in <see cref=\"Parameters\"/>.</summary>");
         w.Line("public const int ParameterCount = " + Invariant(model.ParameterCount) + ";");

@@ -8,7 +8,9 @@ public static class Sequences
 {
     /// <summary>
     /// Pads <paramref name="sequence"/> with <paramref name="value"/> or cuts it to exactly <paramref name="length"/>
-    /// steps, as Keras' <c>pad_sequences</c> does for one sequence (both sides default to the start, as there).
+    /// steps, as Keras' <c>pad_sequences</c> does for one sequence (both sides default to the start, as there). A model
+    /// masks by length, not by value (Keras' <c>mask_zero</c>): it reads a padded sequence padding and all, so for a
+    /// model's input give sequences unpadded with their lengths; this is for fixed-size windows and other formats.
     /// </summary>
     /// <param name="sequence">Token ids, for example; may be empty.</param>
     /// <param name="length">Steps of the result; zero or more.</param>

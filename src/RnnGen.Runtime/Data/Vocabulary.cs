@@ -23,7 +23,11 @@ namespace RnnGen.Data;
 /// </remarks>
 public sealed class Vocabulary
 {
-    /// <summary>The id of padding, which a model masks; never the id of a token.</summary>
+    /// <summary>
+    /// The id of padding; never the id of a token. A model does not mask it by value: padding is what lies past a
+    /// sequence's length (Forward's lengths, or a <c>SequenceDataset</c> of unpadded sequences), and a padded
+    /// sequence given whole is read padding and all, as an LSTM reads it in PyTorch without packing.
+    /// </summary>
     public const int PaddingId = 0;
 
     /// <summary>The id of every token outside the vocabulary (out of vocabulary, OOV).</summary>
@@ -123,7 +127,10 @@ public sealed class Vocabulary
         return new Vocabulary(ordered);
     }
 
-    /// <summary>Reads a vocabulary written by <see cref="Save"/>; every token gets back the id it had.</summary>
+    /// <summary>
+    /// Reads a vocabulary written by <see cref="Save"/>; every token gets back the id it had. Each line is a token in id
+    /// order from 2, so an empty line is the empty token: a blank line added by hand adds an id.
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <returns>The vocabulary.</returns>
     /// <exception cref="InvalidDataException">The file is not valid UTF-8, has a bad escape or repeats a token.</exception>

@@ -56,7 +56,11 @@ public sealed record EncoderDecoderFitOptions
     /// </summary>
     public string? CheckpointPath { get; init; }
 
-    /// <summary>Called after every batch.</summary>
+    /// <summary>
+    /// Told after every batch, on the training thread. .NET's own <see cref="Progress{T}"/> posts each report to the
+    /// thread pool (or the UI's context), so its reports may arrive after Fit returns; implement IProgress yourself to
+    /// handle them in line.
+    /// </summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Called after every epoch with its record.</summary>

@@ -80,6 +80,10 @@ public sealed class SequenceDataset
     public static SequenceDataset FromFeatures(IReadOnlyList<float[]> sequences, int featureSize, int[] labels) =>
         Create(sequences, featureSize, TargetKind.Label, labels, null, null, 0);
 
+    /// <summary>Feature sequences with one class label per step (e.g. a tag for every frame).</summary>
+    public static SequenceDataset FromFeatures(IReadOnlyList<float[]> sequences, int featureSize, IReadOnlyList<int[]> stepLabels) =>
+        Create(sequences, featureSize, TargetKind.StepLabels, null, stepLabels, null, 0);
+
     /// <summary>Feature sequences with a vector of <paramref name="valueSize"/> values each, per sequence or per step.</summary>
     public static SequenceDataset FromFeatures(IReadOnlyList<float[]> sequences, int featureSize, IReadOnlyList<float[]> values, int valueSize, bool perStep = false) =>
         Create(sequences, featureSize, perStep ? TargetKind.StepValues : TargetKind.Values, null, null, values, valueSize);

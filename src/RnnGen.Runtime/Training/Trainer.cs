@@ -387,11 +387,13 @@ public sealed class Trainer<TModel>
             for (int i = 0; i < data.Count; i++)
             {
                 ReadOnlySpan<int> row = data.TargetKind == TargetKind.Label ? data.Labels.AsSpan(i, 1) : data.StepLabels![i];
-                foreach (int label in row)
+                for (int t = 0; t < row.Length; t++)
                 {
+                    int label = row[t];
                     if ((label < 0 || label >= shape.OutputSize) && label != _ignoreLabel)
                     {
-                        throw new ArgumentException($"Sequence {i} has label {label}, outside the model's {shape.OutputSize} classes.", name);
+                        string where = data.TargetKind == TargetKind.Label ? string.Empty : $" at step {t}";
+                        throw new ArgumentException($"Sequence {i} has label {label}{where}, outside the model's {shape.OutputSize} classes (or the ignore label {_ignoreLabel}).", name);
                     }
                 }
             }

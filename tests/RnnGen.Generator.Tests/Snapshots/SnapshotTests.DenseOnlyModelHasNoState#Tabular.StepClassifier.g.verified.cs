@@ -23,7 +23,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
     public const int OutputSize = 3;
     /// <summary>True when the output has one vector per time step ([T, B, OutputSize]); false for one per sequence ([B, OutputSize]).</summary>
     public const bool ReturnsSequences = true;
-    /// <summary>Floats of recurrent state per sequence: for each recurrent layer h [layers·directions, H], then c for an LSTM.</summary>
+    /// <summary>Floats of recurrent state per sequence: for each recurrent layer h [layers·directions, H], then c for an LSTM (a batch's states are laid out as PyTorch's, [layers·directions, batch, H] per block).</summary>
     public const int StateSize = 0;
     /// <summary>Trainable parameters, all in <see cref="Parameters"/>.</summary>
     public const int ParameterCount = 83;

@@ -23,7 +23,7 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     public const int OutputSize = 10;
     /// <summary>True when the output has one vector per time step ([T, B, OutputSize]); false for one per sequence ([B, OutputSize]).</summary>
     public const bool ReturnsSequences = false;
-    /// <summary>Floats of recurrent state per sequence: for each recurrent layer h [layers·directions, H], then c for an LSTM.</summary>
+    /// <summary>Floats of recurrent state per sequence: for each recurrent layer h [layers·directions, H], then c for an LSTM (a batch's states are laid out as PyTorch's, [layers·directions, batch, H] per block).</summary>
     public const int StateSize = 256;
     /// <summary>Trainable parameters, all in <see cref="Parameters"/>.</summary>
     public const int ParameterCount = 82186;
@@ -152,8 +152,8 @@ partial class RowClassifier : global::RnnGen.IDenseInputModel
     /// Runs a batch of sequences, time-major like PyTorch's default: <paramref name="inputs"/> is [steps, batch, InputSize] with
     /// batch = <paramref name="lengths"/>.Length and every length in [1, steps]; steps past a sequence's length are padding and are ignored.
     /// <paramref name="outputs"/> receives [batch, OutputSize].
-    /// States are [StateSize] per sequence laid out as PyTorch's h0 [layers·directions, batch, H] then c0 for an LSTM, one recurrent
-    /// layer after another; an empty <paramref name="initialState"/> means zeros, an empty <paramref name="finalState"/> is not written.
+    /// States hold batch × StateSize floats, not one block per sequence: PyTorch's h0 [layers·directions, batch, H], then c0 for an
+    /// LSTM, one recurrent layer after another; an empty <paramref name="initialState"/> means zeros, an empty <paramref name="finalState"/> is not written.
     /// <paramref name="training"/> changes nothing here (the model has no dropout). Activations are cached for <c>Backward</c>.
     /// Throws <see cref="global::System.ArgumentException"/> naming the span and the expected length before anything is touched.
     /// </summary>

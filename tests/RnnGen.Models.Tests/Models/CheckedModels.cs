@@ -67,3 +67,9 @@ public partial class RowClassifier;
 [Lstm(9)]
 [Dense(4)]
 public partial class MixedLayers;
+
+/// <summary>Tags every step of dense input (per-step class labels from feature sequences).</summary>
+[RnnModel(InputSize = 2)]
+[Gru(8, ReturnSequences = true)]
+[Dense(3)]
+public partial class FeatureTagger;
