@@ -379,15 +379,25 @@ public sealed class EncoderDecoderTests
         pair.Forward(sources, [4, 4], targets, [3, 3], logits);
         pair.Encoder.Forward(sources, [4, 4], new float[2 * TokenEncoder.OutputSize]);
         var encoder = Assert.Throws<InvalidOperationException>(() => pair.Backward(gradient));
-        Assert.Contains("Encoder has run a Forward or Predict of its own", encoder.Message, StringComparison.Ordinal);
+        Assert.Contains("Encoder has run a Forward, Predict or Backward of its own", encoder.Message, StringComparison.Ordinal);
 
         pair.Forward(sources, [4, 4], targets, [3, 3], logits);
         pair.Decoder.Predict([1, 2, 3], new float[3 * TokenPair.TargetVocabularySize]);
         var decoder = Assert.Throws<InvalidOperationException>(() => pair.Backward(gradient));
-        Assert.Contains("Decoder has run a Forward or Predict", decoder.Message, StringComparison.Ordinal);
+        Assert.Contains("Decoder has run a Forward, Predict or Backward", decoder.Message, StringComparison.Ordinal);
         Assert.All(pair.Parameters.Gradients.ToArray(), g => Assert.Equal(0f, g));
 
+        // a Backward of the encoder's own uses up its activations: refused before the decoder adds anything
         pair.Forward(sources, [4, 4], targets, [3, 3], logits);
+        pair.Encoder.Backward(new float[2 * TokenEncoder.OutputSize]);
+        float[] before = pair.Parameters.Gradients.ToArray();
+        Assert.Contains("Encoder has run a Forward, Predict or Backward", Assert.Throws<InvalidOperationException>(() => pair.Backward(gradient)).Message, StringComparison.Ordinal);
+        Assert.Equal(before, pair.Parameters.Gradients.ToArray());
+
+        // a wrong gradient is refused by the pair's own name, and the Forward stays usable
+        pair.Forward(sources, [4, 4], targets, [3, 3], logits);
+        Assert.Equal("logitGradient", Assert.Throws<ArgumentException>(() => pair.Backward(new float[gradient.Length - 1])).ParamName);
+        pair.Parameters.ZeroGradients();
         pair.Backward(gradient);
         float[] once = pair.Parameters.Gradients.ToArray();
         Assert.Contains(once, g => g != 0f);
@@ -443,6 +453,33 @@ public sealed class EncoderDecoderTests
         Assert.Equal(Run(0), Run(0));
         Assert.Equal(Run(0.5), Run(0.5));
         Assert.NotEqual(Run(0), Run(0.5));
+    }
+
+    /// <summary>As for Trainer: the checkpoint's folder is created before training, or the path refused before it.</summary>
+    [Fact]
+    public void The_checkpoint_folder_is_created_or_refused_before_training()
+    {
+        var data = CopyPairs(32, new SeededRandom(30));
+        string folder = Directory.CreateTempSubdirectory("rnngen-pair-folder-").FullName;
+        try
+        {
+            var pair = new Copier(maxBatch: 16, maxSourceSteps: 5, maxTargetSteps: 6, seed: 31);
+            var trainer = new EncoderDecoderTrainer<Copier>(pair, new Adam());
+            string path = Path.Combine(folder, "runs", "best.safetensors");
+            trainer.Fit(data, new EncoderDecoderFitOptions { Epochs = 1, BatchSize = 16, CheckpointPath = path });
+            Assert.True(File.Exists(path));
+
+            string blocked = Path.Combine(folder, "a-file");
+            File.WriteAllText(blocked, "not a folder");
+            float[] weights = pair.Parameters.Values.ToArray();
+            Assert.Throws<IOException>(() => trainer.Fit(data, new EncoderDecoderFitOptions { Epochs = 1, BatchSize = 16, CheckpointPath = Path.Combine(blocked, "best.safetensors") }));
+            Assert.Equal(weights, pair.Parameters.Values.ToArray());
+            Assert.Equal("options", Assert.Throws<ArgumentException>(() => trainer.Fit(data, new EncoderDecoderFitOptions { Epochs = 1, BatchSize = 16, CheckpointPath = string.Empty })).ParamName);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -217,18 +217,24 @@ public sealed class TrainerTests : IDisposable
         Assert.True(File.Exists(path));
         Assert.True(File.Exists(Checkpoint.OptimizerPath(path)));
 
+        // refused before the first batch: the weights are those the first Fit left
         string blocked = Path.Combine(_folder, "a-file");
         File.WriteAllText(blocked, "not a folder");
-        int epochs = 0;
+        float[] weights = model.Parameters.Values.ToArray();
         var error = Assert.Throws<IOException>(() => trainer.Fit(SignTask(32, 1), new FitOptions
         {
             Epochs = 1,
             BatchSize = 16,
             CheckpointPath = Path.Combine(blocked, "best.safetensors"),
-            EpochEnd = _ => epochs++,
         }));
         Assert.Contains("Cannot save checkpoints to " + Path.Combine(blocked, "best.safetensors"), error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, epochs);
+        Assert.Equal(weights, model.Parameters.Values.ToArray());
+
+        // a Fit refused for its data leaves no folder behind; an empty path is refused as an option
+        string unused = Path.Combine(_folder, "unused", "best.safetensors");
+        Assert.Throws<ArgumentException>(() => trainer.Fit(SequenceDataset.FromFeatures([new float[3]], 3, [0]), new FitOptions { Epochs = 1, BatchSize = 1, CheckpointPath = unused }));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(unused)));
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() => trainer.Fit(SignTask(32, 1), new FitOptions { Epochs = 1, BatchSize = 16, CheckpointPath = string.Empty })).ParamName);
 
         var missing = Assert.Throws<DirectoryNotFoundException>(() => model.Parameters.SaveSafetensors(Path.Combine(_folder, "nowhere", "w.safetensors")));
         Assert.Contains("Cannot write " + Path.Combine(_folder, "nowhere", "w.safetensors"), missing.Message, StringComparison.Ordinal);

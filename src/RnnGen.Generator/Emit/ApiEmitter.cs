@@ -108,7 +108,7 @@ internal static class ApiEmitter
             w.Line();
             w.Line(previous + ".CopyTo(outputs);");
             w.Line("_hasForward = true;");
-            w.Line("_forwardCount = unchecked(_forwardCount + 1);");
+            w.Line("_activationsVersion = unchecked(_activationsVersion + 1);");
         }
 
         w.Line();
@@ -158,6 +158,7 @@ internal static class ApiEmitter
 
             // after the checks, so that a call with a wrong argument can be repeated; PyTorch refuses a second backward too
             w.Line("_hasForward = false;");
+            w.Line("_activationsVersion = unchecked(_activationsVersion + 1);");
 
             var last = model.Last;
             string lastGradient = "View(" + OutputGradient(last) + ", 0, " + Rows(last.OutputIsSequence) + " * OutputSize)";

@@ -19,7 +19,7 @@ internal static class GeneratedMembers
     [
         "InputSize", "VocabularySize", "OutputSize", "ReturnsSequences", "StateSize", "ParameterCount", "MaxBatch", "MaxSteps",
         "Parameters", "Forward", "Backward", "Predict", "Step", "State", "CreateStepWeights", "ResetParameters", "SeedDropout", "View",
-        "ForwardCount",
+        "ActivationsVersion",
     ];
 
     /// <summary>Members every encoder–decoder pair gets; a pair class of one of these names is RNNG016.</summary>
@@ -33,8 +33,8 @@ internal static class GeneratedMembers
     /// <summary>Private members not named after a layer.</summary>
     private static readonly HashSet<string> PrivateNames =
     [
-        "_lengths", "_tokens", "_input", "_steps", "_batch", "_hasForward", "_forwardCount", "_longestFirst", "_dropoutRandom",
-        "_sourceLength", "_sourceSteps", "_decoding", "s_tensors", "s_shape",
+        "_lengths", "_tokens", "_input", "_steps", "_batch", "_hasForward", "_activationsVersion", "_longestFirst", "_dropoutRandom",
+        "_sourceLength", "_sourceSteps", "_targetSteps", "_decoding", "s_tensors", "s_shape",
     ];
 
     /// <summary>

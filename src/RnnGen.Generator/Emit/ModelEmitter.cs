@@ -172,7 +172,7 @@ internal static class ModelEmitter
         w.Line("private int _steps;");
         w.Line("private int _batch;");
         w.Line("private bool _hasForward;");
-        w.Line("private int _forwardCount;");
+        w.Line("private int _activationsVersion;");
         w.Line();
         w.Line("// A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
@@ -190,8 +190,8 @@ internal static class ModelEmitter
         w.Line("/// <summary>All weights and their gradients in two contiguous buffers, with a view per tensor under its PyTorch state_dict name.</summary>");
         w.Line("public global::RnnGen.ParameterSet Parameters { get; }");
         w.Line();
-        w.Line("/// <summary>Forward's runs so far (Predict runs it too): an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>");
-        w.Line("internal int ForwardCount => _forwardCount;");
+        w.Line("/// <summary>Changes whenever Forward caches activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>");
+        w.Line("internal int ActivationsVersion => _activationsVersion;");
         w.Line();
     }
 

@@ -93,9 +93,10 @@ internal static class PairEmitter
             "private readonly global::RnnGen.Decoding.SequenceDecoder<" + d + ", " + d + ".State> _decoding;",
             "private int _batch;",
             "private int _encoderOutputLength;",
+            "private int _targetSteps;",
             "private bool _hasForward;",
-            "private int _encoderForwards; // the models' ForwardCount after this pair's Forward",
-            "private int _decoderForwards;");
+            "private int _encoderVersion; // the models' ActivationsVersion after this pair's Forward",
+            "private int _decoderVersion;");
         if (!encoder.TokenInput)
         {
             w.Line("private int _sourceSteps; // of the last Forward, for Backward's sourceGradient");
@@ -210,15 +211,16 @@ internal static class PairEmitter
                 "Encoder.Forward(sources, sourceLengths, View(_encoderOutputs, 0, _encoderOutputLength), default, View(_encoderFinalState, 0, states), training);",
                 "HandOver(View(_encoderFinalState, 0, states), View(_decoderInitialState, 0, states), batch);",
                 "Decoder.Forward(targetInputs, targetLengths, logits, View(_decoderInitialState, 0, states), default, training);",
-                "_batch = batch;");
+                "_batch = batch;",
+                "_targetSteps = targetSteps;");
             if (!encoder.TokenInput)
             {
                 w.Line("_sourceSteps = sourceSteps;");
             }
 
             w.Lines(
-                "_encoderForwards = Encoder.ForwardCount;",
-                "_decoderForwards = Decoder.ForwardCount;",
+                "_encoderVersion = Encoder.ActivationsVersion;",
+                "_decoderVersion = Decoder.ActivationsVersion;",
                 "_hasForward = true;");
         }
 
@@ -246,21 +248,22 @@ internal static class PairEmitter
                 w.Line("throw new global::System.InvalidOperationException(\"Backward needs a Forward first: it reuses the activations that Forward cached, for one Backward (Encode, Translate and BeamSearch replace them).\");");
             }
 
-            using (w.Block("if (Encoder.ForwardCount != _encoderForwards || Decoder.ForwardCount != _decoderForwards)"))
+            using (w.Block("if (Encoder.ActivationsVersion != _encoderVersion || Decoder.ActivationsVersion != _decoderVersion)"))
             {
-                w.Line("throw new global::System.InvalidOperationException(\"Backward goes with this pair's last Forward, but \" + (Encoder.ForwardCount != _encoderForwards ? \"Encoder\" : \"Decoder\") + \" has run a Forward or Predict of its own since, which replaced the activations cached for it: call the pair's Forward again.\");");
+                w.Line("throw new global::System.InvalidOperationException(\"Backward goes with this pair's last Forward, but \" + (Encoder.ActivationsVersion != _encoderVersion ? \"Encoder\" : \"Decoder\") + \" has run a Forward, Predict or Backward of its own since, which replaced or used up the activations cached for it: call the pair's Forward again.\");");
             }
 
+            // every argument checked under this method's names before either model adds a gradient
+            w.Line(Checks + ".ValidateShape(logitGradient.Length, _targetSteps, _batch, TargetVocabularySize, nameof(logitGradient));");
             if (!encoder.TokenInput)
             {
-                // checked before the decoder adds its gradients: the encoder's own check comes after them
                 w.Line(Checks + ".ValidateOptionalLength(sourceGradient.Length, _sourceSteps * _batch * SourceInputSize, nameof(sourceGradient));");
             }
 
             w.Lines(
+                "_hasForward = false; // one Backward per Forward",
                 "int states = _batch * StateSize;",
                 "Decoder.Backward(logitGradient, initialStateGradient: View(_decoderInitialStateGradient, 0, states));",
-                "_hasForward = false; // once the decoder has taken logitGradient (its checks passed): one Backward per Forward",
                 "HandBack(View(_decoderInitialStateGradient, 0, states), View(_encoderFinalStateGradient, 0, states), _batch);",
                 "Encoder.Backward(View(_encoderOutputGradient, 0, _encoderOutputLength), " + (encoder.TokenInput ? string.Empty : "inputGradient: sourceGradient, ") + "finalStateGradient: View(_encoderFinalStateGradient, 0, states));");
         }

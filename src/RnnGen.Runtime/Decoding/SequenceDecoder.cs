@@ -5,7 +5,8 @@ namespace RnnGen.Decoding;
 /// <summary>
 /// Generates a token sequence from a decoder's start state through its <c>Step</c>: greedily (the most likely
 /// token each step) or by beam search. Holds the buffers, so decoding allocates nothing once a call of the same
-/// or smaller beam width and length has run. One instance must not decode on two threads at once.
+/// or smaller beam width and length has run (calls that alternate a wide short search with a narrow long one may
+/// each size them anew). One instance must not decode on two threads at once.
 /// </summary>
 /// <typeparam name="TDecoder">A generated token-reading model.</typeparam>
 /// <typeparam name="TState">Its generated <c>State</c>.</typeparam>
@@ -75,7 +76,8 @@ public sealed class SequenceDecoder<TDecoder, TState>
     /// <paramref name="width"/> alive from twice as many candidates). A sequence that reaches <paramref name="output"/>'s
     /// length must end there. The result is the finished sequence with the highest score /
     /// length^<paramref name="lengthPenalty"/> (length counts the end token; 0 compares raw log-probabilities, which
-    /// favours short sequences). Width 1 gives the greedy result. NaN or infinite logits are refused.
+    /// favours short sequences). Width 1 gives the greedy result. Logits of −∞ mask tokens out; NaN, +∞ or a step of
+    /// only −∞ is refused (greedy decoding passes over NaN instead).
     /// </summary>
     /// <param name="start">The start state; not changed.</param>
     /// <param name="startToken">The first input of every hypothesis.</param>
@@ -85,17 +87,21 @@ public sealed class SequenceDecoder<TDecoder, TState>
     /// <param name="lengthPenalty">Exponent α of the length normalisation, at least 0.</param>
     /// <param name="weights">The decoder's weights packed by its <c>CreateStepWeights</c> (faster steps), or null for its parameters in place.</param>
     /// <returns>The number of tokens written.</returns>
+    /// <exception cref="InvalidOperationException">The decoder gave NaN, +∞ or only −∞ logits at some step.</exception>
     public int BeamSearch(in TState start, int startToken, int endToken, Span<int> output, int width, double lengthPenalty = 1.0, StepWeights? weights = null)
     {
         CheckBeamSearch(startToken, endToken, output.Length, width, lengthPenalty);
         int maxLength = output.Length;
         if (_beams.Width < width || _beams.MaxLength < maxLength)
         {
-            // grown to cover this and every earlier call, unless that would not fit one array (a wide short search
-            // then a narrow long one): then sized for this call alone, which CheckBeamSearch has made sure fits
-            int keptWidth = Math.Max(width, _beams.Width);
-            int keptLength = Math.Max(maxLength, _beams.MaxLength);
-            _beams = (long)keptWidth * keptLength <= Array.MaxLength ? new Beams(keptWidth, keptLength) : new Beams(width, maxLength);
+            // Grown to cover this call and the earlier ones, unless that costs more than twice the larger of the two
+            // (a wide short search, then a narrow long one, would multiply their maxima): then sized for this call
+            // alone, which CheckBeamSearch has made sure fits one array.
+            long kept = (long)Math.Max(width, _beams.Width) * Math.Max(maxLength, _beams.MaxLength);
+            long larger = Math.Max((long)width * maxLength, (long)_beams.Width * _beams.MaxLength);
+            _beams = kept <= 2 * larger && kept <= Array.MaxLength
+                ? new Beams(Math.Max(width, _beams.Width), Math.Max(maxLength, _beams.MaxLength))
+                : new Beams(width, maxLength);
         }
 
         var b = _beams;

@@ -84,7 +84,7 @@ public static class SequenceKernels
         long expected = (long)steps * batch * width;
         if (actual != expected)
         {
-            ThrowShape($"[steps {steps}, batch {batch}, {width}]", expected, actual, name);
+            ThrowShape(steps, batch, width, expected, actual, name);
         }
     }
 
@@ -94,7 +94,7 @@ public static class SequenceKernels
         long expected = (long)batch * width;
         if (actual != expected)
         {
-            ThrowShape($"[batch {batch}, {width}]", expected, actual, name);
+            ThrowShape(-1, batch, width, expected, actual, name);
         }
     }
 
@@ -105,8 +105,8 @@ public static class SequenceKernels
         throw new ArgumentException($"Expected {expected} value{(expected == 1 ? string.Empty : "s")}{what}, got {actual}.", name);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowShape(string shape, long expected, int actual, string name) =>
-        throw new ArgumentException($"Expected {shape} = {expected} values, got {actual}.", name);
+    private static void ThrowShape(int steps, int batch, int width, long expected, int actual, string name) =>
+        throw new ArgumentException($"Expected [{(steps < 0 ? string.Empty : $"steps {steps}, ")}batch {batch}, {width}] = {expected} values, got {actual}.", name);
 
     /// <summary>Throws unless every token at a step inside its sequence is in [0, vocabularySize).</summary>
     public static void ValidateTokens(ReadOnlySpan<int> tokens, int steps, ReadOnlySpan<int> lengths, int vocabularySize, string name)

@@ -63,7 +63,8 @@ public sealed class TokenSampler
         return Decoding.LogitMath.ArgMax(logits);
     }
 
-    /// <summary>Draws one token index from <paramref name="logits"/>.</summary>
+    /// <summary>Draws one token index from <paramref name="logits"/>; a logit of −∞ masks its token out.</summary>
+    /// <exception cref="ArgumentException">The logits are not as many as the vocabulary, hold NaN or +∞, or are all −∞.</exception>
     public int Sample(ReadOnlySpan<float> logits)
     {
         if (logits.Length != _scratch.Length)

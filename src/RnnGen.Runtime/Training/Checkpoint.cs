@@ -26,7 +26,6 @@ public static class Checkpoint
         return stem + ".optimizer" + Extension;
     }
 
-    /// <summary>The metadata a trainer writes with a best checkpoint, read back by <see cref="Load"/>.</summary>
     /// <summary>
     /// Creates the folder a checkpoint goes to. Fit calls it before the first epoch, so that a path that cannot be
     /// written is refused then, not after an epoch of training.
@@ -51,6 +50,7 @@ public static class Checkpoint
         }
     }
 
+    /// <summary>The metadata a trainer writes with a best checkpoint, read back by <see cref="Load"/>.</summary>
     internal static Dictionary<string, string> Metadata(int epoch, MonitoredQuantity monitor, double value) => new()
     {
         ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),

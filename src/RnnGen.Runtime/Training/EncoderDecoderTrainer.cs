@@ -236,6 +236,11 @@ public sealed class EncoderDecoderTrainer<TModel>
 
     private void ValidateOptions(EncoderDecoderFitOptions options)
     {
+        if (options.CheckpointPath is { Length: 0 })
+        {
+            throw new ArgumentException("CheckpointPath is empty: give a file path, or null to save nothing.", nameof(options));
+        }
+
         if (options.Epochs < 1 || options.InitialEpoch < 0 || options.InitialEpoch >= options.Epochs)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, $"Epochs ({options.Epochs}) must be at least 1 and above InitialEpoch ({options.InitialEpoch}), which must be at least 0.");

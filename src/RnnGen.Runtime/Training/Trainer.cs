@@ -81,11 +81,6 @@ public sealed class Trainer<TModel>
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         ValidateOptions(options);
-        if (options.CheckpointPath is not null)
-        {
-            Checkpoint.CreateFolder(options.CheckpointPath);
-        }
-
         var validation = options.Validation;
         if (validation is null && options.ValidationSplit > 0)
         {
@@ -109,6 +104,13 @@ public sealed class Trainer<TModel>
         if (options.InitialBest is { } initialBest && !double.IsFinite(initialBest))
         {
             throw new ArgumentOutOfRangeException(nameof(options), initialBest, "InitialBest must be finite.");
+        }
+
+        if (options.CheckpointPath is not null)
+        {
+            // last of the checks, so a refused Fit leaves no folder behind; before any training, so a path that
+            // cannot be written is not found out after an epoch
+            Checkpoint.CreateFolder(options.CheckpointPath);
         }
 
         var buffers = Buffers(options.BatchSize, Math.Max(train.LongestSequence, validation?.LongestSequence ?? 0), train.ValueSize);
@@ -308,6 +310,11 @@ public sealed class Trainer<TModel>
             throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, $"Epochs ({options.Epochs}) must be at least 1 and above InitialEpoch ({options.InitialEpoch}), which must be at least 0.");
         }
 
+        if (options.CheckpointPath is { Length: 0 })
+        {
+            throw new ArgumentException("CheckpointPath is empty: give a file path, or null to save nothing.", nameof(options));
+        }
+
         if (options.BatchSize < 1 || options.BatchSize > Model.MaxBatch)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"BatchSize must be in [1, {Model.MaxBatch}] (the model's maxBatch).");
@@ -356,6 +363,12 @@ public sealed class Trainer<TModel>
         }
     }
 
+    /// <summary>How to turn per-sequence 0/1 labels into the values a one-output model's loss takes, or nothing.</summary>
+    private static string ValuesHint(SequenceDataset data, ModelShape shape) =>
+        data.TargetKind == TargetKind.Label && shape.OutputSize == 1
+            ? $", e.g. From{(data.Tokens is null ? "Features(sequences, featureSize, " : "Tokens(sequences, ")}labels.Select(l => new[] {{ (float)l }}).ToList(), valueSize: 1)"
+            : string.Empty;
+
     /// <summary>Checks that the dataset's inputs and targets fit the model and the loss, with a message that says how.</summary>
     private void CheckCompatible(SequenceDataset data, string name)
     {
@@ -373,7 +386,7 @@ public sealed class Trainer<TModel>
         if (labels != (Loss == Loss.SoftmaxCrossEntropy))
         {
             throw new ArgumentException(labels
-                ? $"Loss.{Loss} takes real-valued targets, one per output ({(Loss == Loss.BinaryCrossEntropy ? "0 or 1 for a yes/no label" : "the values to fit")}), but the dataset holds integer class labels, which go with Loss.SoftmaxCrossEntropy: build it with values, e.g. From{(data.Tokens is null ? "Features(sequences, featureSize, " : "Tokens(sequences, ")}labels.Select(l => new[] {{ (float)l }}).ToList(), valueSize: 1)."
+                ? $"Loss.{Loss} takes real-valued targets, one per output ({(Loss == Loss.BinaryCrossEntropy ? "0 or 1 for a yes/no label" : "the values to fit")}), but the dataset holds integer class labels, which go with Loss.SoftmaxCrossEntropy: build it with values{ValuesHint(data, shape)}."
                 : $"Loss.SoftmaxCrossEntropy needs integer labels; the dataset has real-valued targets.", name);
         }
 

@@ -82,7 +82,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
     private int _steps;
     private int _batch;
     private bool _hasForward;
-    private int _forwardCount;
+    private int _activationsVersion;
 
     // A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -100,8 +100,8 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
     /// <summary>All weights and their gradients in two contiguous buffers, with a view per tensor under its PyTorch state_dict name.</summary>
     public global::RnnGen.ParameterSet Parameters { get; }
 
-    /// <summary>Forward's runs so far (Predict runs it too): an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
-    internal int ForwardCount => _forwardCount;
+    /// <summary>Changes whenever Forward caches activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
+    internal int ActivationsVersion => _activationsVersion;
 
     /// <summary>
     /// Creates the model with PyTorch's default initialization drawn from <paramref name="seed"/>, and buffers
@@ -197,7 +197,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
 
         View(_denseOutput, 0, rows * 12).CopyTo(outputs);
         _hasForward = true;
-        _forwardCount = unchecked(_forwardCount + 1);
+        _activationsVersion = unchecked(_activationsVersion + 1);
     }
 
     /// <summary>
@@ -222,6 +222,7 @@ partial class TargetWriter : global::RnnGen.ITokenStepModel<global::Translation.
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialStateGradient.Length, batch * StateSize, nameof(initialStateGradient));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalStateGradient.Length, batch * StateSize, nameof(finalStateGradient));
         _hasForward = false;
+        _activationsVersion = unchecked(_activationsVersion + 1);
 
         // the gradient arriving at the last layer, with padded steps zeroed
         outputGradient.CopyTo(View(_denseOutputGradient, 0, rows * OutputSize));

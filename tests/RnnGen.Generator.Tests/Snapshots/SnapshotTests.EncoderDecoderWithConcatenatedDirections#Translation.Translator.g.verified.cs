@@ -35,9 +35,10 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
     private readonly global::RnnGen.Decoding.SequenceDecoder<global::Translation.TargetWriter, global::Translation.TargetWriter.State> _decoding;
     private int _batch;
     private int _encoderOutputLength;
+    private int _targetSteps;
     private bool _hasForward;
-    private int _encoderForwards; // the models' ForwardCount after this pair's Forward
-    private int _decoderForwards;
+    private int _encoderVersion; // the models' ActivationsVersion after this pair's Forward
+    private int _decoderVersion;
 
     /// <summary>The encoder; its parameters are the <c>encoder.</c> tensors of <see cref="Parameters"/>.</summary>
     public global::Translation.SourceReader Encoder { get; }
@@ -124,8 +125,9 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
         HandOver(View(_encoderFinalState, 0, states), View(_decoderInitialState, 0, states), batch);
         Decoder.Forward(targetInputs, targetLengths, logits, View(_decoderInitialState, 0, states), default, training);
         _batch = batch;
-        _encoderForwards = Encoder.ForwardCount;
-        _decoderForwards = Decoder.ForwardCount;
+        _targetSteps = targetSteps;
+        _encoderVersion = Encoder.ActivationsVersion;
+        _decoderVersion = Decoder.ActivationsVersion;
         _hasForward = true;
     }
 
@@ -140,13 +142,14 @@ partial class Translator : global::RnnGen.IEncoderDecoderModel
         {
             throw new global::System.InvalidOperationException("Backward needs a Forward first: it reuses the activations that Forward cached, for one Backward (Encode, Translate and BeamSearch replace them).");
         }
-        if (Encoder.ForwardCount != _encoderForwards || Decoder.ForwardCount != _decoderForwards)
+        if (Encoder.ActivationsVersion != _encoderVersion || Decoder.ActivationsVersion != _decoderVersion)
         {
-            throw new global::System.InvalidOperationException("Backward goes with this pair's last Forward, but " + (Encoder.ForwardCount != _encoderForwards ? "Encoder" : "Decoder") + " has run a Forward or Predict of its own since, which replaced the activations cached for it: call the pair's Forward again.");
+            throw new global::System.InvalidOperationException("Backward goes with this pair's last Forward, but " + (Encoder.ActivationsVersion != _encoderVersion ? "Encoder" : "Decoder") + " has run a Forward, Predict or Backward of its own since, which replaced or used up the activations cached for it: call the pair's Forward again.");
         }
+        global::RnnGen.Kernels.SequenceKernels.ValidateShape(logitGradient.Length, _targetSteps, _batch, TargetVocabularySize, nameof(logitGradient));
+        _hasForward = false; // one Backward per Forward
         int states = _batch * StateSize;
         Decoder.Backward(logitGradient, initialStateGradient: View(_decoderInitialStateGradient, 0, states));
-        _hasForward = false; // once the decoder has taken logitGradient (its checks passed): one Backward per Forward
         HandBack(View(_decoderInitialStateGradient, 0, states), View(_encoderFinalStateGradient, 0, states), _batch);
         Encoder.Backward(View(_encoderOutputGradient, 0, _encoderOutputLength), finalStateGradient: View(_encoderFinalStateGradient, 0, states));
     }

@@ -75,7 +75,7 @@ partial class Forecasting
         private int _steps;
         private int _batch;
         private bool _hasForward;
-        private int _forwardCount;
+        private int _activationsVersion;
 
         // A view of a workspace buffer; spelled out so the generated code needs none of the user's using directives.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -93,8 +93,8 @@ partial class Forecasting
         /// <summary>All weights and their gradients in two contiguous buffers, with a view per tensor under its PyTorch state_dict name.</summary>
         public global::RnnGen.ParameterSet Parameters { get; }
 
-        /// <summary>Forward's runs so far (Predict runs it too): an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
-        internal int ForwardCount => _forwardCount;
+        /// <summary>Changes whenever Forward caches activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
+        internal int ActivationsVersion => _activationsVersion;
 
         /// <summary>
         /// Creates the model with PyTorch's default initialization drawn from <paramref name="seed"/>, and buffers
@@ -185,7 +185,7 @@ partial class Forecasting
 
             View(_denseOutput, 0, batch * 1).CopyTo(outputs);
             _hasForward = true;
-            _forwardCount = unchecked(_forwardCount + 1);
+            _activationsVersion = unchecked(_activationsVersion + 1);
         }
 
         /// <summary>
@@ -211,6 +211,7 @@ partial class Forecasting
             global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialStateGradient.Length, batch * StateSize, nameof(initialStateGradient));
             global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalStateGradient.Length, batch * StateSize, nameof(finalStateGradient));
             _hasForward = false;
+            _activationsVersion = unchecked(_activationsVersion + 1);
 
             // the gradient arriving at the last layer
             outputGradient.CopyTo(View(_denseOutputGradient, 0, batch * OutputSize));
