@@ -124,7 +124,7 @@ public sealed class SequenceDecoder<TDecoder, TState>
                 if (!double.IsFinite(logSumExp))
                 {
                     // every score would be NaN and the search would return noise; greedy skips NaN, sampling refuses it
-                    throw new InvalidOperationException($"Beam search needs finite logits, but the decoder's step {t + 1} gave NaN or infinity (diverged weights?).");
+                    throw new InvalidOperationException($"Beam search needs logits it can normalise, but the decoder's step {t + 1} gave NaN, +∞ or only −∞ (diverged weights?).");
                 }
                 for (int token = 0; token < vocabulary; token++)
                 {

@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace RnnGen.Kernels;
@@ -12,7 +14,8 @@ namespace RnnGen.Kernels;
 internal static class KernelWorkers
 {
     // Spin this long for the next product before blocking: longer than the gap between the products of one step.
-    private const long SpinTicks = 2 * TimeSpan.TicksPerMillisecond;
+    // Stopwatch ticks, not the wall clock, which can step back and keep a worker spinning.
+    private static readonly long s_spinTicks = Stopwatch.Frequency / 500;
 
     private static readonly Lock s_gate = new();
     private static Worker[] s_workers = [];
@@ -50,13 +53,19 @@ internal static class KernelWorkers
 
     /// <summary>
     /// Runs <paramref name="job"/> for parts 0 … parts − 1: part 0 on the calling thread, the others on workers, and
-    /// returns when all are done. Only one product runs at a time (callers on several threads take turns).
+    /// returns when all are done, also when a part throws (then the first failure, by part, is rethrown as it was).
+    /// Only one product runs at a time (callers on several threads take turns). Inside a part of another job, or for
+    /// one part, every part runs here in turn: the workers are busy, and the parts' results do not depend on the thread.
     /// </summary>
     public static void Run(IPartitionedJob job, int parts)
     {
-        if (parts <= 1)
+        if (parts <= 1 || t_inPart)
         {
-            job.RunPart(0, 1);
+            for (int part = 0; part < Math.Max(parts, 1); part++)
+            {
+                job.RunPart(part, Math.Max(parts, 1));
+            }
+
             return;
         }
 
@@ -68,25 +77,30 @@ internal static class KernelWorkers
                 workers[i - 1].Start(job, parts);
             }
 
+            Exception? failure = null;
             t_inPart = true;
             try
             {
                 job.RunPart(0, parts);
+            }
+            catch (Exception exception)
+            {
+                failure = exception; // rethrown once every worker is done with the job's buffers
             }
             finally
             {
                 t_inPart = false;
             }
 
-            Exception? failure = null;
             for (int i = 1; i < parts; i++)
             {
-                failure ??= workers[i - 1].Wait();
+                var workerFailure = workers[i - 1].Wait();
+                failure ??= workerFailure;
             }
 
             if (failure is not null)
             {
-                throw new InvalidOperationException("A kernel worker thread failed: " + failure.Message, failure);
+                ExceptionDispatchInfo.Capture(failure).Throw();
             }
         }
     }
@@ -146,14 +160,14 @@ internal static class KernelWorkers
             int seen = 0;
             while (true)
             {
-                long deadline = DateTime.UtcNow.Ticks + SpinTicks;
+                long deadline = Stopwatch.GetTimestamp() + s_spinTicks;
                 var spinner = default(SpinWait);
                 while (_requested == seen)
                 {
-                    if (DateTime.UtcNow.Ticks > deadline)
+                    if (Stopwatch.GetTimestamp() > deadline)
                     {
                         _wake.Wait();
-                        deadline = DateTime.UtcNow.Ticks + SpinTicks;
+                        deadline = Stopwatch.GetTimestamp() + s_spinTicks;
                     }
                     else
                     {
