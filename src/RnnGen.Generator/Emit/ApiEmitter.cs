@@ -60,6 +60,9 @@ internal static class ApiEmitter
                 w.Line(Sequences + ".ValidateTokens(inputs, steps, lengths, VocabularySize, nameof(inputs));");
             }
 
+            // the cached activations change from here on: a Forward that fails midway leaves none that look valid
+            w.Line("_hasForward = false;");
+            w.Line("_activationsVersion = unchecked(_activationsVersion + 1);");
             w.Line("int rows = steps * batch;");
             w.Line("lengths.CopyTo(_lengths);");
             w.Line("_longestFirst = " + Sequences + ".IsLongestFirst(lengths);");
@@ -108,7 +111,6 @@ internal static class ApiEmitter
             w.Line();
             w.Line(previous + ".CopyTo(outputs);");
             w.Line("_hasForward = true;");
-            w.Line("_activationsVersion = unchecked(_activationsVersion + 1);");
         }
 
         w.Line();

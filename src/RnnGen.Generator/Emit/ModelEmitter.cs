@@ -190,7 +190,7 @@ internal static class ModelEmitter
         w.Line("/// <summary>All weights and their gradients in two contiguous buffers, with a view per tensor under its PyTorch state_dict name.</summary>");
         w.Line("public global::RnnGen.ParameterSet Parameters { get; }");
         w.Line();
-        w.Line("/// <summary>Changes whenever Forward caches activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>");
+        w.Line("/// <summary>Changes whenever Forward starts caching activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>");
         w.Line("internal int ActivationsVersion => _activationsVersion;");
         w.Line();
     }

@@ -17,6 +17,7 @@ public sealed class SequenceDecoder<TDecoder, TState>
     private readonly TDecoder _decoder;
     private readonly float[] _logits;
     private Beams _beams;
+    private long _largestSearch; // hypothesis ids (width × length) of the largest single search so far
 
     /// <summary>Creates a decoder that steps <paramref name="decoder"/>, whose outputs are logits over its vocabulary.</summary>
     /// <exception cref="ArgumentException">The decoder's outputs are not logits over the tokens it reads: another width
@@ -94,12 +95,12 @@ public sealed class SequenceDecoder<TDecoder, TState>
         int maxLength = output.Length;
         if (_beams.Width < width || _beams.MaxLength < maxLength)
         {
-            // Grown to cover this call and the earlier ones, unless that costs more than twice the larger of the two
+            // Grown to cover this call and the earlier ones, unless that costs more than twice the largest single search
             // (a wide short search, then a narrow long one, would multiply their maxima): then sized for this call
             // alone, which CheckBeamSearch has made sure fits one array.
+            _largestSearch = Math.Max(_largestSearch, (long)width * maxLength);
             long kept = (long)Math.Max(width, _beams.Width) * Math.Max(maxLength, _beams.MaxLength);
-            long larger = Math.Max((long)width * maxLength, (long)_beams.Width * _beams.MaxLength);
-            _beams = kept <= 2 * larger && kept <= Array.MaxLength
+            _beams = kept <= 2 * _largestSearch && kept <= Array.MaxLength
                 ? new Beams(Math.Max(width, _beams.Width), Math.Max(maxLength, _beams.MaxLength))
                 : new Beams(width, maxLength);
         }

@@ -72,6 +72,12 @@ internal static class KernelWorkers
         lock (s_gate)
         {
             var workers = s_workers;
+            if (parts - 1 > workers.Length)
+            {
+                // before any worker starts: one started and left running would outlive the job's buffers
+                throw new ArgumentOutOfRangeException(nameof(parts), parts, $"A job has at most {workers.Length + 1} parts (Parallelism.Threads).");
+            }
+
             for (int i = 1; i < parts; i++)
             {
                 workers[i - 1].Start(job, parts);
@@ -151,7 +157,9 @@ internal static class KernelWorkers
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
 
-            return _failure;
+            var failure = _failure;
+            _failure = null; // the worker is idle now; its failure belongs to this job only
+            return failure;
         }
 
         private void Loop()

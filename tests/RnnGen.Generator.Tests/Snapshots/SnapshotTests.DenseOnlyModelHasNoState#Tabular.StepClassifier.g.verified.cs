@@ -77,7 +77,7 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
     /// <summary>All weights and their gradients in two contiguous buffers, with a view per tensor under its PyTorch state_dict name.</summary>
     public global::RnnGen.ParameterSet Parameters { get; }
 
-    /// <summary>Changes whenever Forward caches activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
+    /// <summary>Changes whenever Forward starts caching activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
     internal int ActivationsVersion => _activationsVersion;
 
     /// <summary>
@@ -130,6 +130,8 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
         int batch = lengths.Length;
         int steps = global::RnnGen.Kernels.SequenceKernels.ValidateBatch(inputs.Length, InputSize, lengths, MaxBatch, MaxSteps, nameof(inputs), nameof(lengths));
         global::RnnGen.Kernels.SequenceKernels.ValidateShape(outputs.Length, steps, batch, OutputSize, nameof(outputs));
+        _hasForward = false;
+        _activationsVersion = unchecked(_activationsVersion + 1);
         int rows = steps * batch;
         lengths.CopyTo(_lengths);
         _longestFirst = global::RnnGen.Kernels.SequenceKernels.IsLongestFirst(lengths);
@@ -147,7 +149,6 @@ partial class StepClassifier : global::RnnGen.IDenseInputModel
 
         View(_dense1Output, 0, rows * 3).CopyTo(outputs);
         _hasForward = true;
-        _activationsVersion = unchecked(_activationsVersion + 1);
     }
 
     /// <summary>

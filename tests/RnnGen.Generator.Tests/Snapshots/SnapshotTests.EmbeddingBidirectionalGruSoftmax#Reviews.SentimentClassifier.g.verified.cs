@@ -132,7 +132,7 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
     /// <summary>All weights and their gradients in two contiguous buffers, with a view per tensor under its PyTorch state_dict name.</summary>
     public global::RnnGen.ParameterSet Parameters { get; }
 
-    /// <summary>Changes whenever Forward caches activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
+    /// <summary>Changes whenever Forward starts caching activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
     internal int ActivationsVersion => _activationsVersion;
 
     /// <summary>
@@ -226,6 +226,8 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialState.Length, batch * StateSize, nameof(initialState));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalState.Length, batch * StateSize, nameof(finalState));
         global::RnnGen.Kernels.SequenceKernels.ValidateTokens(inputs, steps, lengths, VocabularySize, nameof(inputs));
+        _hasForward = false;
+        _activationsVersion = unchecked(_activationsVersion + 1);
         int rows = steps * batch;
         lengths.CopyTo(_lengths);
         _longestFirst = global::RnnGen.Kernels.SequenceKernels.IsLongestFirst(lengths);
@@ -248,7 +250,6 @@ partial class SentimentClassifier : global::RnnGen.ITokenInputModel
 
         View(_denseOutput, 0, batch * 5).CopyTo(outputs);
         _hasForward = true;
-        _activationsVersion = unchecked(_activationsVersion + 1);
     }
 
     /// <summary>

@@ -99,7 +99,7 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
     /// <summary>All weights and their gradients in two contiguous buffers, with a view per tensor under its PyTorch state_dict name.</summary>
     public global::RnnGen.ParameterSet Parameters { get; }
 
-    /// <summary>Changes whenever Forward caches activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
+    /// <summary>Changes whenever Forward starts caching activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
     internal int ActivationsVersion => _activationsVersion;
 
     /// <summary>
@@ -173,6 +173,8 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialState.Length, batch * StateSize, nameof(initialState));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalState.Length, batch * StateSize, nameof(finalState));
         global::RnnGen.Kernels.SequenceKernels.ValidateTokens(inputs, steps, lengths, VocabularySize, nameof(inputs));
+        _hasForward = false;
+        _activationsVersion = unchecked(_activationsVersion + 1);
         int rows = steps * batch;
         lengths.CopyTo(_lengths);
         _longestFirst = global::RnnGen.Kernels.SequenceKernels.IsLongestFirst(lengths);
@@ -192,7 +194,6 @@ partial class SourceReader : global::RnnGen.ITokenInputModel
 
         View(_gruVector, 0, batch * 32).CopyTo(outputs);
         _hasForward = true;
-        _activationsVersion = unchecked(_activationsVersion + 1);
     }
 
     /// <summary>

@@ -93,7 +93,7 @@ partial class Forecasting
         /// <summary>All weights and their gradients in two contiguous buffers, with a view per tensor under its PyTorch state_dict name.</summary>
         public global::RnnGen.ParameterSet Parameters { get; }
 
-        /// <summary>Changes whenever Forward caches activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
+        /// <summary>Changes whenever Forward starts caching activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
         internal int ActivationsVersion => _activationsVersion;
 
         /// <summary>
@@ -164,6 +164,8 @@ partial class Forecasting
             global::RnnGen.Kernels.SequenceKernels.ValidateShape(outputs.Length, batch, OutputSize, nameof(outputs));
             global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialState.Length, batch * StateSize, nameof(initialState));
             global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalState.Length, batch * StateSize, nameof(finalState));
+            _hasForward = false;
+            _activationsVersion = unchecked(_activationsVersion + 1);
             int rows = steps * batch;
             lengths.CopyTo(_lengths);
             _longestFirst = global::RnnGen.Kernels.SequenceKernels.IsLongestFirst(lengths);
@@ -185,7 +187,6 @@ partial class Forecasting
 
             View(_denseOutput, 0, batch * 1).CopyTo(outputs);
             _hasForward = true;
-            _activationsVersion = unchecked(_activationsVersion + 1);
         }
 
         /// <summary>

@@ -95,7 +95,7 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
     /// <summary>All weights and their gradients in two contiguous buffers, with a view per tensor under its PyTorch state_dict name.</summary>
     public global::RnnGen.ParameterSet Parameters { get; }
 
-    /// <summary>Changes whenever Forward caches activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
+    /// <summary>Changes whenever Forward starts caching activations (Predict runs it too) or Backward uses them up: an encoder–decoder pair checks it to know that the activations cached for its Backward are still its own.</summary>
     internal int ActivationsVersion => _activationsVersion;
 
     /// <summary>
@@ -166,6 +166,8 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
         global::RnnGen.Kernels.SequenceKernels.ValidateShape(outputs.Length, steps, batch, OutputSize, nameof(outputs));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(initialState.Length, batch * StateSize, nameof(initialState));
         global::RnnGen.Kernels.SequenceKernels.ValidateOptionalLength(finalState.Length, batch * StateSize, nameof(finalState));
+        _hasForward = false;
+        _activationsVersion = unchecked(_activationsVersion + 1);
         int rows = steps * batch;
         lengths.CopyTo(_lengths);
         _longestFirst = global::RnnGen.Kernels.SequenceKernels.IsLongestFirst(lengths);
@@ -190,7 +192,6 @@ partial class EventTagger : global::RnnGen.IDenseInputModel
 
         View(_denseOutput, 0, rows * 3).CopyTo(outputs);
         _hasForward = true;
-        _activationsVersion = unchecked(_activationsVersion + 1);
     }
 
     /// <summary>

@@ -51,6 +51,9 @@ public sealed class KernelWorkersTests
             var healthy = new Job(_ => { });
             KernelWorkers.Run(healthy, threads);
             Assert.Equal(threads, healthy.Finished);
+
+            // more parts than threads are refused before any worker starts
+            Assert.Throws<ArgumentOutOfRangeException>(() => KernelWorkers.Run(new Job(_ => { }), threads + 1));
         }
         finally
         {
@@ -67,10 +70,10 @@ public sealed class KernelWorkersTests
         try
         {
             var inner = new Job(_ => { });
-            var outer = new Job(_ => KernelWorkers.Run(inner, 2));
+            var outer = new Job(_ => KernelWorkers.Run(inner, threads));
             KernelWorkers.Run(outer, threads);
             Assert.Equal(threads, outer.Finished);
-            Assert.Equal(2 * threads, inner.Finished); // each outer part ran both inner parts itself
+            Assert.Equal(threads * threads, inner.Finished); // each outer part ran every inner part itself
         }
         finally
         {
