@@ -264,8 +264,11 @@ public sealed class ParameterSet
 
         if (strict && problems.Count > 0)
         {
+            string hint = _tensors.Length > 0 && missing.Count == _tensors.Length && FittingPrefix(file) is { } fitting && fitting != prefix
+                ? $" every name matches under the prefix \"{fitting}\": load with prefix: \"{fitting}\"{(fitting.Length == 0 ? " (or null)" : string.Empty)};"
+                : string.Empty;
             throw new InvalidDataException(
-                $"{file.Source}: the weights do not match the model ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}; no values were changed):" +
+                $"{file.Source}: the weights do not match the model ({problems.Count} problem{(problems.Count == 1 ? "" : "s")};{hint} no values were changed):" +
                 Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems));
         }
 
@@ -279,6 +282,30 @@ public sealed class ParameterSet
             missing.ToArray(),
             unexpected.ToArray(),
             mismatched.ToArray());
+    }
+
+    /// <summary>
+    /// The prefix under which the file holds a tensor of every name of this set (as a PyTorch module nested in another
+    /// saves them: <c>model.lstm.weight_ih_l0</c>), or null: what to suggest when no name matched.
+    /// </summary>
+    private string? FittingPrefix(SafetensorsFile file)
+    {
+        string first = _tensors[0].Name;
+        foreach (SafetensorsTensor stored in file.Tensors)
+        {
+            if (!stored.Name.EndsWith(first, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string candidate = stored.Name[..^first.Length];
+            if (_tensors.All(tensor => file.TryGetTensor(candidate + tensor.Name, out _)))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Reads the safetensors file at <paramref name="path"/> and loads it as <see cref="Load"/> does.</summary>

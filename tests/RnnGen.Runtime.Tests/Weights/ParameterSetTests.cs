@@ -221,6 +221,28 @@ public class ParameterSetTests
         Assert.Equal(before, parameters.Values.ToArray());
     }
 
+    /// <summary>
+    /// A PyTorch module nested in another saves its tensors under the outer name (<c>model.w</c>); when no name
+    /// matches but all would under one prefix, the error says which, both ways.
+    /// </summary>
+    [Fact]
+    public void A_load_under_the_wrong_prefix_names_the_prefix_that_fits()
+    {
+        var parameters = new ParameterSet([new("w", 0, [2]), new("b", 2, [1])]);
+        byte[] nested = Build("{" + Entry("model.w", "F32", "[2]", 0, 8) + "," + Entry("model.b", "F32", "[1]", 8, 12) + "}", 12);
+        byte[] plain = Build("{" + Entry("w", "F32", "[2]", 0, 8) + "," + Entry("b", "F32", "[1]", 8, 12) + "}", 12);
+
+        string withoutPrefix = Assert.Throws<InvalidDataException>(() => parameters.Load(SafetensorsFile.Parse(nested))).Message;
+        Assert.Contains("every name matches under the prefix \"model.\": load with prefix: \"model.\";", withoutPrefix, StringComparison.Ordinal);
+        string wrongPrefix = Assert.Throws<InvalidDataException>(() => parameters.Load(SafetensorsFile.Parse(plain), prefix: "model.")).Message;
+        Assert.Contains("load with prefix: \"\" (or null)", wrongPrefix, StringComparison.Ordinal);
+        parameters.Load(SafetensorsFile.Parse(nested), prefix: "model.");
+
+        // some names matching: no suggestion, the list says the rest
+        string partial = Assert.Throws<InvalidDataException>(() => new ParameterSet([new("w", 0, [2]), new("c", 2, [1])]).Load(SafetensorsFile.Parse(plain))).Message;
+        Assert.DoesNotContain("load with prefix", partial, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_tensor_with_both_a_wrong_dtype_and_a_wrong_shape_reports_both()
     {
