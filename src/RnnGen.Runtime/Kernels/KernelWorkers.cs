@@ -61,9 +61,10 @@ internal static class KernelWorkers
     {
         if (parts <= 1 || t_inPart)
         {
-            for (int part = 0; part < Math.Max(parts, 1); part++)
+            int inline = Math.Max(parts, 1);
+            for (int part = 0; part < inline; part++)
             {
-                job.RunPart(part, Math.Max(parts, 1));
+                job.RunPart(part, inline);
             }
 
             return;
